@@ -1,0 +1,39 @@
+# Hariane PRO identity: the two commands are `make run` and `make test`.
+# Everything they need is installed by `python3 -m devstack.prepare` (see devstack/).
+
+PYTHON ?= python3
+VENV_PY := .venv/bin/python
+PYTEST_ARGS ?=
+
+.PHONY: run test prepare test-java test-python lint reset clean help
+
+help:
+	@echo "make run    - the whole stack on embedded defaults (Ctrl-C stops it)"
+	@echo "make test   - the Java unit tests and the whole pytest suite"
+	@echo "make reset  - forget the local data of make run (users, secrets)"
+	@echo "make clean  - remove every download and build (.local, .venv, ...)"
+
+run: prepare
+	$(VENV_PY) -m devstack.run
+
+prepare:
+	$(PYTHON) -m devstack.prepare
+
+test: test-java test-python
+
+test-java:
+	$(PYTHON) -m devstack.prepare --for-tests --java-tests
+
+test-python:
+	$(PYTHON) -m devstack.prepare --for-tests
+	$(VENV_PY) -m pytest $(PYTEST_ARGS)
+
+lint:
+	$(VENV_PY) -m ruff check devstack portal_adapter tests
+	$(VENV_PY) -m ruff format --check devstack portal_adapter tests
+
+reset:
+	rm -rf .local/run
+
+clean:
+	rm -rf .local .venv idp_extension/target tools/node/node_modules

@@ -1,0 +1,7 @@
+"""``python -m devstack`` is ``make run``."""
+
+import sys
+
+from devstack.run import main
+
+sys.exit(main())

@@ -1,0 +1,210 @@
+"""A real Keycloak server, started from the distribution Maven unpacked.
+
+Each instance gets its own *home*: the pristine distribution hard-linked (cheap), with
+its own ``providers/`` (our extension), ``data/import/`` (the realm), ``data/`` (the
+dev-file database) and ``lib/quarkus`` (the build output Keycloak rewrites).  So
+``make run`` and a test session never share state, and the distribution stays clean.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import time
+import urllib.error
+import urllib.request
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from devstack import paths
+from devstack.errors import StackError
+from devstack.jdk import choose_jdk
+from devstack.ports import ensure_port_free
+
+# Identity attributes no user may ever write, whatever the user profile says
+# (defence in depth behind the realm's user profile permissions).
+READ_ONLY_ATTRIBUTES = "cgu*,structure*,concession*,hariane*"
+
+
+def keycloak_version() -> str:
+    """The Keycloak version pinned in the extension's pom.xml (the one place)."""
+    ns = {"m": "http://maven.apache.org/POM/4.0.0"}
+    root = ET.parse(paths.EXTENSION_POM).getroot()
+    node = root.find("m:properties/m:keycloak.version", ns)
+    if node is None or not (node.text or "").strip():
+        raise StackError(f"keycloak.version is missing from {paths.EXTENSION_POM}")
+    return node.text.strip()
+
+
+def dist_dir() -> Path:
+    """The unpacked distribution; built by ``mvn package`` in idp_extension/."""
+    dist = paths.KEYCLOAK_DIST_PARENT / f"keycloak-{keycloak_version()}"
+    if not (dist / "bin" / "kc.sh").is_file():
+        raise StackError(
+            f"Keycloak {keycloak_version()} is not unpacked in {dist}. "
+            "Run `make prepare` (it fetches it from Maven Central)."
+        )
+    return dist
+
+
+def _link_tree(source: Path, target: Path) -> None:
+    """Hard-link every file of ``source`` under ``target`` (copy where linking fails)."""
+
+    def link(src: str, dst: str) -> None:
+        try:
+            os.link(src, dst)
+        except OSError:
+            shutil.copy2(src, dst)
+
+    shutil.copytree(source, target, copy_function=link, dirs_exist_ok=True)
+
+
+@dataclass
+class KeycloakServer:
+    """One Keycloak process with its own home folder and ports."""
+
+    home: Path
+    http_port: int
+    management_port: int
+    admin_username: str
+    admin_password: str
+    env: dict[str, str] = field(default_factory=dict)
+    realm_files: tuple[Path, ...] = (paths.REALM_FILE,)
+    extra_args: tuple[str, ...] = ()
+    process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.http_port}"
+
+    @property
+    def log_file(self) -> Path:
+        return self.home / "keycloak.log"
+
+    # -- preparation ------------------------------------------------------------------
+    def prepare(self) -> None:
+        """Lay out the instance home; keeps ``data/`` (the users) when it exists."""
+        dist = dist_dir()
+        marker = self.home / ".dist"
+        if not marker.exists() or marker.read_text() != str(dist):
+            for part in ("bin", "conf", "lib", "themes", "version.txt"):
+                target = self.home / part
+                if target.is_dir():
+                    shutil.rmtree(target)
+                elif target.exists():
+                    target.unlink()
+            self.home.mkdir(parents=True, exist_ok=True)
+            for part in ("bin", "conf", "themes"):
+                _link_tree(dist / part, self.home / part)
+            shutil.copy2(dist / "version.txt", self.home / "version.txt")
+            # lib/quarkus is rewritten by Keycloak's build step: a real copy.
+            _link_tree(dist / "lib", self.home / "lib")
+            shutil.rmtree(self.home / "lib" / "quarkus")
+            shutil.copytree(dist / "lib" / "quarkus", self.home / "lib" / "quarkus")
+            marker.write_text(str(dist))
+        providers = self.home / "providers"
+        providers.mkdir(exist_ok=True)
+        if not paths.EXTENSION_JAR.is_file():
+            raise StackError(
+                f"The extension jar {paths.EXTENSION_JAR} is missing: run `make prepare`."
+            )
+        shutil.copy2(paths.EXTENSION_JAR, providers / paths.EXTENSION_JAR.name)
+        imports = self.home / "data" / "import"
+        shutil.rmtree(imports, ignore_errors=True)
+        imports.mkdir(parents=True)
+        for realm in self.realm_files:
+            shutil.copy2(realm, imports / realm.name)
+        blacklists = self.home / "data" / "password-blacklists"
+        shutil.rmtree(blacklists, ignore_errors=True)
+        shutil.copytree(paths.PASSWORD_BLACKLISTS, blacklists)
+
+    # -- life cycle ---------------------------------------------------------------------
+    def command(self) -> list[str]:
+        return [
+            str(self.home / "bin" / "kc.sh"),
+            "start-dev",
+            "--http-host=127.0.0.1",
+            f"--http-port={self.http_port}",
+            f"--http-management-port={self.management_port}",
+            "--health-enabled=true",
+            "--metrics-enabled=true",
+            "--import-realm",
+            f"--spi-user-profile--declarative-user-profile--read-only-attributes={READ_ONLY_ATTRIBUTES}",
+            *self.extra_args,
+        ]
+
+    def start(self, timeout: float = 240.0) -> None:
+        ensure_port_free(self.http_port, "Keycloak HTTP")
+        ensure_port_free(self.management_port, "Keycloak management")
+        jdk = choose_jdk()
+        env = {
+            **os.environ,
+            **self.env,
+            "JAVA_HOME": str(jdk.home),
+            "PATH": f"{jdk.home / 'bin'}:{os.environ.get('PATH', '')}",
+            "KC_BOOTSTRAP_ADMIN_USERNAME": self.admin_username,
+            "KC_BOOTSTRAP_ADMIN_PASSWORD": self.admin_password,
+        }
+        log = self.log_file.open("ab")
+        self.process = subprocess.Popen(
+            self.command(),
+            cwd=self.home,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        log.close()
+        self.wait_ready(timeout)
+
+    def wait_ready(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        health = f"http://127.0.0.1:{self.management_port}/health/ready"
+        while time.monotonic() < deadline:
+            if self.process is not None and self.process.poll() is not None:
+                raise StackError(
+                    f"Keycloak exited with code {self.process.returncode} while starting. "
+                    f"Its log ({self.log_file}) ends with:\n{self.log_tail()}"
+                )
+            try:
+                with urllib.request.urlopen(health, timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except (urllib.error.URLError, OSError):
+                pass
+            time.sleep(0.5)
+        self.stop()
+        raise StackError(
+            f"Keycloak was not ready after {timeout:.0f} s. "
+            f"Its log ({self.log_file}) ends with:\n{self.log_tail()}"
+        )
+
+    def log_tail(self, lines: int = 60) -> str:
+        if not self.log_file.exists():
+            return "(no log)"
+        return "\n".join(self.log_file.read_text(errors="replace").splitlines()[-lines:])
+
+    def stop(self, timeout: float = 30.0) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        stop_process_group(self.process, timeout)
+
+
+def stop_process_group(process: subprocess.Popen, timeout: float = 15.0) -> None:
+    """SIGTERM the process group started with ``start_new_session``; SIGKILL if it lingers."""
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    try:
+        process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        process.wait()

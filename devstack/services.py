@@ -1,0 +1,123 @@
+"""The stack's other processes: the mail catcher (maildev) and the portal adapter (gunicorn)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from devstack import paths
+from devstack.errors import StackError
+from devstack.keycloak import stop_process_group
+from devstack.ports import ensure_port_free
+
+
+def wait_http_ok(url: str, process: subprocess.Popen, what: str, log: Path, timeout: float) -> None:
+    """Wait until ``url`` answers 200; fail early, with the log, if the process dies."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise StackError(f"{what} exited with code {process.returncode} while starting; log {log}:\n{tail(log)}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.2)
+    stop_process_group(process)
+    raise StackError(f"{what} did not answer on {url} within {timeout:.0f} s; log {log}:\n{tail(log)}")
+
+
+def tail(log: Path, lines: int = 40) -> str:
+    if not log.exists():
+        return "(no log)"
+    return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
+
+
+def _spawn(command: list[str], log: Path, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.Popen:
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("ab") as out:
+        return subprocess.Popen(
+            command, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            env=env, cwd=cwd, start_new_session=True,
+        )
+
+
+@dataclass
+class MailCatcher:
+    """maildev: a real SMTP server that keeps every message, with a web UI and a REST API."""
+
+    smtp_port: int
+    web_port: int
+    log: Path
+    process: subprocess.Popen | None = None
+
+    @property
+    def web_url(self) -> str:
+        return f"http://127.0.0.1:{self.web_port}"
+
+    def start(self, timeout: float = 30.0) -> None:
+        ensure_port_free(self.smtp_port, "mail catcher SMTP")
+        ensure_port_free(self.web_port, "mail catcher web UI")
+        node = shutil.which("node")
+        if node is None:
+            raise StackError("Node.js is not installed: install Node.js 20 (`apt-get install nodejs`).")
+        if not paths.MAILDEV_BIN.exists():
+            raise StackError("maildev is not installed: run `make prepare`.")
+        self.process = _spawn(
+            [node, str(paths.MAILDEV_BIN), "--smtp", str(self.smtp_port), "--web", str(self.web_port),
+             "--ip", "127.0.0.1", "--web-ip", "127.0.0.1"],
+            self.log,
+        )
+        wait_http_ok(f"{self.web_url}/email", self.process, "The mail catcher", self.log, timeout)
+
+    def messages(self) -> list[dict]:
+        with urllib.request.urlopen(f"{self.web_url}/email", timeout=5) as response:
+            return json.load(response)
+
+    def clear(self) -> None:
+        request = urllib.request.Request(f"{self.web_url}/email/all", method="DELETE")
+        urllib.request.urlopen(request, timeout=5).close()
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            stop_process_group(self.process)
+
+
+@dataclass
+class PortalAdapter:
+    """The portal adapter under gunicorn, a real WSGI server."""
+
+    port: int
+    log: Path
+    env: dict[str, str] = field(default_factory=dict)
+    workers: int = 2
+    process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 30.0) -> None:
+        ensure_port_free(self.port, "portal adapter")
+        gunicorn = paths.VENV / "bin" / "gunicorn"
+        if not gunicorn.exists():
+            raise StackError("gunicorn is missing from .venv: run `make prepare`.")
+        env = {**os.environ, **self.env, "PORTAL_BASE_URL": self.url}
+        self.process = _spawn(
+            [str(gunicorn), "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers),
+             "--access-logfile", "-", "--error-logfile", "-", "portal_adapter.wsgi:app"],
+            self.log, env=env,
+        )
+        wait_http_ok(f"{self.url}/health", self.process, "The portal adapter", self.log, timeout)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            stop_process_group(self.process)

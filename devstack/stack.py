@@ -1,0 +1,36 @@
+"""The environment each process of the stack gets; shared by ``make run`` and the tests."""
+
+from __future__ import annotations
+
+REALM = "hariane-pro"
+
+
+def keycloak_env(*, portal_url: str, voirie_url: str, smtp_port: int, secrets: dict[str, str]) -> dict[str, str]:
+    """Values for the ``${...}`` placeholders of realm-config/hariane-pro-realm.json."""
+    return {
+        "PORTAL_BASE_URL": portal_url,
+        "VOIRIE_BASE_URL": voirie_url,
+        "PORTAL_CLIENT_SECRET": secrets["PORTAL_CLIENT_SECRET"],
+        "VOIRIE_CLIENT_SECRET": secrets["VOIRIE_CLIENT_SECRET"],
+        "PORTAL_ADAPTER_CLIENT_SECRET": secrets["PORTAL_ADAPTER_CLIENT_SECRET"],
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": str(smtp_port),
+        "SMTP_FROM": "ne-pas-repondre@hariane-pro.test",
+        "SMTP_SSL": "false",
+        "SMTP_STARTTLS": "false",
+        "SMTP_AUTH": "false",
+        "SMTP_USER": "",
+        "SMTP_PASSWORD": "",
+    }
+
+
+def adapter_env(*, keycloak_url: str, secrets: dict[str, str], env: str = "development") -> dict[str, str]:
+    """Environment of the portal adapter (its PORTAL_BASE_URL is set by PortalAdapter)."""
+    return {
+        "PORTAL_ENV": env,
+        "KEYCLOAK_URL": keycloak_url,
+        "KEYCLOAK_REALM": REALM,
+        "PORTAL_CLIENT_SECRET": secrets["PORTAL_CLIENT_SECRET"],
+        "PORTAL_ADAPTER_CLIENT_SECRET": secrets["PORTAL_ADAPTER_CLIENT_SECRET"],
+        "PORTAL_SECRET_KEY": secrets["PORTAL_SECRET_KEY"],
+    }

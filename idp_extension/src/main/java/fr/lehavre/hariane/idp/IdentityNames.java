@@ -1,0 +1,31 @@
+package fr.lehavre.hariane.idp;
+
+/**
+ * Names of the identity attributes, groups, roles and token claims this extension reads or
+ * writes. Defined once for Java; the Python side has {@code portal_adapter.identity_names}
+ * and relying applications read {@code docs/claims.md}. A test checks they match the realm.
+ */
+public final class IdentityNames {
+
+    public static final String REALM = "hariane-pro";
+
+    /** Token claim carrying the user's profile: {@code standard}, {@code privileged} or {@code admin}. */
+    public static final String CLAIM_PROFILE = "profile";
+
+    /** Prefix of the realm roles carried by the profile groups ({@code profile-admin}, ...). */
+    public static final String PROFILE_ROLE_PREFIX = "profile-";
+
+    /** User attributes only administrators and service accounts may write. */
+    public static final String ATTR_STRUCTURE_SIRET = "structureSiret";
+    public static final String ATTR_CGU_VERSION = "cguVersion";
+    public static final String ATTR_CGU_TEXT_SHA256 = "cguTextSha256";
+    public static final String ATTR_CGU_ACCEPTED_AT = "cguAcceptedAt";
+    public static final String ATTR_CONCESSION_LINKS = "concessionLinks";
+
+    /** User attributes the user fills in. */
+    public static final String ATTR_JOB_TITLE = "jobTitle";
+    public static final String ATTR_NEWSLETTER_OPT_IN = "newsletterOptIn";
+
+    private IdentityNames() {
+    }
+}

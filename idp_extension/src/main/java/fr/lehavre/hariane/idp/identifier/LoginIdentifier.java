@@ -1,0 +1,71 @@
+package fr.lehavre.hariane.idp.identifier;
+
+import java.text.Normalizer;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * The generated login identifier: {@code pro.} + first name + {@code .} + last name, lower
+ * case, accents folded, spaces and apostrophes turned into hyphens; a numeric suffix makes it
+ * unique ({@code pro.john.doe}, {@code pro.john.doe2}, ...). Pure logic, no Keycloak types.
+ */
+public final class LoginIdentifier {
+
+    public static final String PREFIX = "pro.";
+
+    private static final Pattern MARKS = Pattern.compile("\\p{M}+");
+    private static final Pattern SEPARATORS = Pattern.compile("[\\s'’ʼ‘`´_\\-‐‑–—]+");
+    private static final Pattern NOT_ALLOWED = Pattern.compile("[^a-z0-9-]");
+    private static final Pattern HYPHENS = Pattern.compile("-{2,}");
+
+    private LoginIdentifier() {
+    }
+
+    /** The identifier without suffix, e.g. « Jean-Éric » « Le Gall » gives {@code pro.jean-eric.le-gall}. */
+    public static String base(String firstName, String lastName) {
+        return PREFIX + part(firstName, "first name") + "." + part(lastName, "last name");
+    }
+
+    /** The {@code attempt}-th candidate: 1 is the base itself, then {@code base2}, {@code base3}... */
+    public static String candidate(String base, int attempt) {
+        if (attempt < 1) {
+            throw new IllegalArgumentException("attempt starts at 1");
+        }
+        return attempt == 1 ? base : base + attempt;
+    }
+
+    /** One name folded to lower-case ASCII letters, digits and single hyphens. */
+    static String part(String name, String what) {
+        if (name == null) {
+            throw new IllegalArgumentException(what + " is missing");
+        }
+        String folded = name.strip().toLowerCase(Locale.ROOT)
+                .replace("œ", "oe")
+                .replace("æ", "ae")
+                .replace("ß", "ss")
+                .replace("ø", "o")
+                .replace("ł", "l")
+                .replace("đ", "d");
+        folded = MARKS.matcher(Normalizer.normalize(folded, Normalizer.Form.NFD)).replaceAll("");
+        folded = SEPARATORS.matcher(folded).replaceAll("-");
+        folded = NOT_ALLOWED.matcher(folded).replaceAll("");
+        folded = HYPHENS.matcher(folded).replaceAll("-");
+        folded = trimHyphens(folded);
+        if (folded.isEmpty()) {
+            throw new IllegalArgumentException(what + " has no letter usable in an identifier");
+        }
+        return folded;
+    }
+
+    private static String trimHyphens(String value) {
+        int start = 0;
+        int end = value.length();
+        while (start < end && value.charAt(start) == '-') {
+            start++;
+        }
+        while (end > start && value.charAt(end - 1) == '-') {
+            end--;
+        }
+        return value.substring(start, end);
+    }
+}

@@ -1,0 +1,41 @@
+package fr.lehavre.hariane.idp.profile;
+
+import java.util.Collection;
+import java.util.Locale;
+import java.util.Optional;
+
+import fr.lehavre.hariane.idp.IdentityNames;
+
+/**
+ * The three Hariane PRO profiles, from the least to the most powerful. Each is a realm group
+ * of the same name carrying the realm role {@code profile-<name>}.
+ */
+public enum Profile {
+    STANDARD,
+    PRIVILEGED,
+    ADMIN;
+
+    /** The value used in groups, role suffixes and the {@code profile} claim. */
+    public String claimValue() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public String roleName() {
+        return IdentityNames.PROFILE_ROLE_PREFIX + claimValue();
+    }
+
+    /**
+     * The most powerful profile among the given realm role names; empty when none is a
+     * profile role. A user should hold exactly one, but a stray extra role must never lower
+     * what the token says below what the user really holds, nor invent a profile.
+     */
+    public static Optional<Profile> highestOf(Collection<String> realmRoleNames) {
+        Profile best = null;
+        for (Profile candidate : values()) {
+            if (realmRoleNames.contains(candidate.roleName())) {
+                best = candidate;
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+}

@@ -1,0 +1,34 @@
+package fr.lehavre.hariane.idp.profile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Optional;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class ProfileTest {
+
+    @Test
+    @DisplayName("Given profile roles among others, then the most powerful one is the profile")
+    void highestWins() {
+        assertEquals(Optional.of(Profile.ADMIN),
+                Profile.highestOf(List.of("offline_access", "profile-standard", "profile-admin")));
+        assertEquals(Optional.of(Profile.PRIVILEGED), Profile.highestOf(List.of("profile-privileged")));
+    }
+
+    @Test
+    @DisplayName("Given no profile role, then there is no profile")
+    void noProfileRole() {
+        assertTrue(Profile.highestOf(List.of("offline_access", "admin")).isEmpty());
+    }
+
+    @Test
+    @DisplayName("Then claim values and role names follow the realm's names")
+    void names() {
+        assertEquals("privileged", Profile.PRIVILEGED.claimValue());
+        assertEquals("profile-admin", Profile.ADMIN.roleName());
+    }
+}

@@ -1,0 +1,45 @@
+"""The Flask application factory."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+from flask_wtf import CSRFProtect
+
+from portal_adapter import auth, errors, health, pages
+from portal_adapter.config import Settings
+
+csrf = CSRFProtect()
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    """Build the portal adapter; ``settings`` default to the environment's."""
+    settings = settings or Settings.from_env()
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        SESSION_COOKIE_NAME="hariane_portal",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.secure_cookies,
+        WTF_CSRF_TIME_LIMIT=None,
+        TESTING=settings.env == "test",
+    )
+    app.extensions["hariane_settings"] = settings
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+
+    csrf.init_app(app)
+    auth.init_app(app, settings)
+    errors.init_app(app)
+    app.register_blueprint(health.bp)
+    app.register_blueprint(pages.bp)
+
+    @app.context_processor
+    def site_context() -> dict:
+        return {
+            "environment_banner": settings.environment_banner,
+            "help_url": settings.help_url,
+        }
+
+    return app

@@ -1,0 +1,102 @@
+"""The adapter's configuration, read from environment variables in one place.
+
+Development defaults are obviously fake and refused when ``PORTAL_ENV=production``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+
+from portal_adapter.identity_names import REALM
+
+DEV_MARKER = "dev-only-not-a-secret"
+
+
+class ConfigError(ValueError):
+    """The environment does not describe a usable configuration."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting of the adapter; see ``from_env`` for the variable names."""
+
+    env: str = "development"
+    base_url: str = "http://127.0.0.1:5000"
+    secret_key: str = f"{DEV_MARKER}-flask-session-key"
+    keycloak_url: str = "http://127.0.0.1:8080"
+    keycloak_public_url: str = ""
+    realm: str = REALM
+    portal_client_id: str = "portal"
+    portal_client_secret: str = f"{DEV_MARKER}-portal"
+    adapter_client_id: str = "portal-adapter"
+    adapter_client_secret: str = f"{DEV_MARKER}-adapter"
+    environment_banner: str = ""
+    help_url: str = "mailto:assistance-hariane@example.invalid"
+    http_timeout_seconds: float = 10.0
+
+    @property
+    def issuer(self) -> str:
+        return f"{self.public_keycloak_url}/realms/{self.realm}"
+
+    @property
+    def public_keycloak_url(self) -> str:
+        """Keycloak as the browser reaches it (differs from the back-channel in compose)."""
+        return self.keycloak_public_url or self.keycloak_url
+
+    @property
+    def metadata_url(self) -> str:
+        return f"{self.keycloak_url}/realms/{self.realm}/.well-known/openid-configuration"
+
+    @property
+    def callback_url(self) -> str:
+        return f"{self.base_url}/auth/callback"
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.base_url.startswith("https://")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        environ = os.environ if environ is None else environ
+        names = {
+            "env": "PORTAL_ENV",
+            "base_url": "PORTAL_BASE_URL",
+            "secret_key": "PORTAL_SECRET_KEY",
+            "keycloak_url": "KEYCLOAK_URL",
+            "keycloak_public_url": "KEYCLOAK_PUBLIC_URL",
+            "realm": "KEYCLOAK_REALM",
+            "portal_client_id": "PORTAL_CLIENT_ID",
+            "portal_client_secret": "PORTAL_CLIENT_SECRET",
+            "adapter_client_id": "PORTAL_ADAPTER_CLIENT_ID",
+            "adapter_client_secret": "PORTAL_ADAPTER_CLIENT_SECRET",
+            "environment_banner": "HARIANE_ENVIRONMENT_BANNER",
+            "help_url": "HARIANE_HELP_URL",
+            "http_timeout_seconds": "PORTAL_HTTP_TIMEOUT_SECONDS",
+        }
+        values: dict[str, object] = {}
+        for field in fields(cls):
+            raw = environ.get(names[field.name])
+            if raw is None or raw == "":
+                continue
+            if field.type == "float":
+                try:
+                    values[field.name] = float(raw)
+                except ValueError as error:
+                    raise ConfigError(f"{names[field.name]} must be a number, got {raw!r}") from error
+            else:
+                values[field.name] = raw.rstrip("/") if field.name.endswith("url") else raw
+        settings = cls(**values)
+        settings.check()
+        return settings
+
+    def check(self) -> None:
+        if self.env not in ("development", "test", "production"):
+            raise ConfigError(f"PORTAL_ENV must be development, test or production, not {self.env!r}")
+        if self.env == "production":
+            fake = [f.name for f in fields(self) if DEV_MARKER in str(getattr(self, f.name))]
+            if fake:
+                raise ConfigError(
+                    "PORTAL_ENV=production refuses the development defaults of: " + ", ".join(fake)
+                )

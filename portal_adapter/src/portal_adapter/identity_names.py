@@ -1,0 +1,39 @@
+"""Names of identity attributes, groups, roles and claims, defined once for Python.
+
+They match ``realm-config/`` (checked by tests/test_realm_config.py) and the Java
+constants in ``idp_extension/.../IdentityNames.java``; relying applications read
+``docs/claims.md``.
+"""
+
+REALM = "hariane-pro"
+
+# Token claims
+CLAIM_PROFILE = "profile"  # "standard" | "privileged" | "admin"
+CLAIM_ROLES = "roles"  # the profile realm roles, e.g. ["profile-admin"]
+
+# Profiles: realm groups of the same name, carrying realm roles "profile-<name>"
+PROFILES = ("standard", "privileged", "admin")
+PROFILE_ROLE_PREFIX = "profile-"
+
+# User attributes the user fills in
+ATTR_JOB_TITLE = "jobTitle"
+ATTR_NEWSLETTER_OPT_IN = "newsletterOptIn"
+
+# User attributes only administrators and service accounts write
+ATTR_STRUCTURE_SIRET = "structureSiret"
+ATTR_CGU_VERSION = "cguVersion"
+ATTR_CGU_TEXT_SHA256 = "cguTextSha256"
+ATTR_CGU_ACCEPTED_AT = "cguAcceptedAt"
+ATTR_CONCESSION_LINKS = "concessionLinks"
+ADMIN_ONLY_ATTRIBUTES = (
+    ATTR_STRUCTURE_SIRET,
+    ATTR_CGU_VERSION,
+    ATTR_CGU_TEXT_SHA256,
+    ATTR_CGU_ACCEPTED_AT,
+    ATTR_CONCESSION_LINKS,
+)
+
+
+def profile_role(profile: str) -> str:
+    """The realm role a profile group carries: ``admin`` -> ``profile-admin``."""
+    return PROFILE_ROLE_PREFIX + profile

@@ -1,0 +1,25 @@
+"""The adapter's administration of the realm, as its own service account (python-keycloak).
+
+The service account ``portal-adapter`` holds only the realm-management roles listed in
+``realm-config/README.md``; nothing here uses the master realm.
+"""
+
+from __future__ import annotations
+
+from keycloak import KeycloakAdmin, KeycloakOpenIDConnection
+
+from portal_adapter.config import Settings
+
+
+def service_account_admin(settings: Settings) -> KeycloakAdmin:
+    """A python-keycloak admin client authenticated by client credentials."""
+    connection = KeycloakOpenIDConnection(
+        server_url=settings.keycloak_url,
+        realm_name=settings.realm,
+        user_realm_name=settings.realm,
+        client_id=settings.adapter_client_id,
+        client_secret_key=settings.adapter_client_secret,
+        timeout=settings.http_timeout_seconds,
+        verify=True,
+    )
+    return KeycloakAdmin(connection=connection)

@@ -1,0 +1,181 @@
+"""Session fixtures: a real Keycloak with the extension, a real SMTP catcher, the adapter
+under gunicorn, and Debian's Chromium driven by Playwright — all on loopback, on free ports,
+with throwaway data folders. Layered like python-keycloak's tests: env -> servers -> admin
+-> per-test users (uuid-named, deleted afterwards)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from devstack import paths, secrets_store
+from devstack.demo import DemoUser, master_admin, provision_user
+from devstack.keycloak import KeycloakServer
+from devstack.ports import free_port
+from devstack.services import MailCatcher, PortalAdapter
+from devstack.stack import REALM, adapter_env, keycloak_env
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+]
+ARTIFACTS = paths.ROOT / "test-artifacts"
+
+# Servers whose logs are attached to a failing test's report.
+_LOGS: dict[str, Path] = {}
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.failed:
+        for name, log in _LOGS.items():
+            if log.exists():
+                lines = log.read_text(errors="replace").splitlines()[-80:]
+                report.sections.append((f"{name} log (last lines of {log})", "\n".join(lines)))
+
+
+@pytest.fixture(scope="session")
+def run_dir() -> Iterator[Path]:
+    folder = paths.LOCAL / "test-runs" / f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
+    folder.mkdir(parents=True)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def secrets() -> dict[str, str]:
+    return secrets_store.generate()
+
+
+@dataclass(frozen=True)
+class Ports:
+    keycloak: int
+    management: int
+    portal: int
+    voirie: int
+    smtp: int
+    mail_ui: int
+
+
+@pytest.fixture(scope="session")
+def ports() -> Ports:
+    chosen: set[int] = set()
+    while len(chosen) < 6:
+        chosen.add(free_port())
+    return Ports(*sorted(chosen))
+
+
+@pytest.fixture(scope="session")
+def mail(run_dir: Path, ports: Ports) -> Iterator[MailCatcher]:
+    catcher = MailCatcher(ports.smtp, ports.mail_ui, run_dir / "maildev.log")
+    _LOGS["maildev"] = catcher.log
+    catcher.start()
+    yield catcher
+    catcher.stop()
+
+
+@pytest.fixture(scope="session")
+def keycloak(run_dir: Path, ports: Ports, secrets: dict[str, str], mail: MailCatcher) -> Iterator[KeycloakServer]:
+    server = KeycloakServer(
+        home=run_dir / "keycloak",
+        http_port=ports.keycloak,
+        management_port=ports.management,
+        admin_username="admin",
+        admin_password=secrets["KEYCLOAK_ADMIN_PASSWORD"],
+        env=keycloak_env(
+            portal_url=f"http://127.0.0.1:{ports.portal}",
+            voirie_url=f"http://127.0.0.1:{ports.voirie}",
+            smtp_port=mail.smtp_port,
+            secrets=secrets,
+        ),
+    )
+    server.prepare()
+    _LOGS["keycloak"] = server.log_file
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def kc_admin(keycloak: KeycloakServer, secrets: dict[str, str]):
+    """python-keycloak admin logged into master, working on the hariane-pro realm."""
+    return master_admin(keycloak.url, "admin", secrets["KEYCLOAK_ADMIN_PASSWORD"], REALM)
+
+
+@pytest.fixture(scope="session")
+def portal(keycloak: KeycloakServer, ports: Ports, secrets: dict[str, str], run_dir: Path) -> Iterator[PortalAdapter]:
+    adapter = PortalAdapter(
+        ports.portal, run_dir / "portal-adapter.log",
+        env=adapter_env(keycloak_url=keycloak.url, secrets=secrets, env="test"),
+    )
+    _LOGS["portal adapter"] = adapter.log
+    adapter.start()
+    yield adapter
+    adapter.stop()
+
+
+@dataclass(frozen=True)
+class TestUser:
+    id: str
+    username: str
+    password: str
+    first_name: str
+    last_name: str
+
+
+@pytest.fixture
+def make_user(kc_admin):
+    """Create users in a profile group; every one is deleted after the test."""
+    created: list[str] = []
+
+    def make(profile: str = "admin") -> TestUser:
+        suffix = uuid.uuid4().hex[:8]
+        user = DemoUser(
+            username=f"pro.test-{suffix}.martin", first_name="Camille", last_name=f"Martin-{suffix}",
+            email=f"camille.{suffix}@exemple-reseaux.test", job_title="Responsable des travaux", profile=profile,
+        )
+        password = f"Phrase de passe {uuid.uuid4().hex}"
+        user_id = provision_user(kc_admin, user, password)
+        created.append(user_id)
+        return TestUser(user_id, user.username, password, user.first_name, user.last_name)
+
+    yield make
+    for user_id in created:
+        kc_admin.delete_user(user_id)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs it (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, request):
+    """A fresh browser context in French; a screenshot is kept in test-artifacts/."""
+    context = browser.new_context(locale="fr-FR")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    ARTIFACTS.mkdir(exist_ok=True)
+    try:
+        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    except Exception:  # noqa: BLE001 - a screenshot must never hide the test's own result
+        pass
+    context.close()

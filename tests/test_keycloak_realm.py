@@ -1,0 +1,73 @@
+"""The realm as the real Keycloak imported it, and the extension loaded in it."""
+
+from __future__ import annotations
+
+from keycloak import KeycloakAdmin, KeycloakOpenIDConnection
+from keycloak.exceptions import KeycloakGetError
+
+from devstack.stack import REALM
+
+ADAPTER_ROLES = {"query-users", "view-users", "manage-users", "query-groups", "view-organizations", "manage-organizations"}
+
+
+def test_the_realm_is_french_first_with_organizations(kc_admin):
+    realm = kc_admin.get_realm(REALM)
+    assert realm["defaultLocale"] == "fr"
+    assert set(realm["supportedLocales"]) == {"fr", "en"}
+    assert realm["organizationsEnabled"] is True
+    assert realm["internationalizationEnabled"] is True
+
+
+def test_password_policy_and_brute_force_detection(kc_admin):
+    realm = kc_admin.get_realm(REALM)
+    assert "length(12)" in realm["passwordPolicy"]
+    assert "passwordBlacklist(common-passwords.txt)" in realm["passwordPolicy"]
+    assert realm["bruteForceProtected"] is True
+    assert realm["failureFactor"] == 5
+
+
+def test_required_actions_for_activation_are_enabled(kc_admin):
+    actions = {a["alias"]: a for a in kc_admin.get_required_actions()}
+    assert actions["TERMS_AND_CONDITIONS"]["enabled"] is True
+    assert actions["UPDATE_PASSWORD"]["enabled"] is True
+
+
+def test_smtp_comes_from_the_environment(kc_admin, mail):
+    smtp = kc_admin.get_realm(REALM)["smtpServer"]
+    assert smtp["host"] == "127.0.0.1"
+    assert smtp["port"] == str(mail.smtp_port)
+
+
+def test_relying_clients_use_code_flow_with_pkce_s256(kc_admin):
+    for client_id in ("portal", "voirie"):
+        client = kc_admin.get_client(kc_admin.get_client_id(client_id))
+        assert client["publicClient"] is False
+        assert client["standardFlowEnabled"] is True
+        assert client["implicitFlowEnabled"] is False
+        assert client["directAccessGrantsEnabled"] is False
+        assert client["attributes"]["pkce.code.challenge.method"] == "S256"
+
+
+def test_the_extension_is_loaded(kc_admin):
+    info = kc_admin.connection.raw_get("admin/serverinfo").json()
+    mappers = {m["id"] for m in info["protocolMapperTypes"]["openid-connect"]}
+    assert "hariane-profile-mapper" in mappers
+
+
+def test_the_adapter_service_account_holds_only_what_it_needs(kc_admin, keycloak, secrets):
+    sa_user = kc_admin.get_client_service_account_user(kc_admin.get_client_id("portal-adapter"))
+    realm_management = kc_admin.get_client_id("realm-management")
+    roles = {r["name"] for r in kc_admin.get_client_roles_of_user(sa_user["id"], realm_management)}
+    assert roles == ADAPTER_ROLES
+
+    adapter = KeycloakAdmin(connection=KeycloakOpenIDConnection(
+        server_url=keycloak.url, realm_name=REALM, user_realm_name=REALM,
+        client_id="portal-adapter", client_secret_key=secrets["PORTAL_ADAPTER_CLIENT_SECRET"],
+    ))
+    assert isinstance(adapter.get_users({"max": 1}), list)
+    try:
+        adapter.get_clients()
+    except KeycloakGetError as error:
+        assert error.response_code == 403
+    else:
+        raise AssertionError("the adapter's service account can read clients")

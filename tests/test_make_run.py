@@ -1,0 +1,100 @@
+"""`make run`'s stack (``python -m devstack.run``), as a newcomer uses it: it comes up and
+prints its URLs, the portal's login round trip works, Ctrl-C stops every process it started,
+and a restart keeps the users."""
+
+from __future__ import annotations
+
+import os
+import select
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from devstack import paths
+from devstack.demo import DEMO_ADMIN, master_admin
+from devstack.ports import free_port, is_port_free
+from devstack.run import READY_LINE
+from devstack.secrets_store import load_or_create
+from devstack.stack import REALM
+from tests.browser_steps import keycloak_login
+
+pytestmark = pytest.mark.slow
+
+
+def _start(env: dict[str, str], log: Path) -> tuple[subprocess.Popen, str]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "devstack.run"], cwd=paths.ROOT, env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+    )
+    output: list[str] = []
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([process.stdout], [], [], 1)
+        if ready:
+            line = process.stdout.readline()
+            if not line and process.poll() is not None:
+                break
+            output.append(line)
+            if READY_LINE in line and line.strip() == READY_LINE:
+                return process, "".join(output)
+        elif process.poll() is not None:
+            break
+    process.kill()
+    log.write_text("".join(output))
+    pytest.fail(f"make run did not get ready:\n{''.join(output)[-4000:]}")
+
+
+def _interrupt(process: subprocess.Popen) -> int:
+    process.send_signal(signal.SIGINT)
+    try:
+        return process.wait(timeout=90)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def test_make_run_serves_the_stack_stops_on_ctrl_c_and_keeps_users(tmp_path, page):
+    run_dir = paths.LOCAL / "test-runs" / f"make-run-{os.getpid()}"
+    ports = {name: free_port() for name in (
+        "HARIANE_KEYCLOAK_PORT", "HARIANE_KEYCLOAK_MANAGEMENT_PORT", "HARIANE_PORTAL_PORT",
+        "HARIANE_VOIRIE_PORT", "HARIANE_SMTP_PORT", "HARIANE_MAIL_UI_PORT")}
+    env = {**os.environ, "HARIANE_RUN_DIR": str(run_dir), **{k: str(v) for k, v in ports.items()}}
+    keycloak_url = f"http://127.0.0.1:{ports['HARIANE_KEYCLOAK_PORT']}"
+    portal_url = f"http://127.0.0.1:{ports['HARIANE_PORTAL_PORT']}"
+    try:
+        process, output = _start(env, tmp_path / "run1.log")
+        for url in (portal_url, f"{keycloak_url}/realms/{REALM}/account/", f"http://127.0.0.1:{ports['HARIANE_MAIL_UI_PORT']}"):
+            assert url.split("/realms")[0] in output, url
+        secrets = load_or_create(run_dir / "secrets.env")
+        assert secrets["KEYCLOAK_ADMIN_PASSWORD"] in output  # generated, printed, never fixed
+
+        # The portal's login round trip with the demo administrator.
+        page.goto(f"{portal_url}/connexion")
+        assert page.locator("html").get_attribute("lang") == "fr"
+        keycloak_login(page, DEMO_ADMIN.username, secrets["DEMO_USER_PASSWORD"])
+        page.wait_for_url(f"{portal_url}/tableau-de-bord")
+        assert page.get_by_text(f"Bonjour {DEMO_ADMIN.first_name} {DEMO_ADMIN.last_name}").is_visible()
+
+        admin = master_admin(keycloak_url, "admin", secrets["KEYCLOAK_ADMIN_PASSWORD"], REALM)
+        kept_id = admin.create_user({"username": "pro.garde.memoire", "enabled": True, "email": "garde@exemple.test",
+                                     "firstName": "Garde", "lastName": "Mémoire"})
+
+        assert _interrupt(process) == 0
+        for name, port in ports.items():
+            if name != "HARIANE_VOIRIE_PORT":
+                assert is_port_free(port), f"{name} still held after Ctrl-C"
+
+        process, _ = _start(env, tmp_path / "run2.log")
+        admin = master_admin(keycloak_url, "admin", secrets["KEYCLOAK_ADMIN_PASSWORD"], REALM)
+        assert admin.get_user(kept_id)["username"] == "pro.garde.memoire"
+        assert requests.get(f"{portal_url}/health", timeout=10).status_code == 200
+        assert _interrupt(process) == 0
+    finally:
+        import shutil
+
+        shutil.rmtree(run_dir, ignore_errors=True)

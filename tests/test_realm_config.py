@@ -1,0 +1,46 @@
+"""The realm as code: one file, consistent with the user profile source and the names
+the Python and Java code use."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from devstack import paths
+from devstack.realm import embedded_user_profile, load_realm
+from portal_adapter import identity_names as names
+
+JAVA_NAMES = paths.EXTENSION_DIR / "src/main/java/fr/lehavre/hariane/idp/IdentityNames.java"
+
+
+def test_the_realm_embeds_exactly_realm_config_user_profile_json():
+    source = json.loads((paths.REALM_DIR / "user-profile.json").read_text())
+    assert embedded_user_profile(load_realm()) == source, "run `python3 -m devstack.realm` to re-embed it"
+
+
+def test_admin_only_attributes_are_declared_admin_only():
+    attributes = {a["name"]: a for a in embedded_user_profile(load_realm())["attributes"]}
+    for name in names.ADMIN_ONLY_ATTRIBUTES:
+        assert attributes[name]["permissions"] == {"view": ["admin"], "edit": ["admin"]}, name
+    assert attributes["username"]["permissions"]["edit"] == ["admin"]
+
+
+def test_python_and_java_names_agree():
+    java = JAVA_NAMES.read_text()
+    java_constants = dict(re.findall(r'public static final String (\w+) = "([^"]*)";', java))
+    for constant, value in vars(names).items():
+        if constant.startswith(("ATTR_", "CLAIM_PROFILE", "PROFILE_ROLE_PREFIX", "REALM")) and isinstance(value, str):
+            assert java_constants.get(constant) == value, constant
+
+
+def test_profile_groups_carry_profile_roles():
+    realm = load_realm()
+    groups = {g["name"]: g["realmRoles"] for g in realm["groups"]}
+    assert groups == {p: [names.profile_role(p)] for p in names.PROFILES}
+
+
+def test_secrets_are_placeholders_never_values():
+    realm = load_realm()
+    for client in realm["clients"]:
+        assert re.fullmatch(r"\$\{[A-Z_]+\}", client["secret"]), client["clientId"]
+    assert realm["smtpServer"]["password"] == "${SMTP_PASSWORD}"
