@@ -8,7 +8,9 @@ from devstack.errors import StackError
 
 
 def is_port_free(port: int, host: str = "127.0.0.1") -> bool:
+    """True when a server could listen on ``port`` now (connections in TIME_WAIT don't count)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((host, port))
         except OSError:

@@ -69,7 +69,8 @@ def main() -> int:
             ),
         )
         adapter = PortalAdapter(portal_port, logs / "portal-adapter.log",
-                                env=adapter_env(keycloak_url=keycloak.url, secrets=secrets))
+                                env=adapter_env(keycloak_url=keycloak.url, secrets=secrets,
+                                                database_url=f"sqlite:///{run_dir / 'portal-adapter.db'}"))
 
         with console.status("Starting the mail catcher…"):
             mail.start()

@@ -111,9 +111,14 @@ class PortalAdapter:
         if not gunicorn.exists():
             raise StackError("gunicorn is missing from .venv: run `make prepare`.")
         env = {**os.environ, **self.env, "PORTAL_BASE_URL": self.url}
+        migrate = subprocess.run([str(paths.VENV / "bin" / "portal-adapter"), "db", "upgrade"], env=env,
+                                 capture_output=True, text=True)
+        if migrate.returncode != 0:
+            raise StackError(f"The adapter's database migration failed:\n{migrate.stdout}{migrate.stderr}")
         self.process = _spawn(
             [str(gunicorn), "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers),
-             "--access-logfile", "-", "--error-logfile", "-", "portal_adapter.wsgi:app"],
+             "--access-logfile", "-", "--error-logfile", "-", "--no-control-socket",
+             "portal_adapter.wsgi:app"],
             self.log, env=env,
         )
         wait_http_ok(f"{self.url}/health", self.process, "The portal adapter", self.log, timeout)

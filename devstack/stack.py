@@ -24,9 +24,14 @@ def keycloak_env(*, portal_url: str, voirie_url: str, smtp_port: int, secrets: d
     }
 
 
-def adapter_env(*, keycloak_url: str, secrets: dict[str, str], env: str = "development") -> dict[str, str]:
-    """Environment of the portal adapter (its PORTAL_BASE_URL is set by PortalAdapter)."""
+def adapter_env(*, keycloak_url: str, secrets: dict[str, str], database_url: str,
+                env: str = "development") -> dict[str, str]:
+    """Environment of the portal adapter (its PORTAL_BASE_URL is set by PortalAdapter).
+
+    The SIRENE register is the offline sample unless SIRENE_RECHERCHE_URL is set."""
     return {
+        "PORTAL_DATABASE_URL": database_url,
+        "PORTAL_API_SECRET": secrets["PORTAL_API_SECRET"],
         "PORTAL_ENV": env,
         "KEYCLOAK_URL": keycloak_url,
         "KEYCLOAK_REALM": REALM,

@@ -116,7 +116,8 @@ def kc_admin(keycloak: KeycloakServer, secrets: dict[str, str]):
 def portal(keycloak: KeycloakServer, ports: Ports, secrets: dict[str, str], run_dir: Path) -> Iterator[PortalAdapter]:
     adapter = PortalAdapter(
         ports.portal, run_dir / "portal-adapter.log",
-        env=adapter_env(keycloak_url=keycloak.url, secrets=secrets, env="test"),
+        env=adapter_env(keycloak_url=keycloak.url, secrets=secrets, env="test",
+                        database_url=f"sqlite:///{run_dir / 'portal-adapter.db'}"),
     )
     _LOGS["portal adapter"] = adapter.log
     adapter.start()

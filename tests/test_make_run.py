@@ -5,10 +5,11 @@ and a restart keeps the users."""
 from __future__ import annotations
 
 import os
-import select
+import queue
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -27,24 +28,34 @@ pytestmark = pytest.mark.slow
 
 
 def _start(env: dict[str, str], log: Path) -> tuple[subprocess.Popen, str]:
+    """Start `make run`'s stack and return once it printed its ready line."""
     process = subprocess.Popen(
         [sys.executable, "-m", "devstack.run"], cwd=paths.ROOT, env=env,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
     )
+    lines: queue.Queue[str | None] = queue.Queue()
+
+    def pump() -> None:
+        with process.stdout:
+            for line in process.stdout:
+                lines.put(line)
+        lines.put(None)
+
+    threading.Thread(target=pump, daemon=True).start()
     output: list[str] = []
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
-        ready, _, _ = select.select([process.stdout], [], [], 1)
-        if ready:
-            line = process.stdout.readline()
-            if not line and process.poll() is not None:
-                break
-            output.append(line)
-            if READY_LINE in line and line.strip() == READY_LINE:
-                return process, "".join(output)
-        elif process.poll() is not None:
+        try:
+            line = lines.get(timeout=1)
+        except queue.Empty:
+            continue
+        if line is None:
             break
+        output.append(line)
+        if line.strip() == READY_LINE:
+            return process, "".join(output)
     process.kill()
+    process.wait()
     log.write_text("".join(output))
     pytest.fail(f"make run did not get ready:\n{''.join(output)[-4000:]}")
 
@@ -56,6 +67,7 @@ def _interrupt(process: subprocess.Popen) -> int:
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
 
 
 def test_make_run_serves_the_stack_stops_on_ctrl_c_and_keeps_users(tmp_path, page):

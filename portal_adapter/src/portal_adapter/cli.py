@@ -3,15 +3,35 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import sys
 
 import click
 from rich.console import Console
 from rich.table import Table
 
+from portal_adapter import db
 from portal_adapter.config import ConfigError, Settings
+from portal_adapter.siret import InvalidSiret
+from portal_adapter.sirene.errors import LookupFailed
+from portal_adapter.structure_lookup_factory import build_structure_lookup
 
-SECRET_FIELDS = {"secret_key", "portal_client_secret", "adapter_client_secret"}
+SECRET_FIELDS = {"secret_key", "portal_client_secret", "adapter_client_secret", "api_secret", "insee_api_key"}
+ADDRESS_LABELS = {
+    "country": "Pays", "postal_code": "Code postal", "city": "Ville", "recipient": "Identification du destinataire",
+    "apartment": "N° appartement ou boîte aux lettres - étage - couloir - escalier - chez ...",
+    "building": "Entrée - bâtiment - immeuble - résidence", "street_number": "Numéro de voie",
+    "street_number_suffix": "Complément de n°", "street": "Type et nom de la voie",
+    "po_box_or_locality": "Boite Postale - Lieu-dit", "one_line": "Adresse (une ligne)",
+}
+
+
+def _settings() -> Settings:
+    try:
+        return Settings.from_env()
+    except ConfigError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(2)
 
 
 @click.group()
@@ -22,13 +42,60 @@ def main() -> None:
 @main.command("config")
 def show_config() -> None:
     """Print the effective configuration (secrets masked)."""
-    try:
-        settings = Settings.from_env()
-    except ConfigError as error:
-        click.echo(f"error: {error}", err=True)
-        sys.exit(2)
+    settings = _settings()
     table = Table("setting", "value")
     for field in dataclasses.fields(settings):
         value = getattr(settings, field.name)
-        table.add_row(field.name, "********" if field.name in SECRET_FIELDS else str(value))
+        table.add_row(field.name, "********" if field.name in SECRET_FIELDS and value else str(value))
+    Console().print(table)
+
+
+@main.group("db")
+def db_group() -> None:
+    """The adapter's database."""
+
+
+@db_group.command("upgrade")
+def db_upgrade() -> None:
+    """Apply the migrations (creates the database when needed)."""
+    db.upgrade(_settings().database_url)
+
+
+@main.group("siret")
+def siret_group() -> None:
+    """The SIRENE register."""
+
+
+@siret_group.command("lookup")
+@click.argument("siret")
+@click.option("--json", "as_json", is_flag=True, help="Print the record as JSON.")
+def siret_lookup(siret: str, as_json: bool) -> None:
+    """Print the structure registered under SIRET."""
+    settings = _settings()
+    db.upgrade(settings.database_url)
+    lookup = build_structure_lookup(settings, db.make_engine(settings.database_url))
+    try:
+        record = lookup.lookup(siret)
+    except (InvalidSiret, LookupFailed) as error:
+        if as_json:
+            click.echo(json.dumps({"error": {"code": error.code, "message": error.message}}, ensure_ascii=False))
+        else:
+            click.echo(f"{error.code}: {error.message}", err=True)
+        sys.exit(1)
+    data = record.to_json()
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    table = Table(title=f"SIRET {record.siret}", show_header=False)
+    rows = [
+        ("Raison sociale", record.name), ("Sigle", record.acronym), ("SIREN", record.siren),
+        ("Catégorie juridique", record.legal_category), ("Type de structure", record.structure_type.label),
+        ("Siège", "oui" if record.head_office else "non"), ("État", "actif" if record.active else "fermé"),
+        ("Diffusion", "publique" if record.public else "partielle"),
+        ("Adresse complète", "oui" if record.address_complete else "non (code postal et ville seulement)"),
+    ]
+    rows += [(label, data["address"][key]) for key, label in ADDRESS_LABELS.items()]
+    rows += [("Source", record.source), ("Obtenu le", data["fetched_at"])]
+    for label, value in rows:
+        table.add_row(label, "" if value is None else str(value))
     Console().print(table)

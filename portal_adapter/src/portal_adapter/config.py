@@ -35,6 +35,19 @@ class Settings:
     environment_banner: str = ""
     help_url: str = "mailto:assistance-hariane@example.invalid"
     http_timeout_seconds: float = 10.0
+    database_url: str = "sqlite:///portal-adapter.db"
+    # Callers of /api/*: this shared secret, or a realm token of one of these clients.
+    api_secret: str = f"{DEV_MARKER}-api"
+    api_clients: str = "portal-adapter"
+    # The SIRENE register: offline sample unless the Recherche d'entreprises URL is set.
+    recherche_url: str = ""
+    insee_url: str = "https://api.insee.fr/api-sirene/3.11"
+    insee_api_key: str = ""
+    sirene_timeout_seconds: float = 5.0
+    recherche_rate_per_second: float = 5.0  # published limit: 7/s per IP
+    insee_rate_per_minute: float = 25.0  # published limit: about 30/min per key
+    sirene_found_ttl_seconds: float = 12 * 3600.0
+    sirene_not_found_ttl_seconds: float = 600.0
 
     @property
     def issuer(self) -> str:
@@ -52,6 +65,14 @@ class Settings:
     @property
     def callback_url(self) -> str:
         return f"{self.base_url}/auth/callback"
+
+    @property
+    def sirene_offline(self) -> bool:
+        return not self.recherche_url
+
+    @property
+    def api_client_ids(self) -> frozenset[str]:
+        return frozenset(c.strip() for c in self.api_clients.split(",") if c.strip())
 
     @property
     def secure_cookies(self) -> bool:
@@ -74,6 +95,17 @@ class Settings:
             "environment_banner": "HARIANE_ENVIRONMENT_BANNER",
             "help_url": "HARIANE_HELP_URL",
             "http_timeout_seconds": "PORTAL_HTTP_TIMEOUT_SECONDS",
+            "database_url": "PORTAL_DATABASE_URL",
+            "api_secret": "PORTAL_API_SECRET",
+            "api_clients": "PORTAL_API_CLIENTS",
+            "recherche_url": "SIRENE_RECHERCHE_URL",
+            "insee_url": "SIRENE_INSEE_URL",
+            "insee_api_key": "SIRENE_INSEE_API_KEY",
+            "sirene_timeout_seconds": "SIRENE_TIMEOUT_SECONDS",
+            "recherche_rate_per_second": "SIRENE_RECHERCHE_RATE_PER_SECOND",
+            "insee_rate_per_minute": "SIRENE_INSEE_RATE_PER_MINUTE",
+            "sirene_found_ttl_seconds": "SIRENE_FOUND_TTL_SECONDS",
+            "sirene_not_found_ttl_seconds": "SIRENE_NOT_FOUND_TTL_SECONDS",
         }
         values: dict[str, object] = {}
         for field in fields(cls):

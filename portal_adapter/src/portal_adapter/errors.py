@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template
+from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -22,6 +22,10 @@ DEFAULT = ("Une erreur est survenue", "Une erreur inattendue est survenue. Veuil
 
 def _page(code: int, title: str | None = None, message: str | None = None):
     default_title, default_message = MESSAGES.get(code, DEFAULT)
+    if request.path.startswith("/api/"):
+        response = jsonify(error={"code": "http_error", "message": message or default_message})
+        response.status_code = code
+        return response
     return (
         render_template("erreur.html", code=code, title=title or default_title, message=message or default_message),
         code,

@@ -1,0 +1,91 @@
+"""The adapter's HTTP API for the Keycloak extension: ``GET /api/structures/{siret}``.
+
+Errors are JSON ``{"error": {"code", "message"}}`` with a stable code and a French message.
+"""
+
+from __future__ import annotations
+
+import logging
+from importlib import resources
+
+from flask import Blueprint, Flask, current_app, jsonify, request
+
+from portal_adapter.api_auth import ApiCallerCheck, Unauthenticated
+from portal_adapter.db import make_engine
+from portal_adapter.settings import current_settings
+from portal_adapter.siret import InvalidSiret
+from portal_adapter.sirene.errors import CLOSED_CODE, CLOSED_MESSAGE, LookupFailed, RegisterRateLimited
+from portal_adapter.sirene.lookup import StructureLookup
+from portal_adapter.structure_lookup_factory import build_structure_lookup
+
+log = logging.getLogger(__name__)
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+def init_app(app: Flask) -> None:
+    from portal_adapter.app import csrf
+
+    csrf.exempt(bp)
+    app.register_blueprint(bp)
+
+
+def _lookup() -> StructureLookup:
+    ext = current_app.extensions
+    if "hariane_lookup" not in ext:
+        settings = current_settings()
+        ext["hariane_engine"] = engine = ext.get("hariane_engine") or make_engine(settings.database_url)
+        ext["hariane_lookup"] = build_structure_lookup(settings, engine)
+    return ext["hariane_lookup"]
+
+
+def _caller_check() -> ApiCallerCheck:
+    ext = current_app.extensions
+    if "hariane_api_auth" not in ext:
+        ext["hariane_api_auth"] = ApiCallerCheck(current_settings())
+    return ext["hariane_api_auth"]
+
+
+def error(status: int, code: str, message: str, **extra):
+    response = jsonify(error={"code": code, "message": message, **extra})
+    response.status_code = status
+    return response
+
+
+@bp.before_request
+def authenticate():
+    if request.endpoint == "api.openapi":
+        return None
+    try:
+        request.environ["hariane.api_caller"] = _caller_check().caller(request.headers.get("Authorization"))
+    except Unauthenticated as reason:
+        log.info("API call refused: %s", reason)
+        response = error(401, "unauthenticated", "Authentification requise.")
+        response.headers["WWW-Authenticate"] = 'Bearer realm="hariane-portal-adapter"'
+        return response
+    return None
+
+
+@bp.get("/structures/<path:siret>")
+def structure(siret: str):
+    """The normalised record of an establishment, by SIRET."""
+    try:
+        record = _lookup().lookup(siret)
+    except InvalidSiret as invalid:
+        return error(400, invalid.code, invalid.message)
+    except RegisterRateLimited as limited:
+        response = error(429, limited.code, limited.message)
+        response.headers["Retry-After"] = str(max(1, round(limited.retry_after)))
+        return response
+    except LookupFailed as failed:
+        return error(failed.status, failed.code, failed.message)
+    if not record.active:
+        return error(422, CLOSED_CODE, CLOSED_MESSAGE, structure=record.to_json())
+    return jsonify(record.to_json())
+
+
+@bp.get("/openapi.json")
+def openapi():
+    """The API's OpenAPI description (public)."""
+    text = resources.files("portal_adapter").joinpath("openapi.json").read_text(encoding="utf-8")
+    return current_app.response_class(text, mimetype="application/json")
+

@@ -1,0 +1,55 @@
+"""The adapter's database (SQLAlchemy): SQLite by default, PostgreSQL by URL.
+
+Tables are defined here once; Alembic migrations (``portal_adapter/migrations``) create
+them: ``portal-adapter db upgrade``.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy import event
+
+metadata = sa.MetaData()
+
+siret_cache = sa.Table(
+    "siret_cache",
+    metadata,
+    sa.Column("siret", sa.String(14), primary_key=True),
+    sa.Column("found", sa.Boolean, nullable=False),
+    sa.Column("record_json", sa.Text, nullable=True),
+    sa.Column("fetched_at", sa.Float, nullable=False),
+    sa.Column("expires_at", sa.Float, nullable=False),
+)
+
+rate_limit_slots = sa.Table(
+    "rate_limit_slots",
+    metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("next_free_at", sa.Float, nullable=False),
+)
+
+
+def make_engine(url: str) -> sa.Engine:
+    if url.startswith("sqlite"):
+        engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection, _record):  # noqa: ANN001
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.close()
+
+        return engine
+    return sa.create_engine(url, pool_pre_ping=True)
+
+
+def upgrade(url: str) -> None:
+    """Apply every Alembic migration to the database at ``url``."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", "portal_adapter:migrations")
+    config.set_main_option("sqlalchemy.url", url)
+    command.upgrade(config, "head")

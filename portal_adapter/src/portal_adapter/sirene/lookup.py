@@ -1,0 +1,71 @@
+"""The structure lookup: validate locally, cache, Recherche d'entreprises, then INSEE when
+the establishment is secondary, masked, unknown or the first answer failed (and a key is
+configured), cache again. Concurrent lookups of one SIRET share one upstream call."""
+
+from __future__ import annotations
+
+import logging
+from typing import Protocol
+
+from portal_adapter import siret as siret_rules
+from portal_adapter.sirene.cache import SiretCache
+from portal_adapter.sirene.errors import LookupFailed, StructureNotFound
+from portal_adapter.sirene.single_flight import SingleFlight
+from portal_adapter.structure import StructureRecord
+
+log = logging.getLogger(__name__)
+
+
+class Register(Protocol):
+    def fetch(self, siret: str) -> StructureRecord: ...
+
+
+class StructureLookup:
+    def __init__(self, primary: Register, cache: SiretCache, secondary: Register | None = None) -> None:
+        self.primary = primary
+        self.secondary = secondary
+        self.cache = cache
+        self._flights: SingleFlight[StructureRecord | None] = SingleFlight()
+
+    def lookup(self, raw_siret: str) -> StructureRecord:
+        """The record, or InvalidSiret / StructureNotFound / RegisterUnavailable / RegisterRateLimited."""
+        siret = siret_rules.validate(raw_siret)
+        cached = self.cache.get(siret)
+        if cached is None:
+            record = self._flights.do(siret, lambda: self._fetch_and_cache(siret))
+        else:
+            record = cached.record
+        if record is None:
+            raise StructureNotFound()
+        return record
+
+    def _fetch_and_cache(self, siret: str) -> StructureRecord | None:
+        cached = self.cache.get(siret)  # another process may have filled it meanwhile
+        if cached is not None:
+            return cached.record
+        try:
+            record = self._fetch(siret)
+        except StructureNotFound:
+            self.cache.put(siret, None)
+            return None
+        self.cache.put(siret, record)
+        return record
+
+    def _fetch(self, siret: str) -> StructureRecord:
+        try:
+            record = self.primary.fetch(siret)
+        except StructureNotFound:
+            if self.secondary is None:
+                raise
+            return self.secondary.fetch(siret)
+        except LookupFailed as error:
+            if self.secondary is None:
+                raise
+            log.info("primary register failed (%s), asking the secondary", error.code)
+            return self.secondary.fetch(siret)
+        if self.secondary is not None and (not record.address_complete or not record.public):
+            try:
+                return self.secondary.fetch(siret)
+            except LookupFailed as error:
+                log.info("secondary register failed (%s): keeping the partial record", error.code)
+        return record

@@ -1,0 +1,110 @@
+"""A rate limiter shared by every process using the same database.
+
+Each call reserves the next free *slot*: ``slot = max(now, next_free)``, then
+``next_free = slot + 1/rate``, in ONE atomic SQL statement, and waits until its slot. So
+however many workers or threads call at once, the upstream never sees two calls closer
+than ``1/rate`` (no burst). A caller whose slot is further than ``max_wait`` away gives
+its slot back and is told to retry later instead of queueing forever.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from portal_adapter.db import rate_limit_slots
+from portal_adapter.sirene.errors import RegisterRateLimited
+
+
+def reserve(next_free: float, now: float, interval: float) -> tuple[float, float]:
+    """Pure slot arithmetic: (the slot granted, the new next-free time)."""
+    slot = max(now, next_free)
+    return slot, slot + interval
+
+
+class MemorySlots:
+    """Slots in this process only (tests, single-process use)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._next: dict[str, float] = {}
+
+    def take(self, name: str, now: float, interval: float) -> float:
+        with self._lock:
+            slot, self._next[name] = reserve(self._next.get(name, 0.0), now, interval)
+            return slot
+
+    def give_back(self, name: str, slot: float, interval: float) -> None:
+        with self._lock:
+            if self._next.get(name) == slot + interval:
+                self._next[name] = slot
+
+
+class DatabaseSlots:
+    """Slots in the adapter's database: shared by gunicorn workers and hosts."""
+
+    def __init__(self, engine: sa.Engine) -> None:
+        self.engine = engine
+        greatest = sa.func.max if engine.dialect.name == "sqlite" else sa.func.greatest
+        table = rate_limit_slots
+        self._take = (
+            sa.update(table)
+            .where(table.c.name == sa.bindparam("limiter"))
+            .values(next_free_at=greatest(table.c.next_free_at, sa.bindparam("now")) + sa.bindparam("interval"))
+            .returning(table.c.next_free_at)
+        )
+
+    def _ensure_row(self, connection: sa.Connection, name: str) -> None:
+        exists = connection.execute(sa.select(rate_limit_slots.c.name).where(rate_limit_slots.c.name == name)).first()
+        if exists is None:
+            try:
+                with connection.begin_nested():
+                    connection.execute(sa.insert(rate_limit_slots).values(name=name, next_free_at=0.0))
+            except sa.exc.IntegrityError:
+                pass  # another process created it first
+
+    def take(self, name: str, now: float, interval: float) -> float:
+        with self.engine.begin() as connection:
+            self._ensure_row(connection, name)
+            next_free = connection.execute(self._take, {"limiter": name, "now": now, "interval": interval}).scalar_one()
+        return next_free - interval
+
+    def give_back(self, name: str, slot: float, interval: float) -> None:
+        table = rate_limit_slots
+        with self.engine.begin() as connection:
+            connection.execute(
+                sa.update(table)
+                .where(table.c.name == name, table.c.next_free_at == slot + interval)
+                .values(next_free_at=slot)
+            )
+
+
+@dataclass
+class RateLimiter:
+    name: str
+    per_second: float
+    slots: MemorySlots | DatabaseSlots
+    max_wait: float = 3.0
+    clock: Callable[[], float] = time.time
+    sleep: Callable[[float], None] = time.sleep
+    _interval: float = field(init=False)
+
+    def __post_init__(self) -> None:
+        if self.per_second <= 0:
+            raise ValueError("rate must be positive")
+        self._interval = 1.0 / self.per_second
+
+    def acquire(self) -> None:
+        """Wait for this call's slot, or raise RegisterRateLimited when it is too far."""
+        now = self.clock()
+        slot = self.slots.take(self.name, now, self._interval)
+        wait = slot - now
+        if wait > self.max_wait:
+            self.slots.give_back(self.name, slot, self._interval)
+            raise RegisterRateLimited(retry_after=wait)
+        if wait > 0:
+            self.sleep(wait)
