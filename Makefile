@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV_PY := .venv/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: run test prepare test-java test-python lint reset clean help
+.PHONY: run test prepare test-java test-python lint reset clean help bench
 
 help:
 	@echo "make run    - the whole stack on embedded defaults (Ctrl-C stops it)"
@@ -37,3 +37,6 @@ reset:
 
 clean:
 	rm -rf .local .venv idp_extension/target tools/node/node_modules
+
+bench: prepare
+	$(VENV_PY) -m bench

@@ -17,6 +17,7 @@ import pytest
 
 from devstack import paths, secrets_store
 from devstack.demo import DemoUser, master_admin, provision_user
+from devstack.fake_sirene import INSEE_KEY, FakeSirene
 from devstack.keycloak import KeycloakServer
 from devstack.ports import free_port
 from devstack.services import MailCatcher, PortalAdapter
@@ -113,12 +114,21 @@ def kc_admin(keycloak: KeycloakServer, secrets: dict[str, str]):
 
 
 @pytest.fixture(scope="session")
-def portal(keycloak: KeycloakServer, ports: Ports, secrets: dict[str, str], run_dir: Path) -> Iterator[PortalAdapter]:
-    adapter = PortalAdapter(
-        ports.portal, run_dir / "portal-adapter.log",
-        env=adapter_env(keycloak_url=keycloak.url, secrets=secrets, env="test",
-                        database_url=f"sqlite:///{run_dir / 'portal-adapter.db'}"),
-    )
+def fake_sirene() -> Iterator[FakeSirene]:
+    """Both SIRENE APIs, faked on loopback in their real formats."""
+    server = FakeSirene().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def portal(keycloak: KeycloakServer, ports: Ports, secrets: dict[str, str], run_dir: Path,
+           fake_sirene: FakeSirene) -> Iterator[PortalAdapter]:
+    env = adapter_env(keycloak_url=keycloak.url, secrets=secrets, env="test",
+                      database_url=f"sqlite:///{run_dir / 'portal-adapter.db'}")
+    env |= {"SIRENE_RECHERCHE_URL": fake_sirene.recherche_url, "SIRENE_INSEE_URL": fake_sirene.insee_url,
+            "SIRENE_INSEE_API_KEY": INSEE_KEY, "SIRENE_TIMEOUT_SECONDS": "1"}
+    adapter = PortalAdapter(ports.portal, run_dir / "portal-adapter.log", env=env)
     _LOGS["portal adapter"] = adapter.log
     adapter.start()
     yield adapter
