@@ -117,6 +117,7 @@ class PortalAdapter:
             raise StackError(f"The adapter's database migration failed:\n{migrate.stdout}{migrate.stderr}")
         self.process = _spawn(
             [str(gunicorn), "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers),
+             "--worker-class", "gthread", "--threads", "8",
              "--access-logfile", "-", "--error-logfile", "-", "--no-control-socket",
              "portal_adapter.wsgi:app"],
             self.log, env=env,

@@ -3,8 +3,10 @@
 Each call reserves the next free *slot*: ``slot = max(now, next_free)``, then
 ``next_free = slot + 1/rate``, in ONE atomic SQL statement, and waits until its slot. So
 however many workers or threads call at once, the upstream never sees two calls closer
-than ``1/rate`` (no burst). A caller whose slot is further than ``max_wait`` away gives
-its slot back and is told to retry later instead of queueing forever.
+than ``1/rate`` (no burst; the spacing carries a 5 % margin so that network jitter never
+packs one call too many into a one-second window). A caller whose slot would be further
+than ``max_wait`` away takes none (checked in the same statement, so refusals never leave
+holes) and is told to retry later instead of queueing forever.
 """
 
 from __future__ import annotations
@@ -19,11 +21,19 @@ import sqlalchemy as sa
 from portal_adapter.db import rate_limit_slots
 from portal_adapter.sirene.errors import RegisterRateLimited
 
+JITTER_MARGIN = 1.05
+
 
 def reserve(next_free: float, now: float, interval: float) -> tuple[float, float]:
     """Pure slot arithmetic: (the slot granted, the new next-free time)."""
     slot = max(now, next_free)
     return slot, slot + interval
+
+
+class SlotRefused(Exception):
+    def __init__(self, wait: float) -> None:
+        super().__init__(wait)
+        self.wait = wait
 
 
 class MemorySlots:
@@ -33,15 +43,13 @@ class MemorySlots:
         self._lock = threading.Lock()
         self._next: dict[str, float] = {}
 
-    def take(self, name: str, now: float, interval: float) -> float:
+    def take(self, name: str, now: float, interval: float, max_wait: float) -> float:
         with self._lock:
-            slot, self._next[name] = reserve(self._next.get(name, 0.0), now, interval)
+            slot, new_next = reserve(self._next.get(name, 0.0), now, interval)
+            if slot - now > max_wait:
+                raise SlotRefused(slot - now)
+            self._next[name] = new_next
             return slot
-
-    def give_back(self, name: str, slot: float, interval: float) -> None:
-        with self._lock:
-            if self._next.get(name) == slot + interval:
-                self._next[name] = slot
 
 
 class DatabaseSlots:
@@ -51,10 +59,11 @@ class DatabaseSlots:
         self.engine = engine
         greatest = sa.func.max if engine.dialect.name == "sqlite" else sa.func.greatest
         table = rate_limit_slots
+        slot = greatest(table.c.next_free_at, sa.bindparam("now"))
         self._take = (
             sa.update(table)
-            .where(table.c.name == sa.bindparam("limiter"))
-            .values(next_free_at=greatest(table.c.next_free_at, sa.bindparam("now")) + sa.bindparam("interval"))
+            .where(table.c.name == sa.bindparam("limiter"), slot - sa.bindparam("now") <= sa.bindparam("max_wait"))
+            .values(next_free_at=slot + sa.bindparam("interval"))
             .returning(table.c.next_free_at)
         )
 
@@ -67,20 +76,16 @@ class DatabaseSlots:
             except sa.exc.IntegrityError:
                 pass  # another process created it first
 
-    def take(self, name: str, now: float, interval: float) -> float:
+    def take(self, name: str, now: float, interval: float, max_wait: float) -> float:
         with self.engine.begin() as connection:
             self._ensure_row(connection, name)
-            next_free = connection.execute(self._take, {"limiter": name, "now": now, "interval": interval}).scalar_one()
+            params = {"limiter": name, "now": now, "interval": interval, "max_wait": max_wait}
+            next_free = connection.execute(self._take, params).scalar_one_or_none()
+            if next_free is None:
+                current = connection.execute(
+                    sa.select(rate_limit_slots.c.next_free_at).where(rate_limit_slots.c.name == name)).scalar_one()
+                raise SlotRefused(current - now)
         return next_free - interval
-
-    def give_back(self, name: str, slot: float, interval: float) -> None:
-        table = rate_limit_slots
-        with self.engine.begin() as connection:
-            connection.execute(
-                sa.update(table)
-                .where(table.c.name == name, table.c.next_free_at == slot + interval)
-                .values(next_free_at=slot)
-            )
 
 
 @dataclass
@@ -96,15 +101,15 @@ class RateLimiter:
     def __post_init__(self) -> None:
         if self.per_second <= 0:
             raise ValueError("rate must be positive")
-        self._interval = 1.0 / self.per_second
+        self._interval = JITTER_MARGIN / self.per_second
 
     def acquire(self) -> None:
         """Wait for this call's slot, or raise RegisterRateLimited when it is too far."""
         now = self.clock()
-        slot = self.slots.take(self.name, now, self._interval)
+        try:
+            slot = self.slots.take(self.name, now, self._interval, self.max_wait)
+        except SlotRefused as refused:
+            raise RegisterRateLimited(retry_after=refused.wait) from None
         wait = slot - now
-        if wait > self.max_wait:
-            self.slots.give_back(self.name, slot, self._interval)
-            raise RegisterRateLimited(retry_after=wait)
         if wait > 0:
             self.sleep(wait)
