@@ -6,8 +6,11 @@ REALM = "hariane-pro"
 
 
 def keycloak_env(*, portal_url: str, voirie_url: str, smtp_port: int, secrets: dict[str, str]) -> dict[str, str]:
-    """Values for the ``${...}`` placeholders of realm-config/hariane-pro-realm.json."""
+    """Values for the ``${...}`` placeholders of realm-config/hariane-pro-realm.json, and the
+    extension's settings (the adapter it asks for structures)."""
     return {
+        "HARIANE_ADAPTER_URL": portal_url,
+        "HARIANE_ADAPTER_API_SECRET": secrets["PORTAL_API_SECRET"],
         "PORTAL_BASE_URL": portal_url,
         "VOIRIE_BASE_URL": voirie_url,
         "PORTAL_CLIENT_SECRET": secrets["PORTAL_CLIENT_SECRET"],

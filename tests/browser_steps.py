@@ -7,6 +7,6 @@ KEYCLOAK_LOGIN_BUTTON = "Connexion"
 
 def keycloak_login(page, username: str, password: str) -> None:
     """Fill and submit Keycloak's (French) login form."""
-    page.get_by_label("Nom d'utilisateur ou courriel").fill(username)
+    page.get_by_label("Identifiant ou courriel").fill(username)
     page.get_by_label("Mot de passe", exact=True).fill(password)
     page.get_by_role("button", name=KEYCLOAK_LOGIN_BUTTON).click()

@@ -1,0 +1,166 @@
+package fr.lehavre.hariane.idp.registration;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.jboss.logging.Logger;
+import org.keycloak.models.GroupModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.ModelDuplicateException;
+import org.keycloak.models.OrganizationModel;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.utils.KeycloakModelUtils;
+import org.keycloak.organization.OrganizationProvider;
+
+import fr.lehavre.hariane.idp.IdentityNames;
+import fr.lehavre.hariane.idp.activation.ActivationRequiredAction;
+import fr.lehavre.hariane.idp.identifier.LoginIdentifier;
+import fr.lehavre.hariane.idp.profile.Profile;
+
+/**
+ * Creates, in one transaction, the structure (an organization keyed by its SIRET), its first
+ * member (generated identifier, group {@code admin}, activation pending) — or nothing. A
+ * concurrent registration taking the same identifier makes the transaction fail on the
+ * unique username: it is retried with the next candidate.
+ */
+public final class AccountCreator {
+
+    private static final Logger LOG = Logger.getLogger(AccountCreator.class);
+    private static final int MAX_ATTEMPTS = 50;
+    public static final String ORG_ATTR_PREFIX_REGISTER = "register.";
+
+    private AccountCreator() {
+    }
+
+    /** The created user's id and identifier. */
+    public record Created(String userId, String username) {
+    }
+
+    public static Created create(KeycloakSession session, RealmModel realm, NewAccount account) {
+        KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
+        String base = LoginIdentifier.base(account.person().get(RegistrationForm.FIRST_NAME),
+                account.person().get(RegistrationForm.LAST_NAME));
+        int attempt = 1;
+        for (int tries = 0; tries < MAX_ATTEMPTS; tries++) {
+            try {
+                final int startAt = attempt;
+                return KeycloakModelUtils.runJobInTransactionWithResult(factory, s -> {
+                    RealmModel r = s.realms().getRealm(realm.getId());
+                    s.getContext().setRealm(r);
+                    return createIn(s, r, account, base, startAt);
+                });
+            } catch (ModelDuplicateException e) {
+                if (structureExists(session, realm, account.siret())) {
+                    throw new StructureAlreadyRegistered(account.siret());
+                }
+                LOG.debugf("identifier taken concurrently, retrying after %s", base);
+                attempt++;
+            } catch (RuntimeException e) {
+                if (hasCause(e, ModelDuplicateException.class) || hasCause(e, jakarta.persistence.PersistenceException.class)) {
+                    if (structureExists(session, realm, account.siret())) {
+                        throw new StructureAlreadyRegistered(account.siret());
+                    }
+                    attempt++;
+                    continue;
+                }
+                throw e;
+            }
+        }
+        throw new IllegalStateException("no free identifier after " + MAX_ATTEMPTS + " attempts for " + base);
+    }
+
+    public static boolean structureExists(KeycloakSession session, RealmModel realm, String siret) {
+        return KeycloakModelUtils.runJobInTransactionWithResult(session.getKeycloakSessionFactory(), s -> {
+            s.getContext().setRealm(s.realms().getRealm(realm.getId()));
+            return s.getProvider(OrganizationProvider.class).getByAlias(siret) != null;
+        });
+    }
+
+    private static Created createIn(KeycloakSession s, RealmModel realm, NewAccount account, String base, int startAt) {
+        OrganizationProvider organizations = s.getProvider(OrganizationProvider.class);
+        if (organizations.getByAlias(account.siret()) != null) {
+            throw new StructureAlreadyRegistered(account.siret());
+        }
+        String username = null;
+        for (int attempt = startAt; username == null; attempt++) {
+            String candidate = LoginIdentifier.candidate(base, attempt);
+            if (s.users().getUserByUsername(realm, candidate) == null) {
+                username = candidate;
+            }
+        }
+        Map<String, String> person = account.person();
+        UserModel user = s.users().addUser(realm, username);
+        user.setEnabled(true);
+        user.setFirstName(person.get(RegistrationForm.FIRST_NAME).strip());
+        user.setLastName(person.get(RegistrationForm.LAST_NAME).strip());
+        user.setEmail(person.get(RegistrationForm.EMAIL).strip().toLowerCase(java.util.Locale.ROOT));
+        user.setEmailVerified(false);
+        user.setSingleAttribute(IdentityNames.ATTR_JOB_TITLE, person.get(RegistrationForm.JOB_TITLE).strip());
+        user.setSingleAttribute(IdentityNames.ATTR_NEWSLETTER_OPT_IN,
+                String.valueOf("on".equals(person.get(RegistrationForm.NEWSLETTER))));
+        user.setSingleAttribute(IdentityNames.ATTR_STRUCTURE_SIRET, account.siret());
+        user.addRequiredAction(ActivationRequiredAction.PROVIDER_ID);
+        GroupModel admins = KeycloakModelUtils.findGroupByPath(s, realm, "/" + Profile.ADMIN.claimValue());
+        if (admins != null) {
+            user.joinGroup(admins);
+        }
+
+        String name = account.registerValues().getOrDefault("name", "");
+        OrganizationModel organization = organizations.create(organizationName(name, account.siret()), account.siret());
+        organization.setDescription("SIRET " + account.siret());
+        organization.setAttributes(organizationAttributes(account));
+        organizations.addMember(organization, user);
+        return new Created(user.getId(), username);
+    }
+
+    static String organizationName(String registeredName, String siret) {
+        String name = registeredName == null || registeredName.isBlank() ? "Structure" : registeredName.strip();
+        return name + " (" + siret + ")";
+    }
+
+    /** The structure's attributes: what the user declared, and the register's values where they differ. */
+    static Map<String, List<String>> organizationAttributes(NewAccount account) {
+        Map<String, List<String>> attributes = new LinkedHashMap<>();
+        attributes.put("siret", List.of(account.siret()));
+        attributes.put("siren", List.of(account.siret().substring(0, 9)));
+        put(attributes, "name", account.registerValues().get("name"));
+        put(attributes, "legalCategory", account.registerValues().get("legal_category"));
+        put(attributes, "source", account.registerValues().get("source"));
+        put(attributes, "fetchedAt", account.registerValues().get("fetched_at"));
+        attributes.put("createdAt", List.of(Instant.now().toString()));
+        for (String field : RegistrationForm.STRUCTURE_FIELDS) {
+            String value = account.structure().get(field);
+            if (RegistrationForm.isCheckbox(field)) {
+                value = String.valueOf("on".equals(value));
+            } else if (RegistrationForm.PHONE.equals(field)) {
+                value = PhoneNumbers.normalise(value).orElse(value);
+            }
+            put(attributes, field, value);
+            String registered = account.registerValues().get(field);
+            if (registered != null && !registered.equals(value == null ? null : value.strip())) {
+                put(attributes, ORG_ATTR_PREFIX_REGISTER + field, registered);
+            }
+        }
+        return attributes;
+    }
+
+    private static void put(Map<String, List<String>> attributes, String key, String value) {
+        if (value != null && !value.isBlank()) {
+            attributes.put(key, new ArrayList<>(List.of(value.strip())));
+        }
+    }
+
+    private static boolean hasCause(Throwable error, Class<? extends Throwable> type) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

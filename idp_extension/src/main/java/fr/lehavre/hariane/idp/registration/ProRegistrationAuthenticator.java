@@ -1,0 +1,285 @@
+package fr.lehavre.hariane.idp.registration;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.logging.Logger;
+import org.keycloak.authentication.AuthenticationFlowContext;
+import org.keycloak.authentication.Authenticator;
+import org.keycloak.email.EmailException;
+import org.keycloak.events.Details;
+import org.keycloak.events.EventType;
+import org.keycloak.forms.login.LoginFormsProvider;
+import org.keycloak.models.ClientModel;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.utils.FormMessage;
+import org.keycloak.sessions.AuthenticationSessionModel;
+
+import fr.lehavre.hariane.idp.activation.ActivationEmail;
+import fr.lehavre.hariane.idp.adapter.AdapterClient;
+import fr.lehavre.hariane.idp.adapter.StructureAnswer;
+
+/**
+ * « Créer un compte Pro »: the three steps (SIRET, structure 2/3, person 3/3) and the recap,
+ * as one authenticator of the realm's registration flow. Everything typed is kept in the
+ * authentication session, so « ← Retour » and « Page suivante → » lose nothing. The recap page
+ * ends the flow without logging in: the person activates the account from the e-mail.
+ */
+public final class ProRegistrationAuthenticator implements Authenticator {
+
+    private static final Logger LOG = Logger.getLogger(ProRegistrationAuthenticator.class);
+
+    static final String NOTE_STEP = "hariane.step";
+    static final String NOTE_VALUE = "hariane.v.";
+    static final String NOTE_REGISTER = "hariane.r.";
+    static final String NAV = "nav";
+    static final String NAV_BACK = "back";
+
+    enum Step {
+        SIRET("hariane-register-siret.ftl"),
+        STRUCTURE("hariane-register-structure.ftl"),
+        PERSON("hariane-register-person.ftl");
+
+        final String template;
+
+        Step(String template) {
+            this.template = template;
+        }
+    }
+
+    /** Register fields prefilling the structure step (form field to record field). */
+    private static final Map<String, String> PREFILL = Map.of(
+            RegistrationForm.ACRONYM, "acronym",
+            RegistrationForm.COUNTRY, "address.country",
+            RegistrationForm.POSTAL_CODE, "address.postal_code",
+            RegistrationForm.CITY, "address.city",
+            RegistrationForm.RECIPIENT, "address.recipient",
+            RegistrationForm.BUILDING, "address.building",
+            RegistrationForm.STREET_NUMBER, "address.street_number",
+            RegistrationForm.STREET_NUMBER_SUFFIX, "address.street_number_suffix",
+            RegistrationForm.STREET, "address.street",
+            RegistrationForm.PO_BOX, "address.po_box_or_locality");
+
+    /** Every value kept in the session: the typed fields, and what the register said. */
+    private static final List<String> VALUE_KEYS = java.util.stream.Stream.of(
+            List.of(RegistrationForm.SIRET), RegistrationForm.STRUCTURE_FIELDS, RegistrationForm.PERSON_FIELDS)
+            .flatMap(List::stream).toList();
+    private static final List<String> REGISTER_KEYS = java.util.stream.Stream.concat(
+            java.util.stream.Stream.of("siret", "name", "legal_category", "source", "fetched_at", "public",
+                    RegistrationForm.STRUCTURE_TYPE), PREFILL.keySet().stream()).toList();
+
+    private static final Map<String, String> SIRET_ERRORS = Map.of(
+            "invalid_format", "haErrorSiretFormat",
+            "invalid_checksum", "haErrorSiretChecksum",
+            "not_found", "haErrorSiretNotFound",
+            "closed", "haErrorSiretClosed",
+            "rate_limited", "haErrorSiretUnavailable",
+            StructureAnswer.UNAVAILABLE, "haErrorSiretUnavailable");
+
+    private final AdapterClient adapter;
+
+    ProRegistrationAuthenticator(AdapterClient adapter) {
+        this.adapter = adapter;
+    }
+
+    @Override
+    public void authenticate(AuthenticationFlowContext context) {
+        context.challenge(render(context, step(context), List.of()));
+    }
+
+    @Override
+    public void action(AuthenticationFlowContext context) {
+        MultivaluedMap<String, String> data = context.getHttpRequest().getDecodedFormParameters();
+        boolean back = NAV_BACK.equals(data.getFirst(NAV));
+        switch (step(context)) {
+            case SIRET -> siretStep(context, data);
+            case STRUCTURE -> {
+                keep(context, data, RegistrationForm.STRUCTURE_FIELDS);
+                if (back) {
+                    go(context, Step.SIRET, List.of());
+                    return;
+                }
+                Map<String, String> errors = RegistrationForm.validateStructure(values(context, RegistrationForm.STRUCTURE_FIELDS));
+                go(context, errors.isEmpty() ? Step.PERSON : Step.STRUCTURE, messages(errors));
+            }
+            case PERSON -> {
+                keep(context, data, RegistrationForm.PERSON_FIELDS);
+                if (back) {
+                    go(context, Step.STRUCTURE, List.of());
+                    return;
+                }
+                personStep(context);
+            }
+        }
+    }
+
+    private void siretStep(AuthenticationFlowContext context, MultivaluedMap<String, String> data) {
+        AuthenticationSessionModel auth = context.getAuthenticationSession();
+        String typed = Objects.requireNonNullElse(data.getFirst(RegistrationForm.SIRET), "").strip();
+        auth.setAuthNote(NOTE_VALUE + RegistrationForm.SIRET, typed);
+        StructureAnswer answer = adapter.structure(typed);
+        if (!answer.isFound()) {
+            String key = SIRET_ERRORS.getOrDefault(answer.errorCode(), "haErrorSiretUnavailable");
+            go(context, Step.SIRET, List.of(new FormMessage(RegistrationForm.SIRET, key)));
+            return;
+        }
+        String siret = answer.text("siret");
+        if (AccountCreator.structureExists(context.getSession(), context.getRealm(), siret)) {
+            go(context, Step.SIRET, List.of(new FormMessage(RegistrationForm.SIRET, "haErrorStructureExists")));
+            return;
+        }
+        if (!siret.equals(auth.getAuthNote(NOTE_REGISTER + "siret"))) {
+            auth.setAuthNote(NOTE_REGISTER + "siret", siret);
+            auth.setAuthNote(NOTE_REGISTER + "name", Objects.requireNonNullElse(answer.text("name"), ""));
+            auth.setAuthNote(NOTE_REGISTER + "legal_category", Objects.requireNonNullElse(answer.text("legal_category"), ""));
+            auth.setAuthNote(NOTE_REGISTER + "source", Objects.requireNonNullElse(answer.text("source"), ""));
+            auth.setAuthNote(NOTE_REGISTER + "fetched_at", Objects.requireNonNullElse(answer.text("fetched_at"), ""));
+            auth.setAuthNote(NOTE_REGISTER + "public", String.valueOf(answer.structure().path("public").asBoolean(true)));
+            String type = answer.structure().path("structure_type").path("code").asText("");
+            auth.setAuthNote(NOTE_REGISTER + RegistrationForm.STRUCTURE_TYPE, type);
+            auth.setAuthNote(NOTE_VALUE + RegistrationForm.STRUCTURE_TYPE, type);
+            for (Map.Entry<String, String> prefill : PREFILL.entrySet()) {
+                String source = prefill.getValue();
+                String value = source.startsWith("address.") ? answer.addressLine(source.substring(8)) : answer.text(source);
+                value = Objects.requireNonNullElse(value, "");
+                auth.setAuthNote(NOTE_REGISTER + prefill.getKey(), value);
+                auth.setAuthNote(NOTE_VALUE + prefill.getKey(), value);
+            }
+        }
+        go(context, Step.STRUCTURE, List.of());
+    }
+
+    private void personStep(AuthenticationFlowContext context) {
+        KeycloakSession session = context.getSession();
+        RealmModel realm = context.getRealm();
+        Map<String, String> person = values(context, RegistrationForm.PERSON_FIELDS);
+        Map<String, String> errors = new LinkedHashMap<>(RegistrationForm.validatePerson(person));
+        if (errors.isEmpty() && session.users().getUserByEmail(realm, person.get(RegistrationForm.EMAIL).strip()) != null) {
+            errors.put(RegistrationForm.EMAIL, "haErrorEmailUsed");
+        }
+        if (!errors.isEmpty()) {
+            go(context, Step.PERSON, messages(errors));
+            return;
+        }
+        AuthenticationSessionModel auth = context.getAuthenticationSession();
+        String siret = auth.getAuthNote(NOTE_REGISTER + "siret");
+        Map<String, String> register = notes(auth, NOTE_REGISTER, REGISTER_KEYS);
+        AccountCreator.Created created;
+        try {
+            created = AccountCreator.create(session, realm,
+                    new NewAccount(siret, register, values(context, RegistrationForm.STRUCTURE_FIELDS), person));
+        } catch (StructureAlreadyRegistered e) {
+            go(context, Step.SIRET, List.of(new FormMessage(RegistrationForm.SIRET, "haErrorStructureExists")));
+            return;
+        }
+        UserModel user = session.users().getUserById(realm, created.userId());
+        ClientModel client = auth.getClient();
+        boolean emailSent = true;
+        try {
+            ActivationEmail.send(session, realm, user, client.getClientId(), homeUrl(client));
+        } catch (EmailException e) {
+            LOG.errorf("activation e-mail to user %s not sent: %s", user.getId(), e.getMessage());
+            emailSent = false;
+        }
+        context.getEvent().event(EventType.REGISTER).user(user).detail(Details.USERNAME, created.username())
+                .detail("siret", siret).success();
+        VALUE_KEYS.forEach(key -> auth.removeAuthNote(NOTE_VALUE + key));
+        REGISTER_KEYS.forEach(key -> auth.removeAuthNote(NOTE_REGISTER + key));
+        auth.removeAuthNote(NOTE_STEP);
+        Response done = context.form()
+                .setAttribute("username", created.username())
+                .setAttribute("emailSent", emailSent)
+                .setAttribute("homeUrl", homeUrl(client))
+                .createForm("hariane-register-done.ftl");
+        context.challenge(done);
+    }
+
+    private static String homeUrl(ClientModel client) {
+        String root = client.getRootUrl();
+        return root == null || root.isBlank() ? null : root.replaceAll("/+$", "") + "/";
+    }
+
+    private void go(AuthenticationFlowContext context, Step step, List<FormMessage> errors) {
+        context.getAuthenticationSession().setAuthNote(NOTE_STEP, step.name());
+        context.challenge(render(context, step, errors));
+    }
+
+    private Response render(AuthenticationFlowContext context, Step step, List<FormMessage> errors) {
+        AuthenticationSessionModel auth = context.getAuthenticationSession();
+        Map<String, String> values = notes(auth, NOTE_VALUE, VALUE_KEYS);
+        Map<String, String> register = notes(auth, NOTE_REGISTER, REGISTER_KEYS);
+        LoginFormsProvider form = context.form()
+                .setAttribute("haValues", values)
+                .setAttribute("haRegister", register)
+                .setAttribute("haStructureTypes", RegistrationForm.STRUCTURE_TYPES);
+        errors.forEach(form::addError);
+        return form.createForm(step.template);
+    }
+
+    private static Map<String, String> notes(AuthenticationSessionModel auth, String prefix, List<String> keys) {
+        Map<String, String> notes = new HashMap<>();
+        for (String key : keys) {
+            String value = auth.getAuthNote(prefix + key);
+            notes.put(key, value == null ? "" : value);
+        }
+        return notes;
+    }
+
+    private static Step step(AuthenticationFlowContext context) {
+        String note = context.getAuthenticationSession().getAuthNote(NOTE_STEP);
+        try {
+            return note == null ? Step.SIRET : Step.valueOf(note);
+        } catch (IllegalArgumentException e) {
+            return Step.SIRET;
+        }
+    }
+
+    private static void keep(AuthenticationFlowContext context, MultivaluedMap<String, String> data, List<String> fields) {
+        AuthenticationSessionModel auth = context.getAuthenticationSession();
+        for (String field : fields) {
+            String value = data.getFirst(field);
+            if (RegistrationForm.isCheckbox(field)) {
+                value = "on".equals(value) ? "on" : "";
+            }
+            auth.setAuthNote(NOTE_VALUE + field, value == null ? "" : value);
+        }
+    }
+
+    private static Map<String, String> values(AuthenticationFlowContext context, List<String> fields) {
+        Map<String, String> values = new HashMap<>();
+        for (String field : fields) {
+            values.put(field, context.getAuthenticationSession().getAuthNote(NOTE_VALUE + field));
+        }
+        return values;
+    }
+
+    private static List<FormMessage> messages(Map<String, String> errors) {
+        return errors.entrySet().stream().map(e -> new FormMessage(e.getKey(), e.getValue())).toList();
+    }
+
+    @Override
+    public boolean requiresUser() {
+        return false;
+    }
+
+    @Override
+    public boolean configuredFor(KeycloakSession session, RealmModel realm, UserModel user) {
+        return true;
+    }
+
+    @Override
+    public void setRequiredActions(KeycloakSession session, RealmModel realm, UserModel user) {
+    }
+
+    @Override
+    public void close() {
+    }
+}
