@@ -73,17 +73,33 @@ ESTABLISHMENTS = {e.siret: e for e in (
 )}
 
 
+SYNTHETIC_SIREN_PREFIX = "999"
+
+
+def synthetic(siret: str) -> Establishment | None:
+    """Any valid SIRET whose SIREN starts with 999 is a head office of a test company, so
+    tests can register as many structures as they need."""
+    if not siret.startswith(SYNTHETIC_SIREN_PREFIX) or len(siret) != 14:
+        return None
+    return Establishment(siret, f"ENTREPRISE DE TEST {siret[3:9]}", "5710", True, siret, "10", None, "RUE",
+                         "DE PARIS", None, None, "76600", "LE HAVRE", "76351")
+
+
+def find(siret: str) -> Establishment | None:
+    return ESTABLISHMENTS.get(siret) or synthetic(siret)
+
+
 def _mask(value, est: Establishment, mask: str):
     return mask if est.masked and value is not None else value
 
 
 def recherche_answer(siret: str) -> dict:
     """The /search?q=<siret> answer of API Recherche d'entreprises."""
-    est = ESTABLISHMENTS.get(siret)
+    est = find(siret)
     if est is None:
         return {"results": [], "total_results": 0, "page": 1, "per_page": 10, "total_pages": 0}
     m = MASK_RECHERCHE
-    siege = ESTABLISHMENTS[est.head_office_siret]
+    siege = find(est.head_office_siret)
 
     def establishment_fields(e: Establishment) -> dict:
         return {
@@ -120,7 +136,7 @@ def recherche_answer(siret: str) -> dict:
 
 def insee_answer(siret: str) -> dict | None:
     """The /siret/{siret} answer of INSEE API Sirene 3.11 (None: 404)."""
-    est = ESTABLISHMENTS.get(siret)
+    est = find(siret)
     if est is None:
         return None
     m = MASK_INSEE

@@ -25,6 +25,7 @@ from devstack.stack import REALM, adapter_env, keycloak_env
 
 console = Console()
 READY_LINE = "Hariane PRO is ready"
+BANNER = "Serveur de développement local"
 
 
 def _port(name: str, default: int) -> int:
@@ -66,11 +67,12 @@ def main() -> int:
                 voirie_url=f"http://127.0.0.1:{voirie_port}",
                 smtp_port=mail.smtp_port,
                 secrets=secrets,
-            ),
+            ) | {"HARIANE_ENVIRONMENT_BANNER": BANNER},
         )
         adapter = PortalAdapter(portal_port, logs / "portal-adapter.log",
                                 env=adapter_env(keycloak_url=keycloak.url, secrets=secrets,
-                                                database_url=f"sqlite:///{run_dir / 'portal-adapter.db'}"))
+                                                database_url=f"sqlite:///{run_dir / 'portal-adapter.db'}")
+                                | {"HARIANE_ENVIRONMENT_BANNER": BANNER})
 
         with console.status("Starting the mail catcher…"):
             mail.start()

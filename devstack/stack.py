@@ -10,6 +10,7 @@ def keycloak_env(*, portal_url: str, voirie_url: str, smtp_port: int, secrets: d
     extension's settings (the adapter it asks for structures)."""
     return {
         "HARIANE_ADAPTER_URL": portal_url,
+        "HARIANE_PORTAL_URL": portal_url,
         "HARIANE_ADAPTER_API_SECRET": secrets["PORTAL_API_SECRET"],
         "PORTAL_BASE_URL": portal_url,
         "VOIRIE_BASE_URL": voirie_url,

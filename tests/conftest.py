@@ -29,6 +29,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
 ]
 ARTIFACTS = paths.ROOT / "test-artifacts"
+BANNER = "Serveur de test"
 
 # Servers whose logs are attached to a failing test's report.
 _LOGS: dict[str, Path] = {}
@@ -98,7 +99,7 @@ def keycloak(run_dir: Path, ports: Ports, secrets: dict[str, str], mail: MailCat
             voirie_url=f"http://127.0.0.1:{ports.voirie}",
             smtp_port=mail.smtp_port,
             secrets=secrets,
-        ),
+        ) | {"HARIANE_ENVIRONMENT_BANNER": BANNER},
     )
     server.prepare()
     _LOGS["keycloak"] = server.log_file
@@ -127,7 +128,7 @@ def portal(keycloak: KeycloakServer, ports: Ports, secrets: dict[str, str], run_
     env = adapter_env(keycloak_url=keycloak.url, secrets=secrets, env="test",
                       database_url=f"sqlite:///{run_dir / 'portal-adapter.db'}")
     env |= {"SIRENE_RECHERCHE_URL": fake_sirene.recherche_url, "SIRENE_INSEE_URL": fake_sirene.insee_url,
-            "SIRENE_INSEE_API_KEY": INSEE_KEY, "SIRENE_TIMEOUT_SECONDS": "1"}
+            "SIRENE_INSEE_API_KEY": INSEE_KEY, "SIRENE_TIMEOUT_SECONDS": "1", "HARIANE_ENVIRONMENT_BANNER": BANNER}
     adapter = PortalAdapter(ports.portal, run_dir / "portal-adapter.log", env=env)
     _LOGS["portal adapter"] = adapter.log
     adapter.start()

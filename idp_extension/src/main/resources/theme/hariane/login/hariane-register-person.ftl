@@ -10,9 +10,10 @@
       <@f.text name="email" label=msg("haEmail") value=haValues.email required=true type="email" autocomplete="email"/>
       <@f.text name="jobTitle" label=msg("haJobTitle") value=haValues.jobTitle required=true autocomplete="organization-title"/>
       <@f.checkbox name="newsletter" label=msg("haNewsletter") checked=(haValues.newsletter == "on")/>
-      <div class="ha-actions">
-        <button type="submit" name="nav" value="back" class="${properties.kcButtonSecondaryClass}">${msg("haBack")}</button>
+      <#-- "next" comes first in the DOM: Enter in a field submits forward; CSS shows « ← Retour » on the left. -->
+      <div class="ha-actions ha-actions-reversed">
         <button type="submit" name="nav" value="next" class="${properties.kcButtonPrimaryClass}">${msg("haSubmit")}</button>
+        <button type="submit" name="nav" value="back" class="${properties.kcButtonSecondaryClass}">${msg("haBack")}</button>
       </div>
     </form>
   </#if>

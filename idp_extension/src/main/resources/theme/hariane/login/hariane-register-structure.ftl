@@ -28,9 +28,10 @@
         <@f.text name="poBox" label=msg("haPoBox") value=haValues.poBox/>
       </fieldset>
       <@f.checkbox name="structureNewsletter" label=msg("haStructureNewsletter") checked=(haValues.structureNewsletter == "on")/>
-      <div class="ha-actions">
-        <button type="submit" name="nav" value="back" class="${properties.kcButtonSecondaryClass}">${msg("haBack")}</button>
+      <#-- "next" comes first in the DOM: Enter in a field submits forward; CSS shows « ← Retour » on the left. -->
+      <div class="ha-actions ha-actions-reversed">
         <button type="submit" name="nav" value="next" class="${properties.kcButtonPrimaryClass}">${msg("haNext")}</button>
+        <button type="submit" name="nav" value="back" class="${properties.kcButtonSecondaryClass}">${msg("haBack")}</button>
       </div>
     </form>
   </#if>

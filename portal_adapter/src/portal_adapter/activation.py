@@ -1,0 +1,64 @@
+"""« Recevoir un nouveau lien d'activation »: a new activation e-mail for an account whose
+activation is still pending. The answer never says whether an identifier or e-mail exists:
+the lookup and the sending happen after the response, in the background."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from flask import Blueprint, current_app, render_template, request
+from keycloak.exceptions import KeycloakError
+
+from portal_adapter.config import Settings
+from portal_adapter.keycloak_admin import service_account_admin
+from portal_adapter.settings import current_settings
+
+log = logging.getLogger(__name__)
+bp = Blueprint("activation", __name__, url_prefix="/activation")
+
+ACTIVATION_ACTION = "hariane-activation"
+ACTIVATION_LIFESPAN_SECONDS = 72 * 3600
+MAX_LENGTH = 255
+
+
+def resend_activation(settings: Settings, identifier_or_email: str) -> bool:
+    """Send a new activation e-mail when a pending account matches; True when one was sent."""
+    admin = service_account_admin(settings)
+    key = "email" if "@" in identifier_or_email else "username"
+    users = admin.get_users({key: identifier_or_email.strip().lower(), "exact": True, "max": 2})
+    if len(users) != 1:
+        return False
+    user = users[0]
+    if not user.get("enabled") or ACTIVATION_ACTION not in (user.get("requiredActions") or []):
+        return False
+    admin.send_update_account(
+        user_id=user["id"], payload=[ACTIVATION_ACTION], lifespan=ACTIVATION_LIFESPAN_SECONDS,
+        client_id=settings.portal_client_id, redirect_uri=f"{settings.base_url}/",
+    )
+    log.info("activation e-mail sent again to user %s", user["id"])
+    return True
+
+
+def _in_background(settings: Settings, value: str) -> None:
+    def job() -> None:
+        try:
+            resend_activation(settings, value)
+        except (KeycloakError, OSError) as error:
+            log.warning("new activation link not sent: %s", error)
+
+    threading.Thread(target=job, daemon=True).start()
+
+
+@bp.route("/nouveau-lien", methods=["GET", "POST"])
+def new_link():
+    """Ask for a new activation link (identifier or e-mail)."""
+    if request.method == "GET":
+        return render_template("nouveau_lien.html", value="", error=None, sent=False)
+    value = (request.form.get("identifiant") or "").strip()
+    if not value or len(value) > MAX_LENGTH:
+        error = "Indiquez votre identifiant (pro.prenom.nom) ou votre adresse de courriel."
+        return render_template("nouveau_lien.html", value=value[:MAX_LENGTH], error=error, sent=False), 400
+    _in_background(current_settings(), value)
+    current_app.logger.info("new activation link requested")
+    return render_template("nouveau_lien.html", value="", error=None, sent=True)

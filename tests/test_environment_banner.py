@@ -1,0 +1,17 @@
+"""The environment banner (« Serveur de test ») is on every page when configured."""
+
+from __future__ import annotations
+
+import requests
+
+from tests.conftest import BANNER
+from tests.registration_http import RegistrationClient
+
+
+def test_the_banner_is_on_keycloak_and_portal_pages(portal):
+    client = RegistrationClient(portal.url).start()
+    assert f'<div class="ha-banner" role="note">{BANNER}</div>' in client.page
+    login = requests.get(f"{portal.url}/connexion", timeout=10).text
+    assert BANNER in login
+    assert BANNER in requests.get(f"{portal.url}/", timeout=10).text
+    assert BANNER in requests.get(f"{portal.url}/page-absente", timeout=10).text
