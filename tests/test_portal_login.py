@@ -28,6 +28,19 @@ def _portal_session(context, secret_key: str) -> dict:
     return SecureCookieSessionInterface().get_signing_serializer(app).loads(cookie["value"])
 
 
+def verified_id_token(context, secrets: dict, keycloak) -> dict:
+    """The claims of the ID token the portal holds for this browser, after checking its
+    signature against the realm's JWKS, its issuer, audience and expiry."""
+    id_token = _portal_session(context, secrets["PORTAL_SECRET_KEY"])["id_token"]
+    issuer = f"{keycloak.url}/realms/{REALM}"
+    jwks = requests.get(f"{issuer}/protocol/openid-connect/certs", timeout=10).json()
+    token = jwt.decode(id_token, KeySet.import_key_set(jwks))
+    jwt.JWTClaimsRegistry(
+        iss={"essential": True, "value": issuer}, aud={"essential": True, "value": "portal"}, exp={"essential": True},
+    ).validate(token.claims)
+    return token.claims
+
+
 def test_given_a_provisioned_admin_when_logging_in_via_the_portal_then_the_id_token_is_valid(
     page, portal, keycloak, make_user, secrets
 ):

@@ -10,6 +10,7 @@ import time
 import pytest
 
 from tests.browser_steps import keycloak_login
+from tests.test_portal_login import verified_id_token
 
 SHOTS = "registration"
 
@@ -37,7 +38,7 @@ def open_registration(page, portal) -> None:
     page.get_by_label("SIRET").wait_for()
 
 
-def test_the_whole_registration_journey(page, portal, keycloak, mail, kc_admin):
+def test_the_whole_registration_journey(page, portal, keycloak, mail, kc_admin, secrets):
     open_registration(page, portal)
     assert page.locator("html").get_attribute("lang") == "fr"
     assert page.get_by_role("link", name="Un problème ? Une question ? Cliquez ici pour obtenir de l'aide").is_visible()
@@ -122,4 +123,11 @@ def test_the_whole_registration_journey(page, portal, keycloak, mail, kc_admin):
     keycloak_login(fresh, "pro.jean-eric.le-gall", "une phrase de passe solide")
     fresh.wait_for_url(f"{portal.url}/tableau-de-bord")
     assert fresh.locator("[data-profile]").get_attribute("data-profile") == "admin"
+    assert fresh.locator("#structure").inner_text() == "LE HAVRE SEINE METROPOLE (SIRET 20008495200015)"
+    shot(fresh, "7-dashboard")
+    claims = verified_id_token(fresh.context, secrets, keycloak)
     context.close()
+    assert claims["preferred_username"] == "pro.jean-eric.le-gall"
+    assert claims["profile"] == "admin"
+    assert claims["structure"] == {"siret": "20008495200015", "name": "LE HAVRE SEINE METROPOLE"}
+    assert claims["email_verified"] is True

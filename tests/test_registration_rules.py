@@ -203,3 +203,31 @@ def test_a_new_activation_link_is_sent_without_revealing_who_exists(portal, mail
     assert _mail_link(mail, who["email"])
     refused = requests.post(f"{portal.url}/activation/nouveau-lien", data={"identifiant": identifier}, timeout=10)
     assert refused.status_code == 400  # no CSRF token
+
+
+def test_a_non_diffusible_establishment_continues_with_the_masked_fields_to_fill(client, kc_admin):
+    client.submit(siret="91234567500017")
+    assert client.title == "Les informations sur votre structure (2/3)"
+    assert "Non diffusée par le répertoire SIRENE" in client.page
+    assert "NON-DIFFUSIBLE" not in client.page and "[ND]" not in client.page
+    assert client.value("postalCode") == "" and client.value("street") == ""
+    client.submit(**{**STRUCTURE, "postalCode": "", "city": ""})
+    assert client.error("postalCode") == "Indiquez le code postal."
+    assert client.error("city") == "Indiquez la ville."
+    client.submit(**{**STRUCTURE, "recipient": "JEANNE MARTIN"})
+    client.submit(**person("Jeanne", "Martin"))
+    assert client.identifier().startswith("pro.jeanne.martin")
+
+
+def test_the_structure_keeps_the_register_values_and_the_declared_ones(portal, kc_admin):
+    siret = synthetic_siret()
+    client = RegistrationClient(portal.url).start()
+    client.submit(siret=siret)
+    client.submit(**{**STRUCTURE, "city": "LE HAVRE CEDEX", "phone": "+33 2 35 00 00 01"})
+    client.submit(**person("Paul", "Registre"))
+    organization = kc_admin.connection.raw_get(f"admin/realms/hariane-pro/organizations?search={siret}").json()[0]
+    attributes = kc_admin.connection.raw_get(f"admin/realms/hariane-pro/organizations/{organization['id']}").json()["attributes"]
+    assert attributes["city"] == ["LE HAVRE CEDEX"] and attributes["register.city"] == ["LE HAVRE"]
+    assert attributes["postalCode"] == ["76600"] and "register.postalCode" not in attributes
+    assert attributes["phone"] == ["+33235000001"]
+    assert attributes["source"] == ["recherche-entreprises"] and attributes["fetchedAt"][0].endswith("Z")

@@ -16,7 +16,7 @@ from authlib.integrations.flask_client import OAuth
 from flask import Blueprint, Flask, abort, redirect, render_template, request, session, url_for
 
 from portal_adapter.config import Settings
-from portal_adapter.identity_names import CLAIM_PROFILE, CLAIM_ROLES
+from portal_adapter.identity_names import CLAIM_PROFILE, CLAIM_ROLES, CLAIM_STRUCTURE
 from portal_adapter.settings import current_settings
 
 log = logging.getLogger(__name__)
@@ -86,6 +86,7 @@ def callback():
         "email": claims.get("email", ""),
         CLAIM_PROFILE: claims.get(CLAIM_PROFILE),
         CLAIM_ROLES: claims.get(CLAIM_ROLES, []),
+        CLAIM_STRUCTURE: claims.get(CLAIM_STRUCTURE),
     }
     session["id_token"] = token.get("id_token")
     log.info("login: user %s", claims.get("sub"))

@@ -10,6 +10,7 @@ REALM = "hariane-pro"
 # Token claims
 CLAIM_PROFILE = "profile"  # "standard" | "privileged" | "admin"
 CLAIM_ROLES = "roles"  # the profile realm roles, e.g. ["profile-admin"]
+CLAIM_STRUCTURE = "structure"  # {"siret": "20008495200015", "name": "LE HAVRE SEINE METROPOLE"}
 
 # Profiles: realm groups of the same name, carrying realm roles "profile-<name>"
 PROFILES = ("standard", "privileged", "admin")

@@ -12,6 +12,9 @@ public final class IdentityNames {
     /** Token claim carrying the user's profile: {@code standard}, {@code privileged} or {@code admin}. */
     public static final String CLAIM_PROFILE = "profile";
 
+    /** Token claim carrying the user's structure: {@code {"siret": "...", "name": "..."}}. */
+    public static final String CLAIM_STRUCTURE = "structure";
+
     /** Prefix of the realm roles carried by the profile groups ({@code profile-admin}, ...). */
     public static final String PROFILE_ROLE_PREFIX = "profile-";
 
