@@ -82,7 +82,7 @@ def run(work_dir: Path) -> str:
         hit_url = f"{adapter.url}/api/structures/20008495200015"
         with requests.Session() as session:
             session.get(hit_url, headers=headers, timeout=10)  # fill the cache
-            for repeat in range(REPEATS):
+            for _ in range(REPEATS):
                 for name, url, count in (("/health (baseline)", f"{adapter.url}/health", 1000), ("cache hit", hit_url, 1000)):
                     lat = _timed_gets(session, url, count, headers)
                     rows[name].setdefault("p50", []).append(percentile(lat, 50))
@@ -112,7 +112,7 @@ def run(work_dir: Path) -> str:
         arrivals = sorted(h.at for h in fake.hits_for("recherche"))
         insee_hits = len(fake.hits_for("insee"))
         max_in_window = max(sum(1 for t in arrivals if a <= t < a + 1.0) for a in arrivals)
-        min_gap_ms = min((b - a) * 1000 for a, b in zip(arrivals, arrivals[1:]))
+        min_gap_ms = min((b - a) * 1000 for a, b in zip(arrivals, arrivals[1:], strict=False))
     finally:
         adapter.stop()
         fake.stop()

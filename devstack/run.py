@@ -48,7 +48,10 @@ def main() -> int:
     logs = run_dir / "logs"
     started = time.monotonic()
     processes: list = []
-    signal.signal(signal.SIGTERM, _raise_stop)
+    # Ctrl-C, kill and a closed terminal all stop the stack (a background `make run &`
+    # starts with SIGINT ignored: install the handler explicitly).
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _raise_stop)
     try:
         kc_port = _port("HARIANE_KEYCLOAK_PORT", 8080)
         portal_port = _port("HARIANE_PORTAL_PORT", 5000)
@@ -115,6 +118,7 @@ def _print_urls(keycloak, adapter, mail, secrets, logs: Path, seconds: float) ->
     table.add_row("Admin console", f"{keycloak.url}/admin/master/console/#/{REALM}")
     table.add_row("  admin login", f"admin / {secrets['KEYCLOAK_ADMIN_PASSWORD']}")
     table.add_row("Demo administrator", f"{DEMO_ADMIN.username} / {secrets['DEMO_USER_PASSWORD']}")
+    table.add_row("« Créer un compte Pro »", "SIRET 81234567600017 or another of the README's offline sample")
     table.add_row("Logs", str(logs) + f" and {keycloak.log_file}")
     console.print(table)
     print(READY_LINE, flush=True)

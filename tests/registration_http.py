@@ -8,9 +8,9 @@ import re
 import time
 import unicodedata
 from dataclasses import dataclass, field
+from urllib.parse import urljoin
 
 import requests
-from urllib.parse import urljoin
 from stdnum import luhn
 
 from devstack.fake_sirene import SYNTHETIC_SIREN_PREFIX

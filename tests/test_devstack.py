@@ -7,11 +7,11 @@ import subprocess
 import sys
 
 import pytest
+from portal_adapter.config import ConfigError, Settings
 
 from devstack import jdk, paths
 from devstack.errors import StackError
 from devstack.ports import ensure_port_free
-from portal_adapter.config import ConfigError, Settings
 
 
 def test_given_a_taken_port_then_the_message_names_it_and_the_way_out():

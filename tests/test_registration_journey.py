@@ -83,7 +83,7 @@ def test_the_whole_registration_journey(page, portal, keycloak, mail, kc_admin, 
     shot(page, "4-done")
 
     # The structure and its administrator.
-    organization = kc_admin.connection.raw_get(f"admin/realms/hariane-pro/organizations?search=20008495200015").json()[0]
+    organization = kc_admin.connection.raw_get("admin/realms/hariane-pro/organizations?search=20008495200015").json()[0]
     assert organization["alias"] == "20008495200015"
     user_id = kc_admin.get_user_id("pro.jean-eric.le-gall")
     assert [g["name"] for g in kc_admin.get_user_groups(user_id)] == ["admin"]

@@ -7,10 +7,10 @@ import concurrent.futures
 import html
 import re
 import time
+from urllib.parse import urljoin
 
 import pytest
 import requests
-from urllib.parse import urljoin
 
 from devstack.fake_sirene import Scenario
 from tests.registration_http import STRUCTURE, RegistrationClient, person, register, synthetic_siret

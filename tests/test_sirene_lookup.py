@@ -7,8 +7,6 @@ import threading
 import time
 
 import pytest
-
-from devstack.fake_sirene import INSEE_KEY, FakeSirene, Scenario
 from portal_adapter.db import make_engine, upgrade
 from portal_adapter.sirene.cache import SiretCache
 from portal_adapter.sirene.errors import LookupFailed, RegisterRateLimited, RegisterUnavailable, StructureNotFound
@@ -19,6 +17,8 @@ from portal_adapter.sirene.rate_limit import DatabaseSlots, MemorySlots, RateLim
 from portal_adapter.sirene.recherche_entreprises import RechercheEntreprisesClient
 from portal_adapter.sirene.upstream_http import UpstreamHttp, retry_after_seconds
 from portal_adapter.siret import SiretChecksumError
+
+from devstack.fake_sirene import INSEE_KEY, FakeSirene, Scenario
 
 HEAD_OFFICE = "20008495200015"
 SECONDARY = "39860733300059"

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from portal_adapter.structure_types import from_categorie_juridique
 
 from portal_adapter import siret as rules
-from portal_adapter.structure_types import from_categorie_juridique
 
 
 @pytest.mark.parametrize("number", [

@@ -13,9 +13,9 @@ from flask import Blueprint, Flask, current_app, jsonify, request
 from portal_adapter.api_auth import ApiCallerCheck, Unauthenticated
 from portal_adapter.db import make_engine
 from portal_adapter.settings import current_settings
-from portal_adapter.siret import InvalidSiret
 from portal_adapter.sirene.errors import CLOSED_CODE, CLOSED_MESSAGE, LookupFailed, RegisterRateLimited
 from portal_adapter.sirene.lookup import StructureLookup
+from portal_adapter.siret import InvalidSiret
 from portal_adapter.structure_lookup_factory import build_structure_lookup
 
 log = logging.getLogger(__name__)

@@ -12,8 +12,8 @@ from rich.table import Table
 
 from portal_adapter import db
 from portal_adapter.config import ConfigError, Settings
-from portal_adapter.siret import InvalidSiret
 from portal_adapter.sirene.errors import LookupFailed
+from portal_adapter.siret import InvalidSiret
 from portal_adapter.structure_lookup_factory import build_structure_lookup
 
 SECRET_FIELDS = {"secret_key", "portal_client_secret", "adapter_client_secret", "api_secret", "insee_api_key"}

@@ -98,7 +98,7 @@ class StructureRecord:
 
     @classmethod
     def from_json(cls, data: dict) -> StructureRecord:
-        from portal_adapter.structure_types import BY_CODE, AUTRE
+        from portal_adapter.structure_types import AUTRE, BY_CODE
 
         values = {k: v for k, v in data.items() if k not in ("state", "diffusion")}
         values["structure_type"] = BY_CODE.get(data["structure_type"]["code"], AUTRE)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from portal_adapter.sirene.errors import RegisterUnavailable, StructureNotFound
 from portal_adapter.sirene.upstream_http import UpstreamHttp
@@ -68,7 +68,7 @@ def parse(payload: dict, siret: str, now: datetime | None = None) -> StructureRe
         ),
         address_complete=True,
         source=SOURCE,
-        fetched_at=now or datetime.now(timezone.utc),
+        fetched_at=now or datetime.now(UTC),
     )
 
 

@@ -7,7 +7,7 @@ establishment has a one-line address, so its record says ``address_complete=Fals
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from portal_adapter.sirene.errors import RegisterUnavailable, StructureNotFound
 from portal_adapter.sirene.upstream_http import UpstreamHttp
@@ -78,7 +78,7 @@ def parse(payload: dict, siret: str, source: str = SOURCE, now: datetime | None 
         address=address,
         address_complete=detailed,
         source=source,
-        fetched_at=now or datetime.now(timezone.utc),
+        fetched_at=now or datetime.now(UTC),
     )
 
 
