@@ -137,7 +137,8 @@ def run(work_dir: Path) -> str:
         f"(published limit: 7/s): Recherche d'entreprises received {len(arrivals)} requests, at most "
         f"**{max_in_window} in any 1-second window**, never two closer than {min_gap_ms:.0f} ms; the "
         f"{50 - len(arrivals)} lookups whose slot was more than 3 s away went to INSEE instead "
-        f"({insee_hits} INSEE requests, limiter at 100/s here). {ok}/50 answered (not found, as expected), "
+        f"({insee_hits} INSEE requests in all, limiter at 100/s here: a SIRET Recherche d'entreprises does not know "
+        f"is asked to INSEE too). {ok}/50 answered (not found, as expected), "
         f"{statuses.count(429)} were told to retry (429), in {elapsed:.1f} s.",
         "",
     ]

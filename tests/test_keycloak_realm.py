@@ -71,3 +71,11 @@ def test_the_adapter_service_account_holds_only_what_it_needs(kc_admin, keycloak
         assert error.response_code == 403
     else:
         raise AssertionError("the adapter's service account can read clients")
+
+
+def test_user_profile_labels_are_translated_for_every_theme(kc_admin):
+    texts = kc_admin.connection.raw_get("admin/realms/hariane-pro/localization/fr").json()
+    profile = kc_admin.connection.raw_get("admin/realms/hariane-pro/users/profile").json()
+    keys = {a["displayName"][2:-1] for a in profile["attributes"] if a.get("displayName", "").startswith("${ha")}
+    assert keys and keys <= set(texts)
+    assert texts["haJobTitle"] == "Fonction"
