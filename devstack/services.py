@@ -92,12 +92,14 @@ class MailCatcher:
 
 
 @dataclass
-class PortalAdapter:
-    """The portal adapter under gunicorn, a real WSGI server."""
+class GunicornApp:
+    """A Flask application under gunicorn, a real WSGI server; ready when /health answers."""
 
     port: int
     log: Path
     env: dict[str, str] = field(default_factory=dict)
+    app: str = "portal_adapter.wsgi:app"
+    base_url_env: str = "PORTAL_BASE_URL"
     workers: int = 2
     process: subprocess.Popen | None = None
 
@@ -105,25 +107,35 @@ class PortalAdapter:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    def before_start(self, env: dict[str, str]) -> None:
+        """Hook for work to do before the server starts (migrations)."""
+
     def start(self, timeout: float = 30.0) -> None:
-        ensure_port_free(self.port, "portal adapter")
+        ensure_port_free(self.port, self.app)
         gunicorn = paths.VENV / "bin" / "gunicorn"
         if not gunicorn.exists():
             raise StackError("gunicorn is missing from .venv: run `make prepare`.")
-        env = {**os.environ, **self.env, "PORTAL_BASE_URL": self.url}
-        migrate = subprocess.run([str(paths.VENV / "bin" / "portal-adapter"), "db", "upgrade"], env=env,
-                                 capture_output=True, text=True)
-        if migrate.returncode != 0:
-            raise StackError(f"The adapter's database migration failed:\n{migrate.stdout}{migrate.stderr}")
+        env = {**os.environ, **self.env, self.base_url_env: self.url}
+        self.before_start(env)
         self.process = _spawn(
             [str(gunicorn), "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers),
              "--worker-class", "gthread", "--threads", "8",
-             "--access-logfile", "-", "--error-logfile", "-", "--no-control-socket",
-             "portal_adapter.wsgi:app"],
+             "--access-logfile", "-", "--error-logfile", "-", "--no-control-socket", self.app],
             self.log, env=env,
         )
-        wait_http_ok(f"{self.url}/health", self.process, "The portal adapter", self.log, timeout)
+        wait_http_ok(f"{self.url}/health", self.process, self.app, self.log, timeout)
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
             stop_process_group(self.process)
+
+
+@dataclass
+class PortalAdapter(GunicornApp):
+    """The portal adapter; its database is migrated before it starts."""
+
+    def before_start(self, env: dict[str, str]) -> None:
+        migrate = subprocess.run([str(paths.VENV / "bin" / "portal-adapter"), "db", "upgrade"], env=env,
+                                 capture_output=True, text=True)
+        if migrate.returncode != 0:
+            raise StackError(f"The adapter's database migration failed:\n{migrate.stdout}{migrate.stderr}")

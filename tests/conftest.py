@@ -20,7 +20,7 @@ from devstack.demo import DemoUser, master_admin, provision_user
 from devstack.fake_sirene import INSEE_KEY, FakeSirene
 from devstack.keycloak import KeycloakServer
 from devstack.ports import free_port
-from devstack.services import MailCatcher, PortalAdapter
+from devstack.services import GunicornApp, MailCatcher, PortalAdapter
 from devstack.stack import REALM, adapter_env, keycloak_env
 
 CHROMIUM = "/usr/bin/chromium"
@@ -134,6 +134,18 @@ def portal(keycloak: KeycloakServer, ports: Ports, secrets: dict[str, str], run_
     adapter.start()
     yield adapter
     adapter.stop()
+
+
+@pytest.fixture(scope="session")
+def voirie(keycloak: KeycloakServer, ports: Ports, secrets: dict[str, str], run_dir: Path) -> Iterator[GunicornApp]:
+    """The reference road-works relying application (examples/voirie_app), client ``voirie``."""
+    app = GunicornApp(ports.voirie, run_dir / "voirie.log", app="voirie_app.wsgi:app", base_url_env="VOIRIE_BASE_URL",
+                      env={"KEYCLOAK_URL": keycloak.url, "VOIRIE_CLIENT_SECRET": secrets["VOIRIE_CLIENT_SECRET"],
+                           "VOIRIE_SECRET_KEY": secrets["PORTAL_SECRET_KEY"] + "-voirie"})
+    _LOGS["voirie app"] = app.log
+    app.start()
+    yield app
+    app.stop()
 
 
 @dataclass(frozen=True)

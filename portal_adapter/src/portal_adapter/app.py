@@ -7,7 +7,7 @@ import logging
 from flask import Flask
 from flask_wtf import CSRFProtect
 
-from portal_adapter import activation, api, auth, errors, health, pages
+from portal_adapter import activation, api, auth, errors, health, pages, user_management
 from portal_adapter.config import Settings
 
 csrf = CSRFProtect()
@@ -35,6 +35,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(health.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(activation.bp)
+    app.register_blueprint(user_management.bp)
     api.init_app(app)
 
     @app.context_processor

@@ -1,0 +1,38 @@
+"""The generated login identifier (pure), the same rules as the extension's LoginIdentifier.java:
+``pro.`` + first name + ``.`` + last name, lower case, accents folded, spaces and apostrophes
+turned into hyphens; ``pro.john.doe``, then ``pro.john.doe2``... Both sides are tested with
+idp_extension/src/test/resources/login-identifier-vectors.json."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+PREFIX = "pro."
+_LIGATURES = {"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "ł": "l", "đ": "d"}
+_SEPARATORS = re.compile(r"[\s'’ʼ‘`´_\-‐‑–—]+")
+_NOT_ALLOWED = re.compile(r"[^a-z0-9-]")
+_HYPHENS = re.compile(r"-{2,}")
+
+
+def part(name: str) -> str:
+    folded = (name or "").strip().lower()
+    for ligature, letters in _LIGATURES.items():
+        folded = folded.replace(ligature, letters)
+    folded = "".join(c for c in unicodedata.normalize("NFD", folded) if not unicodedata.combining(c))
+    folded = _SEPARATORS.sub("-", folded)
+    folded = _NOT_ALLOWED.sub("", folded)
+    folded = _HYPHENS.sub("-", folded).strip("-")
+    if not folded:
+        raise ValueError("no letter usable in an identifier")
+    return folded
+
+
+def base(first_name: str, last_name: str) -> str:
+    return f"{PREFIX}{part(first_name)}.{part(last_name)}"
+
+
+def candidate(base_identifier: str, attempt: int) -> str:
+    if attempt < 1:
+        raise ValueError("attempt starts at 1")
+    return base_identifier if attempt == 1 else f"{base_identifier}{attempt}"

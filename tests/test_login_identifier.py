@@ -1,0 +1,24 @@
+"""The Python identifier rules give the same vectors as the Java extension's."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from devstack import paths
+from portal_adapter import login_identifier
+
+VECTORS = json.loads((paths.EXTENSION_DIR / "src/test/resources/login-identifier-vectors.json").read_text())["vectors"]
+
+
+@pytest.mark.parametrize("vector", VECTORS, ids=[v["identifier"] for v in VECTORS])
+def test_shared_vectors(vector):
+    assert login_identifier.base(vector["first"], vector["last"]) == vector["identifier"]
+
+
+def test_candidates_and_refusals():
+    assert login_identifier.candidate("pro.john.doe", 1) == "pro.john.doe"
+    assert login_identifier.candidate("pro.john.doe", 2) == "pro.john.doe2"
+    with pytest.raises(ValueError):
+        login_identifier.base("<>", "Doe")
