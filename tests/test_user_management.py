@@ -68,6 +68,14 @@ def management(browser: RegistrationClient, portal_url: str) -> str:
     return response.text
 
 
+def add_colleague(browser: RegistrationClient, portal_url: str, first: str, last: str, email: str, profile: str) -> str:
+    """Through « Ajouter un collègue »; returns the identifier the page announces."""
+    management(browser, portal_url)
+    page = post(browser, f"{portal_url}/structure/utilisateurs/ajouter",
+                {"prenom": first, "nom": last, "courriel": email, "fonction": "Agent", "profil": profile})
+    return re.search(r"Le compte (pro\.[a-z0-9.-]+) a été créé", page).group(1)
+
+
 def user_id_of(kc_admin, username: str) -> str:
     return kc_admin.get_user_id(username)
 
@@ -84,13 +92,9 @@ def admin(portal, mail):
 
 def test_an_admin_adds_a_colleague_who_activates_and_logs_in_with_that_profile(portal, mail, admin, secrets, kc_admin):
     browser, admin_id, siret = admin
-    management(browser, portal.url)
-    page = post(browser, f"{portal.url}/structure/utilisateurs/ajouter",
-                {"prenom": "Béa", "nom": "Collègue", "courriel": "bea.collegue@entreprise-test.test",
-                 "fonction": "Technicienne", "profil": "privileged"})
-    identifier = re.search(r"Le compte (pro\.[a-z0-9.-]+) a été créé", page).group(1)
+    identifier = add_colleague(browser, portal.url, "Béa", "Collègue", "bea.collegue@entreprise-test.test", "privileged")
     assert identifier.startswith("pro.bea.collegue")
-    assert "Activation en attente" in page
+    assert "Activation en attente" in management(browser, portal.url)
     activate(portal.url, mail, "bea.collegue@entreprise-test.test")
     colleague = claims(login(portal.url, identifier), secrets)
     assert colleague["profile"] == "privileged"
@@ -140,11 +144,7 @@ def test_forms_without_csrf_token_are_refused(portal, admin, kc_admin):
 
 def test_standard_and_privileged_users_get_a_french_403(portal, mail, admin, kc_admin):
     browser, _, _ = admin
-    management(browser, portal.url)
-    page = post(browser, f"{portal.url}/structure/utilisateurs/ajouter",
-                {"prenom": "Sam", "nom": "Standard", "courriel": "sam.standard@entreprise-test.test",
-                 "fonction": "Agent", "profil": "standard"})
-    identifier = re.search(r"Le compte (pro\.[a-z0-9.-]+) a été créé", page).group(1)
+    identifier = add_colleague(browser, portal.url, "Sam", "Standard", "sam.standard@entreprise-test.test", "standard")
     activate(portal.url, mail, "sam.standard@entreprise-test.test")
     standard = login(portal.url, identifier)
     response = standard.request("GET", f"{portal.url}/structure/utilisateurs")
@@ -167,11 +167,7 @@ def test_bad_colleague_input_is_refused_field_by_field_and_kept(portal, admin):
 
 def test_the_reference_app_opens_invoices_to_privileged_and_admin_profiles_only(portal, voirie, mail, admin, kc_admin):
     browser, admin_id, _ = admin
-    management(browser, portal.url)
-    page = post(browser, f"{portal.url}/structure/utilisateurs/ajouter",
-                {"prenom": "Fanny", "nom": "Factures", "courriel": "fanny.factures@entreprise-test.test",
-                 "fonction": "Comptable", "profil": "standard"})
-    colleague = re.search(r"Le compte (pro\.[a-z0-9.-]+) a été créé", page).group(1)
+    colleague = add_colleague(browser, portal.url, "Fanny", "Factures", "fanny.factures@entreprise-test.test", "standard")
     activate(portal.url, mail, "fanny.factures@entreprise-test.test")
 
     def invoices_status(username: str) -> tuple[int, str]:

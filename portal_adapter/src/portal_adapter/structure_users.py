@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from keycloak import KeycloakAdmin
-from keycloak.exceptions import KeycloakError, KeycloakPostError
+from keycloak.exceptions import KeycloakPostError
 
 from portal_adapter import login_identifier
 from portal_adapter.activation import ACTIVATION_ACTION, ACTIVATION_LIFESPAN_SECONDS
@@ -225,5 +225,3 @@ class StructureUsers:
             client_id=self.settings.portal_client_id, redirect_uri=f"{self.settings.base_url}/",
         )
 
-
-__all__ = ["KeycloakError", "Member", "Refused", "Structure", "StructureUsers", "validate_colleague"]

@@ -22,6 +22,15 @@ def _service() -> StructureUsers:
     return StructureUsers(service_account_admin(current_settings()), current_settings())
 
 
+def _administered_structure(service: StructureUsers):
+    """The caller's structure; a French 403 page for anyone but its active administrators."""
+    try:
+        return service.structure_administered_by(current_user()["sub"])
+    except Refused as refused:
+        log.info("user management refused to %s: %s", current_user()["sub"], refused.message)
+        abort(403)
+
+
 def _page(service: StructureUsers, structure, form=None, errors=None, status: int = 200):
     return render_template(
         "gestion_utilisateurs.html", structure=structure, members=service.members(structure),
@@ -34,22 +43,14 @@ def _page(service: StructureUsers, structure, form=None, errors=None, status: in
 @login_required
 def index():
     service = _service()
-    try:
-        structure = service.structure_administered_by(current_user()["sub"])
-    except Refused as refused:
-        log.info("user management refused to %s: %s", current_user()["sub"], refused.message)
-        abort(403)
-    return _page(service, structure)
+    return _page(service, _administered_structure(service))
 
 
 @bp.post("/ajouter")
 @login_required
 def add():
     service = _service()
-    try:
-        structure = service.structure_administered_by(current_user()["sub"])
-    except Refused:
-        abort(403)
+    structure = _administered_structure(service)
     form = {key: (request.form.get(key) or "").strip()[:255] for key in EMPTY_FORM}
     errors = validate_colleague(form["prenom"], form["nom"], form["courriel"], form["fonction"], form["profil"])
     if errors:
@@ -66,10 +67,7 @@ def add():
 @login_required
 def act(user_id: str, action: str):
     service = _service()
-    try:
-        structure = service.structure_administered_by(current_user()["sub"])
-    except Refused:
-        abort(403)
+    structure = _administered_structure(service)
     try:
         if action == "profil":
             service.change_profile(structure, user_id, request.form.get("profil", ""))
