@@ -8,7 +8,7 @@ import subprocess
 import sys
 import time
 
-from bench import siret_lookup
+from bench import concession_import, siret_lookup
 from devstack import paths
 from devstack.jdk import choose_jdk
 from devstack.keycloak import keycloak_version
@@ -32,7 +32,7 @@ def _machine() -> str:
 def main() -> int:
     work = paths.LOCAL / "bench"
     work.mkdir(parents=True, exist_ok=True)
-    sections = [siret_lookup.run(work)]
+    sections = [siret_lookup.run(work), concession_import.run(work)]
     DOC.write_text(
         "# Benchmarks\n\nWritten by `make bench` from one run; every figure below comes from that run.\n\n"
         + _machine() + "\n" + "\n".join(sections)

@@ -14,11 +14,12 @@ NAMES = (
     "PORTAL_SECRET_KEY",
     "DEMO_USER_PASSWORD",
     "PORTAL_API_SECRET",
+    "CONCESSION_CODE_PEPPER",
 )
 
 
 def generate() -> dict[str, str]:
-    return {name: secrets.token_urlsafe(24) for name in NAMES}
+    return {name: secrets.token_urlsafe(48 if name == "CONCESSION_CODE_PEPPER" else 24) for name in NAMES}
 
 
 def load_or_create(file: Path) -> dict[str, str]:

@@ -36,6 +36,7 @@ def adapter_env(*, keycloak_url: str, secrets: dict[str, str], database_url: str
     return {
         "PORTAL_DATABASE_URL": database_url,
         "PORTAL_API_SECRET": secrets["PORTAL_API_SECRET"],
+        "CONCESSION_CODE_PEPPER": secrets["CONCESSION_CODE_PEPPER"],
         "PORTAL_ENV": env,
         "KEYCLOAK_URL": keycloak_url,
         "KEYCLOAK_REALM": REALM,

@@ -80,3 +80,37 @@ def test_block_durations_and_alerts():
     assert lockout.decide(lockout.Failures(concession_total=12), NOW).retry_after is None  # until unlocked
     assert lockout.decide(lockout.Failures(service=[NOW - 30] * 21), NOW).alert is True
     assert lockout.decide(lockout.Failures(service=[NOW - 30] * 20), NOW).alert is False
+
+
+def test_import_is_idempotent_and_reports_rejections(tmp_path):
+    import subprocess
+
+    from devstack import paths
+
+    registry = tmp_path / "registre.csv"
+    registry.write_text(
+        "Intitulé du compte;Code d'accès;Raison sociale;SIRET;Type de réseau;Contact\n"
+        "Eau du Havre;0421;EAU DU HAVRE SAS;20008495200015;eau;\n"
+        "Gaz Nord;1234;GAZ NORD;;gaz;\n"
+        "Fibre;12;FIBRE;;telecom;\n",
+        encoding="utf-8",
+    )
+    env = {"PATH": "/usr/bin:/bin", "PORTAL_DATABASE_URL": f"sqlite:///{tmp_path / 'a.db'}",
+           "CONCESSION_CODE_PEPPER": "x" * 40}
+    cli = [str(paths.VENV / "bin" / "portal-adapter"), "concessions", "import", str(registry)]
+
+    def run() -> str:
+        result = subprocess.run(cli, env=env, capture_output=True, text=True, timeout=60, check=True)
+        return result.stdout
+
+    first = run()
+    assert "2 created, 0 updated, 0 unchanged, 1 rejected" in first
+    assert "code d'accès absent ou différent de 4 chiffres" in first
+    assert "2 created" not in run() and "0 created, 0 updated, 2 unchanged, 1 rejected" in run()
+    registry.write_text(registry.read_text().replace("Gaz Nord;1234", "Gaz Nord;4321"), encoding="utf-8")
+    assert "0 created, 1 updated, 1 unchanged, 1 rejected" in run()
+
+    import sqlite3
+
+    rows = sqlite3.connect(tmp_path / "a.db").execute("select key, code_digest from concession_accounts").fetchall()
+    assert len(rows) == 2 and all("0421" not in d and "4321" not in d and len(d) == 64 for _, d in rows)

@@ -16,7 +16,8 @@ from portal_adapter.sirene.errors import LookupFailed
 from portal_adapter.siret import InvalidSiret
 from portal_adapter.structure_lookup_factory import build_structure_lookup
 
-SECRET_FIELDS = {"secret_key", "portal_client_secret", "adapter_client_secret", "api_secret", "insee_api_key"}
+SECRET_FIELDS = {"secret_key", "portal_client_secret", "adapter_client_secret", "api_secret", "insee_api_key",
+                 "concession_code_pepper"}
 ADDRESS_LABELS = {
     "country": "Pays", "postal_code": "Code postal", "city": "Ville", "recipient": "Identification du destinataire",
     "apartment": "N° appartement ou boîte aux lettres - étage - couloir - escalier - chez ...",
@@ -99,3 +100,37 @@ def siret_lookup(siret: str, as_json: bool) -> None:
     for label, value in rows:
         table.add_row(label, "" if value is None else str(value))
     Console().print(table)
+
+
+@main.group("concessions")
+def concessions_group() -> None:
+    """Road-works concession accounts of the old Espace Concessionnaires Réseaux."""
+
+
+@concessions_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+def concessions_import(file: str) -> None:
+    """Import (or re-import) the legacy registry from a CSV or JSON FILE."""
+    from pathlib import Path
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from portal_adapter.concessions.legacy_rows import read_rows
+    from portal_adapter.concessions.registry_import import import_rows
+
+    settings = _settings()
+    db.upgrade(settings.database_url)
+    text = Path(file).read_text(encoding="utf-8-sig")
+    rows = list(read_rows(text, file))
+    console = Console(stderr=True)
+    with Progress(TextColumn("Import"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console) as bar:
+        task = bar.add_task("import", total=len(rows))
+        report = import_rows(db.make_engine(settings.database_url), settings.concession_code_pepper.encode(), rows,
+                             progress=lambda n: bar.advance(task, n))
+    click.echo(f"{report.created} created, {report.updated} updated, {report.unchanged} unchanged, "
+               f"{len(report.rejected)} rejected")
+    if report.rejected:
+        table = Table("line", "reason", title="Rejected rows")
+        for rejected in report.rejected:
+            table.add_row(str(rejected.line), rejected.reason)
+        Console().print(table)

@@ -48,6 +48,8 @@ class Settings:
     insee_rate_per_minute: float = 25.0  # published limit: about 30/min per key
     sirene_found_ttl_seconds: float = 12 * 3600.0
     sirene_not_found_ttl_seconds: float = 600.0
+    # Secret key of the concession codes' HMAC (at least 32 bytes); never in the database.
+    concession_code_pepper: str = f"{DEV_MARKER}-concession-code-pepper"
 
     @property
     def issuer(self) -> str:
@@ -106,6 +108,7 @@ class Settings:
             "insee_rate_per_minute": "SIRENE_INSEE_RATE_PER_MINUTE",
             "sirene_found_ttl_seconds": "SIRENE_FOUND_TTL_SECONDS",
             "sirene_not_found_ttl_seconds": "SIRENE_NOT_FOUND_TTL_SECONDS",
+            "concession_code_pepper": "CONCESSION_CODE_PEPPER",
         }
         values: dict[str, object] = {}
         for field in fields(cls):
@@ -126,6 +129,8 @@ class Settings:
     def check(self) -> None:
         if self.env not in ("development", "test", "production"):
             raise ConfigError(f"PORTAL_ENV must be development, test or production, not {self.env!r}")
+        if len(self.concession_code_pepper.encode()) < 32:
+            raise ConfigError("CONCESSION_CODE_PEPPER must have at least 32 bytes")
         if self.env == "production":
             fake = [f.name for f in fields(self) if DEV_MARKER in str(getattr(self, f.name))]
             if fake:

@@ -29,6 +29,22 @@ rate_limit_slots = sa.Table(
 )
 
 
+concession_accounts = sa.Table(
+    "concession_accounts",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("key", sa.String(200), nullable=False, unique=True),
+    sa.Column("label", sa.String(200), nullable=False),
+    sa.Column("code_digest", sa.String(64), nullable=False),
+    sa.Column("company_name", sa.String(200), nullable=False),
+    sa.Column("siret", sa.String(14), nullable=True),
+    sa.Column("network_type", sa.String(32), nullable=True),
+    sa.Column("contact", sa.String(200), nullable=True),
+    sa.Column("imported_at", sa.Float, nullable=False),
+    sa.Column("updated_at", sa.Float, nullable=False),
+)
+
+
 def make_engine(url: str) -> sa.Engine:
     if url.startswith("sqlite"):
         engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
