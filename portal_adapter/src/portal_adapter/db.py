@@ -45,6 +45,30 @@ concession_accounts = sa.Table(
 )
 
 
+link_attempts = sa.Table(
+    "link_attempts",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.Float, nullable=False, index=True),
+    sa.Column("user_id", sa.String(64), nullable=False),
+    sa.Column("siret", sa.String(14), nullable=False),
+    sa.Column("ip", sa.String(64), nullable=False),
+    sa.Column("label", sa.String(200), nullable=False),  # as typed (normalised); never the code
+    sa.Column("account_id", sa.Integer, nullable=True),
+    sa.Column("result", sa.String(32), nullable=False),  # success | failure | blocked | unlocked
+    sa.Column("detail", sa.String(200), nullable=True),
+)
+
+concession_links = sa.Table(
+    "concession_links",
+    metadata,
+    sa.Column("account_id", sa.Integer, primary_key=True),  # one structure at a time
+    sa.Column("siret", sa.String(14), nullable=False, index=True),
+    sa.Column("linked_at", sa.Float, nullable=False),
+    sa.Column("linked_by", sa.String(64), nullable=False),
+)
+
+
 def make_engine(url: str) -> sa.Engine:
     if url.startswith("sqlite"):
         engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
