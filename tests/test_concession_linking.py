@@ -101,3 +101,31 @@ def test_two_structures_linking_at_the_same_moment_get_exactly_one_link(linker):
     for t in threads:
         t.join()
     assert sorted(results) == ["linked", "taken"]
+
+
+def test_staff_see_the_audit_trail_and_unlock_from_the_command_line(tmp_path):
+    import subprocess
+
+    from devstack import paths
+
+    registry = tmp_path / "r.csv"
+    registry.write_text(REGISTRY, encoding="utf-8")
+    env = {"PATH": "/usr/bin:/bin", "PORTAL_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
+           "CONCESSION_CODE_PEPPER": PEPPER.decode()}
+    cli = str(paths.VENV / "bin" / "portal-adapter")
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([cli, "concessions", *args], env=env, capture_output=True, text=True, timeout=60)
+
+    assert run("import", str(registry)).returncode == 0
+    engine = make_engine(env["PORTAL_DATABASE_URL"])
+    for n in range(10):
+        Linker(engine, PEPPER, clock=lambda n=n: 1_000_000.0 + n * 1000).attempt(
+            user_id=f"u{n}", siret="99900000100017", ip="192.0.2.9", label="Gaz Nord", code=f"{n:04d}")
+    engine.dispose()
+    audit = run("audit", "--label", "gaz nord")
+    assert audit.returncode == 0 and audit.stdout.count("failure") == 10 and "7777" not in audit.stdout
+    assert run("unlock", "Inconnu", "--by", "agent").returncode == 1
+    unlocked = run("unlock", "GAZ NORD", "--by", "agent.voirie")
+    assert unlocked.returncode == 0 and "unlocked" in unlocked.stdout
+    assert "unlocked" in run("audit").stdout

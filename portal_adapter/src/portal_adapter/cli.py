@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import sys
+from datetime import UTC
 
 import click
 from rich.console import Console
@@ -134,3 +135,57 @@ def concessions_import(file: str) -> None:
         for rejected in report.rejected:
             table.add_row(str(rejected.line), rejected.reason)
         Console().print(table)
+
+
+def _linker():
+    from portal_adapter.concessions.linking import Linker
+
+    settings = _settings()
+    db.upgrade(settings.database_url)
+    return Linker(db.make_engine(settings.database_url), settings.concession_code_pepper.encode())
+
+
+@concessions_group.command("unlock")
+@click.argument("label")
+@click.option("--by", "agent", required=True, help="Who unlocks (recorded in the audit trail).")
+def concessions_unlock(label: str, agent: str) -> None:
+    """Lift the lock of the concession account LABEL (metropolis staff)."""
+    import sqlalchemy as sa
+
+    from portal_adapter.concessions.legacy_rows import label_key
+    from portal_adapter.db import concession_accounts
+
+    linker = _linker()
+    with linker.engine.connect() as connection:
+        account_id = connection.execute(
+            sa.select(concession_accounts.c.id).where(concession_accounts.c.key == label_key(label))).scalar()
+    if account_id is None:
+        click.echo(f"error: no concession account is labelled {label!r}", err=True)
+        sys.exit(1)
+    linker.unlock(account_id, by=agent)
+    click.echo(f"unlocked: {label} (account {account_id}) by {agent}")
+
+
+@concessions_group.command("audit")
+@click.option("--label", help="Only the attempts on this concession account label.")
+@click.option("--limit", default=50, show_default=True, help="How many of the latest attempts.")
+def concessions_audit(label: str | None, limit: int) -> None:
+    """The latest link attempts: UTC time, user, SIRET, source IP, account, result (never the code)."""
+    from datetime import datetime
+
+    import sqlalchemy as sa
+
+    from portal_adapter.concessions.legacy_rows import label_key
+    from portal_adapter.db import link_attempts
+
+    linker = _linker()
+    query = sa.select(link_attempts).order_by(link_attempts.c.id.desc()).limit(limit)
+    if label:
+        query = query.where(link_attempts.c.label == label_key(label))
+    table = Table("UTC time", "user", "SIRET", "IP", "label", "account", "result", "detail", title="Link attempts")
+    with linker.engine.connect() as connection:
+        for row in connection.execute(query):
+            when = datetime.fromtimestamp(row.at, UTC).strftime("%Y-%m-%d %H:%M:%S")
+            table.add_row(when, row.user_id, row.siret, row.ip, row.label, str(row.account_id or ""), row.result,
+                          row.detail or "")
+    Console(width=200).print(table)
