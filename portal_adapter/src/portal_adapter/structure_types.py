@@ -34,8 +34,24 @@ ALL_TYPES = (
 BY_CODE = {t.code: t for t in ALL_TYPES}
 
 
-def _in(code: int, low: int, high: int) -> bool:
-    return low <= code <= high
+# Ordered (first match wins) ranges of catégories juridiques, as listed in sirene.md.
+RANGES: tuple[tuple[int, int, StructureType], ...] = (
+    (1000, 1000, ENTREPRENEUR_INDIVIDUEL),
+    (5195, 5195, ASSOCIATION),
+    (9200, 9299, ASSOCIATION),
+    (5100, 5899, SOCIETE_COMMERCIALE),
+    (6100, 6999, SOCIETE_CIVILE),
+    (9300, 9399, FONDATION),
+    (7210, 7230, COLLECTIVITE),
+    (7312, 7314, COLLECTIVITE),
+    (7340, 7357, INTERCOMMUNALITE),
+    (7100, 7199, ETAT),
+    (7330, 7389, EPA),
+    (4100, 4199, EPIC),
+    (7400, 7499, AUTRE_PUBLIC),
+    (8100, 8599, ORGANISME_SOCIAL),
+    (9100, 9199, COPROPRIETE),
+)
 
 
 def from_categorie_juridique(categorie: str | None) -> StructureType:
@@ -43,30 +59,4 @@ def from_categorie_juridique(categorie: str | None) -> StructureType:
     if not categorie or not categorie.isdigit() or len(categorie) != 4:
         return AUTRE
     code = int(categorie)
-    if code == 1000:
-        return ENTREPRENEUR_INDIVIDUEL
-    if code == 5195 or _in(code, 9200, 9299):
-        return ASSOCIATION
-    if _in(code, 5100, 5899):
-        return SOCIETE_COMMERCIALE
-    if _in(code, 6100, 6999):
-        return SOCIETE_CIVILE
-    if _in(code, 9300, 9399):
-        return FONDATION
-    if _in(code, 7210, 7230) or _in(code, 7312, 7314):
-        return COLLECTIVITE
-    if _in(code, 7340, 7357):
-        return INTERCOMMUNALITE
-    if _in(code, 7100, 7199):
-        return ETAT
-    if _in(code, 7330, 7389):
-        return EPA
-    if _in(code, 4100, 4199):
-        return EPIC
-    if _in(code, 7400, 7499):
-        return AUTRE_PUBLIC
-    if _in(code, 8100, 8599):
-        return ORGANISME_SOCIAL
-    if _in(code, 9100, 9199):
-        return COPROPRIETE
-    return AUTRE
+    return next((kind for low, high, kind in RANGES if low <= code <= high), AUTRE)

@@ -131,15 +131,18 @@ class StructureUsers:
         return Member(user["id"], user["username"], user.get("firstName", ""), user.get("lastName", ""),
                       user.get("email", ""), profile, state)
 
-    def _target(self, structure: Structure, user_id: str) -> Member:
-        members = {m.id: m for m in self.members(structure)}
-        if user_id not in members:
+    def _target(self, structure: Structure, user_id: str) -> tuple[Member, list[Member]]:
+        """The member acted upon, and the structure's members (read once per action)."""
+        members = self.members(structure)
+        target = next((m for m in members if m.id == user_id), None)
+        if target is None:
             raise NotInStructure("Cet utilisateur n'appartient pas à votre structure.")
-        return members[user_id]
+        return target, members
 
-    def _ensure_another_admin(self, structure: Structure, leaving: Member) -> None:
+    @staticmethod
+    def _ensure_another_admin(members: list[Member], leaving: Member) -> None:
         if leaving.profile == "admin" and leaving.state == "active":
-            others = [m for m in self.members(structure) if m.profile == "admin" and m.state == "active" and m.id != leaving.id]
+            others = [m for m in members if m.profile == "admin" and m.state == "active" and m.id != leaving.id]
             if not others:
                 raise LastAdministrator(
                     "Votre structure doit garder au moins un administrateur actif : "
@@ -178,9 +181,9 @@ class StructureUsers:
     def change_profile(self, structure: Structure, user_id: str, profile: str) -> None:
         if profile not in PROFILES:
             raise Refused("Choisissez un profil.")
-        target = self._target(structure, user_id)
+        target, members = self._target(structure, user_id)
         if profile != "admin":
-            self._ensure_another_admin(structure, target)
+            self._ensure_another_admin(members, target)
         for name, group_id in self._groups.items():
             if name != profile and name == target.profile:
                 self.admin.group_user_remove(user_id, group_id)
@@ -188,9 +191,9 @@ class StructureUsers:
         log.info("structure %s: user %s now has profile %s", structure.siret, user_id, profile)
 
     def set_enabled(self, structure: Structure, user_id: str, enabled: bool) -> None:
-        target = self._target(structure, user_id)
+        target, members = self._target(structure, user_id)
         if not enabled:
-            self._ensure_another_admin(structure, target)
+            self._ensure_another_admin(members, target)
         self._set_enabled(user_id, enabled)
         if not enabled:
             self.admin.user_logout(user_id)
@@ -198,8 +201,8 @@ class StructureUsers:
 
     def remove(self, structure: Structure, user_id: str) -> None:
         """Out of the structure: no profile, disabled (an account without structure opens nothing)."""
-        target = self._target(structure, user_id)
-        self._ensure_another_admin(structure, target)
+        target, members = self._target(structure, user_id)
+        self._ensure_another_admin(members, target)
         self.admin.organization_user_remove(user_id, structure.id)
         for group_id in self._groups.values():
             self.admin.group_user_remove(user_id, group_id)
@@ -214,7 +217,7 @@ class StructureUsers:
         self.admin.update_user(user_id, user)
 
     def resend_activation(self, structure: Structure, user_id: str) -> None:
-        target = self._target(structure, user_id)
+        target, _ = self._target(structure, user_id)
         if target.state != "pending":
             raise Refused("Ce compte est déjà activé.")
         self._send_activation(user_id)
