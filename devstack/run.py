@@ -17,10 +17,19 @@ from rich.console import Console
 from rich.table import Table
 
 from devstack import paths, secrets_store
-from devstack.demo import DEMO_ADMIN, master_admin, provision_user
+from devstack.demo import (
+    DEMO_ADMIN,
+    DEMO_REGISTRY,
+    DEMO_STRUCTURE_NAME,
+    DEMO_STRUCTURE_SIRET,
+    join_structure,
+    master_admin,
+    provision_structure,
+    provision_user,
+)
 from devstack.errors import StackError
 from devstack.keycloak import KeycloakServer
-from devstack.services import MailCatcher, PortalAdapter
+from devstack.services import GunicornApp, MailCatcher, PortalAdapter
 from devstack.stack import REALM, adapter_env, keycloak_env
 
 console = Console()
@@ -74,8 +83,15 @@ def main() -> int:
         )
         adapter = PortalAdapter(portal_port, logs / "portal-adapter.log",
                                 env=adapter_env(keycloak_url=keycloak.url, secrets=secrets,
-                                                database_url=f"sqlite:///{run_dir / 'portal-adapter.db'}")
+                                                database_url=f"sqlite:///{run_dir / 'portal-adapter.db'}",
+                                                voirie_url=f"http://127.0.0.1:{voirie_port}", smtp_port=mail.smtp_port)
                                 | {"HARIANE_ENVIRONMENT_BANNER": BANNER})
+        voirie = GunicornApp(voirie_port, logs / "voirie.log", app="voirie_app.wsgi:app", base_url_env="VOIRIE_BASE_URL",
+                             env={"KEYCLOAK_URL": keycloak.url, "VOIRIE_CLIENT_SECRET": secrets["VOIRIE_CLIENT_SECRET"],
+                                  "VOIRIE_SECRET_KEY": secrets["PORTAL_SECRET_KEY"] + "-voirie",
+                                  "VOIRIE_DATABASE_PATH": str(run_dir / "voirie.db"),
+                                  "VOIRIE_DEMO_REQUESTS": str(paths.ROOT / "examples" / "voirie_app" / "demo_requests.json"),
+                                  "HARIANE_PORTAL_URL": f"http://127.0.0.1:{portal_port}"})
 
         with console.status("Starting the mail catcher…"):
             mail.start()
@@ -84,14 +100,21 @@ def main() -> int:
             keycloak.prepare()
             processes.append(keycloak)
             keycloak.start()
-        with console.status("Provisioning the demo administrator…"):
+        with console.status("Provisioning the demo administrator and its structure…"):
             admin = master_admin(keycloak.url, "admin", secrets["KEYCLOAK_ADMIN_PASSWORD"], REALM)
-            provision_user(admin, DEMO_ADMIN, secrets["DEMO_USER_PASSWORD"])
+            user_id = provision_user(admin, DEMO_ADMIN, secrets["DEMO_USER_PASSWORD"])
+            join_structure(admin, user_id, provision_structure(admin, DEMO_STRUCTURE_SIRET, DEMO_STRUCTURE_NAME),
+                           DEMO_STRUCTURE_SIRET)
         with console.status("Starting the portal adapter…"):
             adapter.start()
         processes.append(adapter)
+        with console.status("Importing the demo legacy concession registry…"):
+            adapter.cli("concessions", "import", str(DEMO_REGISTRY))
+        with console.status("Starting the reference road-works application…"):
+            voirie.start()
+        processes.append(voirie)
 
-        _print_urls(keycloak, adapter, mail, secrets, logs, time.monotonic() - started)
+        _print_urls(keycloak, adapter, voirie, mail, secrets, logs, time.monotonic() - started)
         while all(p.process is not None and p.process.poll() is None for p in processes):
             time.sleep(1)
         dead = [type(p).__name__ for p in processes if p.process is None or p.process.poll() is not None]
@@ -108,17 +131,20 @@ def main() -> int:
             process.stop()
 
 
-def _print_urls(keycloak, adapter, mail, secrets, logs: Path, seconds: float) -> None:
+def _print_urls(keycloak, adapter, voirie, mail, secrets, logs: Path, seconds: float) -> None:
     table = Table(title=f"{READY_LINE} (in {seconds:.0f} s) — Ctrl-C stops everything", show_lines=False)
     table.add_column("What")
     table.add_column("Where")
     table.add_row("Portal", f"{adapter.url}/")
     table.add_row("Keycloak login page", f"{keycloak.url}/realms/{REALM}/account/")
+    table.add_row("Road-works app (voirie)", f"{voirie.url}/")
     table.add_row("Mail catcher (web UI)", mail.web_url)
     table.add_row("Admin console", f"{keycloak.url}/admin/master/console/#/{REALM}")
     table.add_row("  admin login", f"admin / {secrets['KEYCLOAK_ADMIN_PASSWORD']}")
-    table.add_row("Demo administrator", f"{DEMO_ADMIN.username} / {secrets['DEMO_USER_PASSWORD']}")
-    table.add_row("« Créer un compte Pro »", "SIRET 81234567600017 or another of the README's offline sample")
+    table.add_row("Demo administrator", f"{DEMO_ADMIN.username} / {secrets['DEMO_USER_PASSWORD']}"
+                  f" ({DEMO_STRUCTURE_NAME}, SIRET {DEMO_STRUCTURE_SIRET})")
+    table.add_row("Concession to link", "« EAU DU HAVRE - RESEAU NORD », code 4827 (others in the README)")
+    table.add_row("« Créer un compte Pro »", "SIRET 41234567000019 or another of the README's offline sample")
     table.add_row("Logs", str(logs) + f" and {keycloak.log_file}")
     console.print(table)
     print(READY_LINE, flush=True)

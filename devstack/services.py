@@ -139,3 +139,11 @@ class PortalAdapter(GunicornApp):
                                  capture_output=True, text=True)
         if migrate.returncode != 0:
             raise StackError(f"The adapter's database migration failed:\n{migrate.stdout}{migrate.stderr}")
+
+    def cli(self, *args: str) -> subprocess.CompletedProcess:
+        """Run ``portal-adapter ARGS`` against this adapter's configuration and database."""
+        env = {**os.environ, **self.env, self.base_url_env: self.url}
+        done = subprocess.run([str(paths.VENV / "bin" / "portal-adapter"), *args], env=env, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise StackError(f"portal-adapter {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
+        return done

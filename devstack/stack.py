@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 REALM = "hariane-pro"
+VOIRIE_ALERT_EMAIL = "service-voirie@lehavre-metropole.test"  # the metropolis's road-works service (local stack)
 
 
 def keycloak_env(*, portal_url: str, voirie_url: str, smtp_port: int, secrets: dict[str, str]) -> dict[str, str]:
@@ -29,11 +30,15 @@ def keycloak_env(*, portal_url: str, voirie_url: str, smtp_port: int, secrets: d
 
 
 def adapter_env(*, keycloak_url: str, secrets: dict[str, str], database_url: str,
-                env: str = "development") -> dict[str, str]:
+                env: str = "development", voirie_url: str = "", smtp_port: int | None = None) -> dict[str, str]:
     """Environment of the portal adapter (its PORTAL_BASE_URL is set by PortalAdapter).
 
     The SIRENE register is the offline sample unless SIRENE_RECHERCHE_URL is set."""
-    return {
+    mail = {} if smtp_port is None else {
+        "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp_port), "SMTP_FROM": "ne-pas-repondre@hariane-pro.test",
+        "VOIRIE_ALERT_EMAIL": VOIRIE_ALERT_EMAIL,
+    }
+    return mail | ({"VOIRIE_BASE_URL": voirie_url} if voirie_url else {}) | {
         "PORTAL_DATABASE_URL": database_url,
         "PORTAL_API_SECRET": secrets["PORTAL_API_SECRET"],
         "CONCESSION_CODE_PEPPER": secrets["CONCESSION_CODE_PEPPER"],

@@ -124,9 +124,12 @@ def fake_sirene() -> Iterator[FakeSirene]:
 
 @pytest.fixture(scope="session")
 def portal(keycloak: KeycloakServer, ports: Ports, secrets: dict[str, str], run_dir: Path,
-           fake_sirene: FakeSirene) -> Iterator[PortalAdapter]:
+           fake_sirene: FakeSirene, mail: MailCatcher) -> Iterator[PortalAdapter]:
     env = adapter_env(keycloak_url=keycloak.url, secrets=secrets, env="test",
-                      database_url=f"sqlite:///{run_dir / 'portal-adapter.db'}")
+                      database_url=f"sqlite:///{run_dir / 'portal-adapter.db'}",
+                      voirie_url=f"http://127.0.0.1:{ports.voirie}", smtp_port=mail.smtp_port)
+    # tests play many client addresses through X-Forwarded-For: trusted here, and only here
+    env |= {"PORTAL_TRUSTED_PROXIES": "1"}
     env |= {"SIRENE_RECHERCHE_URL": fake_sirene.recherche_url, "SIRENE_INSEE_URL": fake_sirene.insee_url,
             "SIRENE_INSEE_API_KEY": INSEE_KEY, "SIRENE_TIMEOUT_SECONDS": "1", "HARIANE_ENVIRONMENT_BANNER": BANNER}
     adapter = PortalAdapter(ports.portal, run_dir / "portal-adapter.log", env=env)
@@ -141,7 +144,10 @@ def voirie(keycloak: KeycloakServer, ports: Ports, secrets: dict[str, str], run_
     """The reference road-works relying application (examples/voirie_app), client ``voirie``."""
     app = GunicornApp(ports.voirie, run_dir / "voirie.log", app="voirie_app.wsgi:app", base_url_env="VOIRIE_BASE_URL",
                       env={"KEYCLOAK_URL": keycloak.url, "VOIRIE_CLIENT_SECRET": secrets["VOIRIE_CLIENT_SECRET"],
-                           "VOIRIE_SECRET_KEY": secrets["PORTAL_SECRET_KEY"] + "-voirie"})
+                           "VOIRIE_SECRET_KEY": secrets["PORTAL_SECRET_KEY"] + "-voirie",
+                           "VOIRIE_DATABASE_PATH": str(run_dir / "voirie.db"),
+                           "VOIRIE_DEMO_REQUESTS": str(paths.ROOT / "examples" / "voirie_app" / "demo_requests.json"),
+                           "HARIANE_PORTAL_URL": f"http://127.0.0.1:{ports.portal}"})
     _LOGS["voirie app"] = app.log
     app.start()
     yield app

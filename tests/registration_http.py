@@ -88,10 +88,12 @@ def person(first: str = "John", last: str = "Doe", email: str | None = None) -> 
     return {"firstName": first, "lastName": last, "email": email, "jobTitle": "Conducteur de travaux"}
 
 
-def register(portal_url: str, siret: str, who: dict[str, str]) -> RegistrationClient:
-    """A whole registration; returns the client on the recap page."""
+def register(portal_url: str, siret: str, who: dict[str, str], extra: dict[str, str] | None = None) -> RegistrationClient:
+    """A whole registration; returns the client on the recap page. ``extra`` fields are
+    posted with every step (what a tampering user would add to the forms)."""
+    extra = extra or {}
     client = RegistrationClient(portal_url).start()
-    client.submit(siret=siret)
-    client.submit(**STRUCTURE)
+    client.submit(siret=siret, **extra)
+    client.submit(**STRUCTURE, **extra)
     client.submit(**who)
     return client

@@ -17,7 +17,7 @@ import pytest
 import requests
 
 from devstack import paths
-from devstack.demo import DEMO_ADMIN, master_admin
+from devstack.demo import DEMO_ADMIN, DEMO_STRUCTURE_NAME, master_admin
 from devstack.ports import free_port, is_port_free
 from devstack.run import READY_LINE
 from devstack.secrets_store import load_or_create
@@ -91,6 +91,9 @@ def test_make_run_serves_the_stack_stops_on_ctrl_c_and_keeps_users(tmp_path, pag
         keycloak_login(page, DEMO_ADMIN.username, secrets["DEMO_USER_PASSWORD"])
         page.wait_for_url(f"{portal_url}/tableau-de-bord")
         assert page.get_by_text(f"Bonjour {DEMO_ADMIN.first_name} {DEMO_ADMIN.last_name}").is_visible()
+        assert DEMO_STRUCTURE_NAME in page.locator("#structure").inner_text()  # the demo admin has a structure
+        voirie_url = f"http://127.0.0.1:{ports['HARIANE_VOIRIE_PORT']}"
+        assert requests.get(f"{voirie_url}/health", timeout=10).status_code == 200
 
         admin = master_admin(keycloak_url, "admin", secrets["KEYCLOAK_ADMIN_PASSWORD"], REALM)
         kept_id = admin.create_user({"username": "pro.garde.memoire", "enabled": True, "email": "garde@exemple.test",
@@ -98,8 +101,7 @@ def test_make_run_serves_the_stack_stops_on_ctrl_c_and_keeps_users(tmp_path, pag
 
         assert _interrupt(process) == 0
         for name, port in ports.items():
-            if name != "HARIANE_VOIRIE_PORT":
-                assert is_port_free(port), f"{name} still held after Ctrl-C"
+            assert is_port_free(port), f"{name} still held after Ctrl-C"
 
         process, _ = _start(env, tmp_path / "run2.log")
         admin = master_admin(keycloak_url, "admin", secrets["KEYCLOAK_ADMIN_PASSWORD"], REALM)

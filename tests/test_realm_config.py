@@ -29,7 +29,7 @@ def test_python_and_java_names_agree():
     java = JAVA_NAMES.read_text()
     java_constants = dict(re.findall(r'public static final String (\w+) = "([^"]*)";', java))
     for constant, value in vars(names).items():
-        if constant.startswith(("ATTR_", "CLAIM_PROFILE", "PROFILE_ROLE_PREFIX", "REALM")) and isinstance(value, str):
+        if constant.startswith(("ATTR_", "ORG_ATTR_", "CLAIM_", "PROFILE_ROLE_PREFIX", "REALM")) and isinstance(value, str):
             assert java_constants.get(constant) == value, constant
 
 

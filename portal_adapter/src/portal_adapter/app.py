@@ -6,8 +6,9 @@ import logging
 
 from flask import Flask
 from flask_wtf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from portal_adapter import activation, api, auth, errors, health, pages, user_management
+from portal_adapter import activation, api, auth, concession_pages, errors, health, pages, user_management
 from portal_adapter.config import Settings
 
 csrf = CSRFProtect()
@@ -36,13 +37,26 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(activation.bp)
     app.register_blueprint(user_management.bp)
+    app.register_blueprint(concession_pages.bp)
+    if settings.trusted_proxies:
+        # the client address (lockout counters) from X-Forwarded-For, as far as trusted proxies go
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies)
     api.init_app(app)
+
+    @app.template_filter("date_fr")
+    def date_fr(epoch: float) -> str:
+        """An instant as metropolis users read it (Paris time)."""
+        from datetime import datetime
+        from zoneinfo import ZoneInfo
+
+        return datetime.fromtimestamp(epoch, ZoneInfo("Europe/Paris")).strftime("%d/%m/%Y à %H:%M")
 
     @app.context_processor
     def site_context() -> dict:
         return {
             "environment_banner": settings.environment_banner,
             "help_url": settings.help_url,
+            "demarches": pages.demarches_menu(),
         }
 
     return app

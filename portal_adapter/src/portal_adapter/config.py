@@ -50,6 +50,20 @@ class Settings:
     sirene_not_found_ttl_seconds: float = 600.0
     # Secret key of the concession codes' HMAC (at least 32 bytes); never in the database.
     concession_code_pepper: str = f"{DEV_MARKER}-concession-code-pepper"
+    # The road-works application the « Nouvelle démarche » menu opens.
+    voirie_url: str = "http://127.0.0.1:5001"
+    # Reverse proxies in front of the adapter whose X-Forwarded-For is believed (0: none;
+    # 1 behind one proxy that overwrites the header). The client address feeds the lockout.
+    trusted_proxies: int = 0
+    # Mail the adapter sends itself (alerts); the same variables as Keycloak's realm SMTP.
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_from: str = "ne-pas-repondre@hariane-pro.test"
+    smtp_starttls: str = "false"
+    smtp_user: str = ""
+    smtp_password: str = ""
+    # The metropolis's road-works service, alerted when a concession is claimed twice or locked.
+    voirie_alert_email: str = ""
 
     @property
     def issuer(self) -> str:
@@ -109,15 +123,24 @@ class Settings:
             "sirene_found_ttl_seconds": "SIRENE_FOUND_TTL_SECONDS",
             "sirene_not_found_ttl_seconds": "SIRENE_NOT_FOUND_TTL_SECONDS",
             "concession_code_pepper": "CONCESSION_CODE_PEPPER",
+            "voirie_url": "VOIRIE_BASE_URL",
+            "trusted_proxies": "PORTAL_TRUSTED_PROXIES",
+            "smtp_host": "SMTP_HOST",
+            "smtp_port": "SMTP_PORT",
+            "smtp_from": "SMTP_FROM",
+            "smtp_starttls": "SMTP_STARTTLS",
+            "smtp_user": "SMTP_USER",
+            "smtp_password": "SMTP_PASSWORD",
+            "voirie_alert_email": "VOIRIE_ALERT_EMAIL",
         }
         values: dict[str, object] = {}
         for field in fields(cls):
             raw = environ.get(names[field.name])
             if raw is None or raw == "":
                 continue
-            if field.type == "float":
+            if field.type in ("float", "int"):
                 try:
-                    values[field.name] = float(raw)
+                    values[field.name] = float(raw) if field.type == "float" else int(raw)
                 except ValueError as error:
                     raise ConfigError(f"{names[field.name]} must be a number, got {raw!r}") from error
             else:
@@ -129,6 +152,8 @@ class Settings:
     def check(self) -> None:
         if self.env not in ("development", "test", "production"):
             raise ConfigError(f"PORTAL_ENV must be development, test or production, not {self.env!r}")
+        if not 0 <= self.trusted_proxies <= 5:
+            raise ConfigError("PORTAL_TRUSTED_PROXIES must be between 0 and 5")
         if len(self.concession_code_pepper.encode()) < 32:
             raise ConfigError("CONCESSION_CODE_PEPPER must have at least 32 bytes")
         if self.env == "production":

@@ -34,6 +34,8 @@ concession_accounts = sa.Table(
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("key", sa.String(200), nullable=False, unique=True),
+    # what relying apps see in the `concessions` claim (the legacy account number when known)
+    sa.Column("public_id", sa.String(64), nullable=False, unique=True),
     sa.Column("label", sa.String(200), nullable=False),
     sa.Column("code_digest", sa.String(64), nullable=False),
     sa.Column("company_name", sa.String(200), nullable=False),
@@ -55,7 +57,7 @@ link_attempts = sa.Table(
     sa.Column("ip", sa.String(64), nullable=False),
     sa.Column("label", sa.String(200), nullable=False),  # as typed (normalised); never the code
     sa.Column("account_id", sa.Integer, nullable=True),
-    sa.Column("result", sa.String(32), nullable=False),  # success | failure | blocked | unlocked
+    sa.Column("result", sa.String(32), nullable=False),  # success | failure | blocked | refused | unlinked | unlocked
     sa.Column("detail", sa.String(200), nullable=True),
 )
 

@@ -11,6 +11,10 @@ REALM = "hariane-pro"
 CLAIM_PROFILE = "profile"  # "standard" | "privileged" | "admin"
 CLAIM_ROLES = "roles"  # the profile realm roles, e.g. ["profile-admin"]
 CLAIM_STRUCTURE = "structure"  # {"siret": "20008495200015", "name": "LE HAVRE SEINE METROPOLE"}
+CLAIM_CONCESSIONS = "concessions"  # [{"id": "ECR-0001", "label": "..."}]; absent when none is linked
+
+# Structure (Keycloak organization) attributes
+ORG_ATTR_CONCESSIONS = "concessions"  # one "<id>|<label>" value per linked concession account
 
 # Profiles: realm groups of the same name, carrying realm roles "profile-<name>"
 PROFILES = ("standard", "privileged", "admin")
@@ -25,13 +29,11 @@ ATTR_STRUCTURE_SIRET = "structureSiret"
 ATTR_CGU_VERSION = "cguVersion"
 ATTR_CGU_TEXT_SHA256 = "cguTextSha256"
 ATTR_CGU_ACCEPTED_AT = "cguAcceptedAt"
-ATTR_CONCESSION_LINKS = "concessionLinks"
 ADMIN_ONLY_ATTRIBUTES = (
     ATTR_STRUCTURE_SIRET,
     ATTR_CGU_VERSION,
     ATTR_CGU_TEXT_SHA256,
     ATTR_CGU_ACCEPTED_AT,
-    ATTR_CONCESSION_LINKS,
 )
 
 

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import Blueprint, redirect, render_template, url_for
+from keycloak.exceptions import KeycloakError
+from sqlalchemy.exc import SQLAlchemyError
 
 from portal_adapter.auth import current_user, login_required
-from portal_adapter.identity_names import CLAIM_PROFILE
+from portal_adapter.concession_pages import engine, publish_for
+from portal_adapter.concessions.legacy_rows import NETWORK_LABELS
+from portal_adapter.concessions.links import linked_accounts
+from portal_adapter.identity_names import CLAIM_PROFILE, CLAIM_STRUCTURE
+from portal_adapter.keycloak_admin import service_account_admin
+from portal_adapter.settings import current_settings
+
+log = logging.getLogger(__name__)
 
 bp = Blueprint("pages", __name__)
 
@@ -25,8 +36,45 @@ def home():
 def dashboard():
     """The logged-in user's dashboard."""
     user = current_user()
+    siret = (user.get(CLAIM_STRUCTURE) or {}).get("siret")
+    accounts = linked_accounts(engine(), siret) if siret else []
+    if siret:
+        _reconcile_identity(user["sub"], siret)
     return render_template(
         "tableau_de_bord.html",
         user=user,
         profile_label=PROFILE_LABELS.get(user.get(CLAIM_PROFILE) or "", "Aucun profil"),
+        accounts=accounts,
+        network_labels=NETWORK_LABELS,
     )
+
+
+def _reconcile_identity(user_id: str, siret: str) -> None:
+    """Should an earlier identity write have failed, the structure's next visit repairs it."""
+    admin = service_account_admin(current_settings())
+    try:
+        organizations = admin.get_user_organizations(user_id)
+    except (KeycloakError, OSError) as error:
+        log.warning("dashboard: organizations of %s unreadable: %s", user_id, error)
+        return
+    for organization in organizations:
+        if organization.get("alias") == siret:
+            publish_for(admin, organization["id"], siret)
+
+
+def demarches_menu() -> list[tuple[str, str]]:
+    """The « Nouvelle démarche » entries of the logged-in user: the two Voirie démarches
+    when, and only when, the user's structure has a linked concession account."""
+    user = current_user()
+    siret = ((user or {}).get(CLAIM_STRUCTURE) or {}).get("siret")
+    try:
+        if not siret or not linked_accounts(engine(), siret):
+            return []
+    except SQLAlchemyError as error:  # the menu never breaks a page, not even an error page
+        log.error("menu: links of %s unreadable: %s", siret, error)
+        return []
+    voirie = current_settings().voirie_url
+    return [
+        ("Consulter vos demandes d'autorisation", f"{voirie}/demandes"),
+        ("Demander une autorisation d'ouverture de voirie", f"{voirie}/demandes/nouvelle"),
+    ]

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 MINUTE = 60.0
 HOUR = 3600.0
 DAY = 86400.0
+HARD_LOCK_FAILURES = 10
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ def _window_block(times: Sequence[float], now: float, window: float, limit: int,
 
 def decide(failures: Failures, now: float) -> Decision:
     """May one more attempt be made now?"""
-    if failures.concession_total >= 10:
+    if failures.concession_total >= HARD_LOCK_FAILURES:
         return Decision(False, "concession_hard_lock", retry_after=None)
     service_hour = _recent(failures.service, now, HOUR)
     if len(service_hour) > 100:

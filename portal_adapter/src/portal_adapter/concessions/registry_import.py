@@ -15,7 +15,7 @@ from portal_adapter.concessions.legacy_rows import LegacyAccount, Rejected
 from portal_adapter.db import concession_accounts
 
 BATCH = 1000
-FIELDS = ("label", "code_digest", "company_name", "siret", "network_type", "contact")
+FIELDS = ("public_id", "label", "code_digest", "company_name", "siret", "network_type", "contact")
 
 
 @dataclass
@@ -49,9 +49,10 @@ def import_rows(engine: sa.Engine, pepper: bytes, rows: Iterable[LegacyAccount |
 def _write(engine: sa.Engine, pepper: bytes, batch: list[LegacyAccount], report: ImportReport) -> None:
     now = time.time()
     table = concession_accounts
+    lines = {account.key: account.line for account in batch}
     values = {
         account.key: {
-            "label": account.label, "code_digest": digest(pepper, account.key, account.code),
+            "public_id": account.public_id, "label": account.label, "code_digest": digest(pepper, account.key, account.code),
             "company_name": account.company_name, "siret": account.siret,
             "network_type": account.network_type, "contact": account.contact,
         }
@@ -63,6 +64,14 @@ def _write(engine: sa.Engine, pepper: bytes, batch: list[LegacyAccount], report:
                 sa.select(table.c.key, *(table.c[f] for f in FIELDS)).where(table.c.key.in_(list(values)))
             )
         }
+        # an identifier already held by another account: that row is rejected, the rest goes on
+        ids = {row["public_id"]: key for key, row in values.items()}
+        for held_by, public_id in connection.execute(
+                sa.select(table.c.key, table.c.public_id).where(table.c.public_id.in_(list(ids)))):
+            if held_by != ids[public_id]:
+                rejected_key = ids[public_id]
+                report.rejected.append(Rejected(lines[rejected_key], "identifiant du compte déjà attribué à un autre intitulé"))
+                del values[rejected_key]
         inserts, updates = [], []
         for key, row in values.items():
             current = existing.get(key)

@@ -12,8 +12,20 @@ public final class IdentityNames {
     /** Token claim carrying the user's profile: {@code standard}, {@code privileged} or {@code admin}. */
     public static final String CLAIM_PROFILE = "profile";
 
+    /** Token claim carrying the profile realm roles ({@code ["profile-admin"]}), from a built-in mapper. */
+    public static final String CLAIM_ROLES = "roles";
+
     /** Token claim carrying the user's structure: {@code {"siret": "...", "name": "..."}}. */
     public static final String CLAIM_STRUCTURE = "structure";
+
+    /**
+     * Token claim carrying the road-works concession accounts linked to the user's structure:
+     * {@code [{"id": "ECR-0001", "label": "..."}]}; absent when none.
+     */
+    public static final String CLAIM_CONCESSIONS = "concessions";
+
+    /** Structure (organization) attribute holding the links, one {@code "<id>|<label>"} value each. */
+    public static final String ORG_ATTR_CONCESSIONS = "concessions";
 
     /** Prefix of the realm roles carried by the profile groups ({@code profile-admin}, ...). */
     public static final String PROFILE_ROLE_PREFIX = "profile-";
@@ -23,7 +35,6 @@ public final class IdentityNames {
     public static final String ATTR_CGU_VERSION = "cguVersion";
     public static final String ATTR_CGU_TEXT_SHA256 = "cguTextSha256";
     public static final String ATTR_CGU_ACCEPTED_AT = "cguAcceptedAt";
-    public static final String ATTR_CONCESSION_LINKS = "concessionLinks";
 
     /** User attributes the user fills in. */
     public static final String ATTR_JOB_TITLE = "jobTitle";

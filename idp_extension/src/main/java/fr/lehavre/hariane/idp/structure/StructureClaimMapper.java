@@ -1,6 +1,5 @@
 package fr.lehavre.hariane.idp.structure;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,33 +8,20 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.OrganizationModel;
 import org.keycloak.models.ProtocolMapperModel;
 import org.keycloak.models.UserSessionModel;
-import org.keycloak.organization.OrganizationProvider;
-import org.keycloak.protocol.oidc.mappers.AbstractOIDCProtocolMapper;
-import org.keycloak.protocol.oidc.mappers.OIDCAccessTokenMapper;
-import org.keycloak.protocol.oidc.mappers.OIDCAttributeMapperHelper;
-import org.keycloak.protocol.oidc.mappers.OIDCIDTokenMapper;
-import org.keycloak.protocol.oidc.mappers.TokenIntrospectionTokenMapper;
-import org.keycloak.protocol.oidc.mappers.UserInfoTokenMapper;
-import org.keycloak.provider.ProviderConfigProperty;
 import org.keycloak.models.ClientSessionContext;
 import org.keycloak.representations.IDToken;
 
 import fr.lehavre.hariane.idp.IdentityNames;
+import fr.lehavre.hariane.idp.claims.ClaimMapper;
 
 /**
  * Emits the {@code structure} claim, {@code {"siret": "...", "name": "..."}}, from the user's
  * organization — exactly these two values, not every organization attribute. No claim for a
  * user who belongs to no structure.
  */
-public final class StructureClaimMapper extends AbstractOIDCProtocolMapper
-        implements OIDCAccessTokenMapper, OIDCIDTokenMapper, UserInfoTokenMapper, TokenIntrospectionTokenMapper {
+public final class StructureClaimMapper extends ClaimMapper {
 
     public static final String PROVIDER_ID = "hariane-structure-mapper";
-    private static final List<ProviderConfigProperty> CONFIG = new ArrayList<>();
-
-    static {
-        OIDCAttributeMapperHelper.addIncludeInTokensConfig(CONFIG, StructureClaimMapper.class);
-    }
 
     @Override
     public String getId() {
@@ -48,28 +34,14 @@ public final class StructureClaimMapper extends AbstractOIDCProtocolMapper
     }
 
     @Override
-    public String getDisplayCategory() {
-        return TOKEN_MAPPER_CATEGORY;
-    }
-
-    @Override
     public String getHelpText() {
         return "Adds the claim '" + IdentityNames.CLAIM_STRUCTURE + "': SIRET and name of the user's structure.";
     }
 
     @Override
-    public List<ProviderConfigProperty> getConfigProperties() {
-        return CONFIG;
-    }
-
-    @Override
     protected void setClaim(IDToken token, ProtocolMapperModel mappingModel, UserSessionModel userSession,
             KeycloakSession session, ClientSessionContext clientSessionCtx) {
-        OrganizationProvider organizations = session.getProvider(OrganizationProvider.class);
-        if (organizations == null) {
-            return;
-        }
-        organizations.getByMember(userSession.getUser()).findFirst()
+        structureOf(session, userSession.getUser())
                 .ifPresent(organization -> token.getOtherClaims().put(IdentityNames.CLAIM_STRUCTURE, claim(organization)));
     }
 

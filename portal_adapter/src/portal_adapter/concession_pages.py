@@ -1,0 +1,123 @@
+"""« Rattacher un compte de concession voirie »: the structure's administrators link (and
+detach) the accounts of the old Espace Concessionnaires Réseaux. Views parse the form; the
+guarded check lives in :mod:`portal_adapter.concessions.linking`, the identity write in
+:mod:`portal_adapter.concessions.identity_sync`."""
+
+from __future__ import annotations
+
+import logging
+import math
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from keycloak.exceptions import KeycloakError
+
+from portal_adapter import db
+from portal_adapter.auth import current_user, login_required
+from portal_adapter.concessions import alerts
+from portal_adapter.concessions.access_codes import InvalidCode, normalize_code
+from portal_adapter.concessions.identity_sync import PublishError, publish
+from portal_adapter.concessions.linking import Linker
+from portal_adapter.concessions.links import account_by_public_id
+from portal_adapter.keycloak_admin import service_account_admin
+from portal_adapter.settings import current_settings
+from portal_adapter.structure_users import Refused, StructureUsers
+
+log = logging.getLogger(__name__)
+bp = Blueprint("concessions", __name__, url_prefix="/concessions")
+PENDING = ("Le rattachement est enregistré. Il sera transmis aux applications Voirie dans quelques minutes ; "
+           "rechargez le tableau de bord si le menu « Nouvelle démarche » ne les propose pas encore.")
+
+
+def engine():
+    """One engine per process (its pool is shared by the threads)."""
+    if "hariane_engine" not in current_app.extensions:
+        current_app.extensions["hariane_engine"] = db.make_engine(current_settings().database_url)
+    return current_app.extensions["hariane_engine"]
+
+
+def _administered(admin):
+    try:
+        return StructureUsers(admin, current_settings()).structure_administered_by(current_user()["sub"])
+    except Refused as refused:
+        log.info("concession linking refused to %s: %s", current_user()["sub"], refused.message)
+        abort(403)
+
+
+def _form(values=None, errors=None, status: int = 200):
+    return render_template("rattacher_concession.html", form=values or {"intitule": ""}, errors=errors or {}), status
+
+
+def publish_for(admin, organization_id: str, siret: str) -> bool:
+    """The identity follows the database; False (logged) when Keycloak could not be written."""
+    try:
+        publish(admin, engine(), organization_id, siret)
+        return True
+    except (KeycloakError, PublishError, OSError) as error:
+        log.error("structure %s: concessions not written to the identity: %s", siret, error)
+        return False
+
+
+@bp.get("/rattacher")
+@login_required
+def link_form():
+    _administered(service_account_admin(current_settings()))
+    return _form()
+
+
+@bp.post("/rattacher")
+@login_required
+def link():
+    settings = current_settings()
+    admin = service_account_admin(settings)
+    structure = _administered(admin)
+    values = {"intitule": " ".join((request.form.get("intitule") or "").split())[:200]}
+    typed_code = (request.form.get("code") or "")[:20]
+    errors = {}
+    if not values["intitule"]:
+        errors["intitule"] = "Indiquez l'intitulé du compte utilisé sur l'Espace Concessionnaires Réseaux."
+    try:
+        code = normalize_code(typed_code)
+    except InvalidCode:
+        errors["code"] = "Le code d'accès comporte 4 chiffres, par exemple : 0427."
+    if errors:
+        return _form(values | {"code": typed_code}, errors, 400)
+    user_id = current_user()["sub"]
+    outcome = Linker(engine(), settings.concession_code_pepper.encode()).attempt(
+        user_id=user_id, siret=structure.siret, ip=request.remote_addr or "", label=values["intitule"], code=code)
+    if outcome.hard_locked:
+        alerts.hard_locked(settings, admin, label=values["intitule"], holder_siret=outcome.holder_siret)
+    if outcome.result == "taken":
+        alerts.claimed_by_second_structure(settings, label=outcome.label or values["intitule"],
+                                           holder_siret=outcome.holder_siret or "", requester_siret=structure.siret,
+                                           user_id=user_id)
+    if outcome.result in ("linked", "already_linked"):
+        if publish_for(admin, structure.id, structure.siret):
+            flash(outcome.message + " Les démarches Voirie sont disponibles dans le menu « Nouvelle démarche ».", "succes")
+        else:
+            flash(PENDING, "succes")
+        return redirect(url_for("pages.dashboard"))
+    if outcome.result == "blocked":
+        response = _form(values, {"code": outcome.message}, 429)
+        if outcome.retry_after:
+            return response[0], 429, {"Retry-After": str(math.ceil(outcome.retry_after))}
+        return response
+    field = "intitule" if outcome.result == "taken" else "code"
+    return _form(values, {field: outcome.message}, 409 if outcome.result == "taken" else 400)
+
+
+@bp.post("/<public_id>/detacher")
+@login_required
+def unlink(public_id: str):
+    settings = current_settings()
+    admin = service_account_admin(settings)
+    structure = _administered(admin)
+    account_id = account_by_public_id(engine(), public_id[:64])
+    if account_id is None:
+        abort(404)
+    outcome = Linker(engine(), settings.concession_code_pepper.encode()).unlink(
+        user_id=current_user()["sub"], siret=structure.siret, ip=request.remote_addr or "", account_id=account_id)
+    if outcome.result == "not_linked":
+        abort(404)
+    publish_for(admin, structure.id, structure.siret)
+    flash(outcome.message, "succes")
+    return redirect(url_for("pages.dashboard"))

@@ -1,0 +1,245 @@
+"""« Rattacher un compte de concession voirie » on the running portal, Keycloak and mail
+catcher: the link becomes identity data every member's token carries; brute force from many
+accounts and addresses is stopped; nobody writes the link but the adapter; two structures
+racing for one concession get exactly one link."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import re
+import secrets as random
+import threading
+import time
+from urllib.parse import parse_qs, urlencode, urljoin, urlparse
+
+import pytest
+import requests
+import sqlalchemy as sa
+from portal_adapter.concessions.linking import WRONG
+from portal_adapter.db import concession_links, link_attempts
+
+from devstack.stack import REALM, VOIRIE_ALERT_EMAIL
+from tests.concession_http import database, field_error, import_registry, logged_in, submit_link, text
+from tests.registration_http import RegistrationClient, person, register, synthetic_siret
+from tests.structures import structure_member
+from tests.test_user_management import PASSWORD, claims, login
+
+
+def organization_concessions(kc_admin, organization_id: str) -> list[str]:
+    return sorted(kc_admin.get_organization(organization_id).get("attributes", {}).get("concessions", []))
+
+
+def fresh_claims(portal, username: str, secrets) -> dict:
+    """The claims of a token issued now (a new login), as a relying app would get them."""
+    return claims(login(portal.url, username), secrets)
+
+
+def test_an_admin_links_with_the_right_code_and_every_member_gets_the_claim(portal, kc_admin, secrets, tmp_path):
+    (label,) = import_registry(portal, tmp_path, ("Eau Nord", "0427"))
+    admin = structure_member(kc_admin)
+    colleague = structure_member(kc_admin, admin.siret, profile="standard")
+    browser = logged_in(portal.url, admin.username)
+    assert "Aucun compte n'est rattaché" in text(browser.request("GET", f"{portal.url}/tableau-de-bord"))
+
+    dashboard = submit_link(browser, portal.url, label.lower(), "0427")  # case does not matter
+    assert dashboard.url.endswith("/tableau-de-bord")
+    page = text(dashboard)
+    assert f"Le compte « {label} » a été rattaché à votre structure." in page
+    assert "Consulter vos demandes d'autorisation" in page and "Demander une autorisation d'ouverture de voirie" in page
+
+    [value] = organization_concessions(kc_admin, admin.organization_id)
+    public_id = value.split("|")[0]
+    assert value == f"{public_id}|{label}" and public_id.startswith("ECR-")
+    for username in (admin.username, colleague.username):
+        assert fresh_claims(portal, username, secrets)["concessions"] == [{"id": public_id, "label": label}]
+    # the colleague (standard profile) sees the démarches, but cannot link or detach
+    member = logged_in(portal.url, colleague.username)
+    assert "Consulter vos demandes d'autorisation" in text(member.request("GET", f"{portal.url}/tableau-de-bord"))
+    assert member.request("GET", f"{portal.url}/concessions/rattacher").status_code == 403
+
+    # the administrator detaches it: the menu closes, the identity forgets it
+    page = text(browser.request("GET", f"{portal.url}/tableau-de-bord"))
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    after = browser.request("POST", f"{portal.url}/concessions/{public_id}/detacher", {"csrf_token": token})
+    assert "Le compte a été détaché de votre structure." in text(after)
+    assert "Consulter vos demandes d'autorisation" not in text(after)
+    assert organization_concessions(kc_admin, admin.organization_id) == []
+    assert "concessions" not in fresh_claims(portal, colleague.username, secrets)
+
+
+def test_bad_input_is_refused_next_to_the_field_and_kept(portal, kc_admin, tmp_path):
+    (label,) = import_registry(portal, tmp_path, ("Gaz Sud", "1111"))
+    browser = logged_in(portal.url, structure_member(kc_admin).username)
+    for typed, message in (("", "Le code d'accès comporte 4 chiffres, par exemple : 0427."),
+                           ("12a4", "Le code d'accès comporte 4 chiffres, par exemple : 0427."),
+                           ("12345", "Le code d'accès comporte 4 chiffres, par exemple : 0427.")):
+        response = submit_link(browser, portal.url, label, typed)
+        assert response.status_code == 400
+        assert field_error(response.text, "code") == message
+        assert f'value="{label}"' in text(response)  # what was typed is kept
+    response = submit_link(browser, portal.url, "   ", "1111")
+    assert field_error(response.text, "intitule") == "Indiquez l'intitulé du compte utilisé sur l'Espace Concessionnaires Réseaux."
+    wrong_label = submit_link(browser, portal.url, label + " X", "1111")
+    wrong_code = submit_link(browser, portal.url, label, "1112")
+    assert field_error(wrong_label.text, "code") == field_error(wrong_code.text, "code") == WRONG  # one message
+    assert "Traceback" not in wrong_code.text
+
+
+def test_a_brute_force_campaign_from_many_accounts_and_addresses_gets_three_tries(portal, kc_admin, tmp_path):
+    (label,) = import_registry(portal, tmp_path, ("Telecom Campagne", "5821"))
+    attackers = [structure_member(kc_admin) for _ in range(12)]
+    statuses = []
+    guesses = iter(f"{n:04d}" for n in range(10000) if n != 5821)
+    for n, attacker in enumerate(attackers):
+        browser = logged_in(portal.url, attacker.username)
+        for k in range(4):  # each account from several addresses
+            browser.session.headers["X-Forwarded-For"] = f"198.51.100.{n * 4 + k + 1}"
+            response = submit_link(browser, portal.url, label, next(guesses))
+            statuses.append(response.status_code)
+            assert not response.url.endswith("/tableau-de-bord")
+            if response.status_code == 429:
+                assert field_error(response.text, "code") == "Trop de tentatives : réessayez plus tard."
+                assert int(response.headers["Retry-After"]) > 0
+    assert statuses.count(400) == 3 and statuses.count(429) == 45  # 3 failures, then the concession is blocked
+    # even the right code waits for the block to end
+    owner = logged_in(portal.url, structure_member(kc_admin).username, ip="203.0.113.7")
+    assert submit_link(owner, portal.url, label, "5821").status_code == 429
+
+    engine = database(portal)
+    with engine.connect() as connection:
+        rows = connection.execute(sa.select(link_attempts).where(link_attempts.c.label == label.lower())).fetchall()
+        assert len(rows) == 49  # every attempt audited
+        assert sorted({r.result for r in rows}) == ["blocked", "failure"]
+        assert {r.ip for r in rows} >= {f"198.51.100.{i}" for i in range(1, 49)} | {"203.0.113.7"}
+        assert {r.siret for r in rows} >= {a.siret for a in attackers}
+        assert all("5821" not in str(tuple(r)) for r in rows)  # never the code
+        assert connection.execute(sa.select(sa.func.count()).select_from(concession_links).where(
+            concession_links.c.account_id == rows[0].account_id)).scalar_one() == 0
+    engine.dispose()
+
+
+def test_two_structures_racing_for_one_concession_get_exactly_one_link(portal, kc_admin, mail, tmp_path):
+    (label,) = import_registry(portal, tmp_path, ("Chauffage Course", "2468"))
+    first, second = structure_member(kc_admin), structure_member(kc_admin)
+    browsers = [logged_in(portal.url, m.username) for m in (first, second)]
+    forms = [b.request("GET", f"{portal.url}/concessions/rattacher").text for b in browsers]
+    barrier = threading.Barrier(2)
+    results: dict[int, requests.Response] = {}
+
+    def race(i: int) -> None:
+        token = re.search(r'name="csrf_token" value="([^"]+)"', forms[i]).group(1)
+        barrier.wait()
+        results[i] = browsers[i].request("POST", f"{portal.url}/concessions/rattacher",
+                                         {"csrf_token": token, "intitule": label, "code": "2468"})
+
+    threads = [threading.Thread(target=race, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    winners = [i for i, r in results.items() if r.url.endswith("/tableau-de-bord")]
+    assert len(winners) == 1
+    loser = 1 - winners[0]
+    assert results[loser].status_code == 409
+    assert "déjà rattaché à une autre structure" in field_error(results[loser].text, "intitule")
+    members = (first, second)
+    assert len(organization_concessions(kc_admin, members[winners[0]].organization_id)) == 1
+    assert organization_concessions(kc_admin, members[loser].organization_id) == []
+    # the metropolis's road-works service is told
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        alerts = [m for m in mail.messages() if any(t["address"] == VOIRIE_ALERT_EMAIL for t in m["to"])
+                  and label in m["subject"]]
+        if alerts:
+            break
+        time.sleep(0.3)
+    assert alerts and members[loser].siret in alerts[0]["text"]
+
+
+def test_two_administrators_of_one_structure_linking_at_once_keep_both_links(portal, kc_admin, secrets, tmp_path):
+    labels = import_registry(portal, tmp_path, ("Eau Est", "1357"), ("Gaz Est", "2468"))
+    first = structure_member(kc_admin)
+    second = structure_member(kc_admin, first.siret)
+    browsers = [logged_in(portal.url, m.username) for m in (first, second)]
+    barrier = threading.Barrier(2)
+
+    def link(i: int, code: str) -> None:
+        form = browsers[i].request("GET", f"{portal.url}/concessions/rattacher").text
+        token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+        barrier.wait()
+        browsers[i].request("POST", f"{portal.url}/concessions/rattacher",
+                            {"csrf_token": token, "intitule": labels[i], "code": code})
+
+    threads = [threading.Thread(target=link, args=(i, code)) for i, code in enumerate(("1357", "2468"))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    values = organization_concessions(kc_admin, first.organization_id)
+    assert [v.split("|", 1)[1] for v in values] == sorted(labels)
+    assert len(fresh_claims(portal, first.username, secrets)["concessions"]) == 2
+
+
+def _account_api_token(keycloak_url: str, username: str) -> str:
+    """A token of the account console (public client, PKCE), obtained as the console does."""
+    verifier = random.token_urlsafe(48)
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+    redirect = f"{keycloak_url}/realms/{REALM}/account/"
+    client = RegistrationClient(keycloak_url)
+    auth = (f"{keycloak_url}/realms/{REALM}/protocol/openid-connect/auth?" + urlencode({
+        "client_id": "account-console", "response_type": "code", "scope": "openid", "redirect_uri": redirect,
+        "code_challenge": challenge, "code_challenge_method": "S256", "response_mode": "query", "state": "s"}))
+    page = client.request("GET", auth)
+    action = html.unescape(re.search(r'<form id="kc-form-login"[^>]*action="([^"]+)"', page.text).group(1))
+    for cookie in client.session.cookies:
+        cookie.secure = False
+    done = client.session.post(urljoin(page.url, action), data={"username": username, "password": PASSWORD},
+                               allow_redirects=False, timeout=30)
+    code = parse_qs(urlparse(done.headers["Location"]).query)["code"][0]
+    tokens = requests.post(f"{keycloak_url}/realms/{REALM}/protocol/openid-connect/token", timeout=30, data={
+        "grant_type": "authorization_code", "client_id": "account-console", "code": code,
+        "redirect_uri": redirect, "code_verifier": verifier}).json()
+    return tokens["access_token"]
+
+
+@pytest.fixture
+def linked_member(portal, kc_admin, tmp_path):
+    (label,) = import_registry(portal, tmp_path, ("Eclairage Garde", "8080"))
+    admin = structure_member(kc_admin)
+    assert submit_link(logged_in(portal.url, admin.username), portal.url, label, "8080").url.endswith("/tableau-de-bord")
+    return admin, organization_concessions(kc_admin, admin.organization_id)
+
+
+def test_the_account_rest_api_cannot_write_the_link(portal, keycloak, kc_admin, secrets, linked_member):
+    member, before = linked_member
+    token_before = fresh_claims(portal, member.username, secrets)["concessions"]
+    headers = {"Authorization": f"Bearer {_account_api_token(keycloak.url, member.username)}", "Accept": "application/json"}
+    account = f"{keycloak.url}/realms/{REALM}/account/"
+    me = requests.get(account, headers=headers, timeout=10).json()
+    forged = {**me, "attributes": {**me.get("attributes", {}), "concessions": ["ECR-9999|FORGED"],
+                                  "concessionLinks": ["ECR-9999|FORGED"], "structureSiret": ["99999999999999"]}}
+    answer = requests.post(account, json=forged, headers=headers, timeout=10)
+    assert answer.status_code in (200, 204, 400), answer.text
+    attributes = requests.get(account, headers=headers, timeout=10).json().get("attributes", {})
+    assert "concessions" not in attributes and "concessionLinks" not in attributes
+    assert kc_admin.get_user(member.user_id)["attributes"].get("structureSiret") == [member.siret]
+    assert organization_concessions(kc_admin, member.organization_id) == before
+    assert fresh_claims(portal, member.username, secrets)["concessions"] == token_before
+    # the organization itself is out of the user's reach
+    organization = f"{keycloak.url}/admin/realms/{REALM}/organizations/{member.organization_id}"
+    assert requests.put(organization, json={"attributes": {"concessions": ["X|Y"]}}, headers=headers,
+                        timeout=10).status_code in (401, 403)
+
+
+def test_the_registration_form_cannot_write_the_link(portal, kc_admin, mail):
+    siret = synthetic_siret()
+    forged = {"concessions": "ECR-0001|FORGED", "user.attributes.concessions": "ECR-0001|FORGED",
+              "concessionLinks": "ECR-0001|FORGED", "attributes.concessions": "ECR-0001|FORGED"}
+    client = register(portal.url, siret, person("Eve", "Forge") | forged, extra=forged)  # every step
+    assert client.identifier()
+    organization = next(o for o in kc_admin.get_organizations({"search": siret}) if o["alias"] == siret)
+    assert "concessions" not in kc_admin.get_organization(organization["id"]).get("attributes", {})
+    user = kc_admin.get_user(kc_admin.get_user_id(client.identifier()))
+    assert not any(name.startswith("concession") for name in user.get("attributes", {}))
