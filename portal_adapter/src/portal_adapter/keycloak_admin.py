@@ -6,13 +6,18 @@ The service account ``portal-adapter`` holds only the realm-management roles lis
 
 from __future__ import annotations
 
+import functools
+
 from keycloak import KeycloakAdmin, KeycloakOpenIDConnection
 
 from portal_adapter.config import Settings
 
 
+@functools.lru_cache(maxsize=4)
 def service_account_admin(settings: Settings) -> KeycloakAdmin:
-    """A python-keycloak admin client authenticated by client credentials."""
+    """A python-keycloak admin client authenticated by client credentials, one per process:
+    its token is reused until python-keycloak refreshes it (before it expires), instead of a
+    client-credentials grant per request."""
     connection = KeycloakOpenIDConnection(
         server_url=settings.keycloak_url,
         realm_name=settings.realm,

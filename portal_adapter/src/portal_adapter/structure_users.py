@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
+import weakref
 from dataclasses import dataclass
 
 from keycloak import KeycloakAdmin
@@ -93,11 +94,22 @@ def validate_colleague(first: str, last: str, email: str, job_title: str, profil
     return errors
 
 
+_GROUPS: weakref.WeakKeyDictionary[KeycloakAdmin, dict[str, str]] = weakref.WeakKeyDictionary()
+
+
+def _profile_groups(admin: KeycloakAdmin) -> dict[str, str]:
+    """Profile group name -> id; read once per admin client (the realm's groups do not move)."""
+    if admin not in _GROUPS:
+        groups = admin.get_groups({"briefRepresentation": "true"})
+        _GROUPS[admin] = {g["name"]: g["id"] for g in groups if g["name"] in PROFILES}
+    return _GROUPS[admin]
+
+
 class StructureUsers:
     def __init__(self, admin: KeycloakAdmin, settings: Settings) -> None:
         self.admin = admin
         self.settings = settings
-        self._groups = {g["name"]: g["id"] for g in admin.get_groups({"briefRepresentation": "true"}) if g["name"] in PROFILES}
+        self._groups = _profile_groups(admin)
 
     # -- who is asking ------------------------------------------------------------------
     def structure_administered_by(self, user_id: str) -> Structure:

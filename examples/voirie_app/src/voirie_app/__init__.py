@@ -1,78 +1,67 @@
 """Reference relying application « Démarches Voirie » (Flask + authlib, client ``voirie``).
 
-It learns who the user is — structure, profile — from the ID token alone (validated by
-authlib: signature against the realm's JWKS, issuer, audience, expiry, nonce). The
-« Factures » page shows profile gating: privileged and admin profiles only.
+It learns who the user is — structure, profile, linked concession accounts — from the
+validated ID token alone (``tokens.py``), keeps its own road-opening authorisation requests
+(``store.py``) and checks them with pure rules (``rules.py``). « Factures » shows profile
+gating: privileged and admin profiles only.
 """
 
 from __future__ import annotations
 
-import functools
-import os
+import logging
 
-from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.flask_client import OAuth
-from flask import Flask, abort, redirect, render_template, session, url_for
+from flask import Flask
+from flask_wtf.csrf import CSRFProtect
 
-ALLOWED_FOR_INVOICES = {"privileged", "admin"}
+from voirie_app import errors, french_dates
+from voirie_app.auth import auth_blueprint, current_user
+from voirie_app.demandes import demandes_blueprint
+from voirie_app.pages import bp as pages_bp
+from voirie_app.settings import REALM, Settings
+from voirie_app.store import RequestStore
+from voirie_app.tokens import IdTokenValidator, RealmKeys, http_json
+
+MAX_FORM_BYTES = 64 * 1024
 
 
-def create_app() -> Flask:
+def create_app(settings: Settings | None = None) -> Flask:
+    settings = settings or Settings.from_env()
     app = Flask(__name__)
-    base_url = os.environ["VOIRIE_BASE_URL"].rstrip("/")
-    keycloak = os.environ["KEYCLOAK_URL"].rstrip("/")
-    app.config.update(SECRET_KEY=os.environ["VOIRIE_SECRET_KEY"], SESSION_COOKIE_NAME="voirie",
-                      SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax")
-    oauth = OAuth(app)
-    oauth.register(
-        "hariane", client_id="voirie", client_secret=os.environ["VOIRIE_CLIENT_SECRET"],
-        server_metadata_url=f"{keycloak}/realms/hariane-pro/.well-known/openid-configuration",
-        client_kwargs={"scope": "openid profile email", "code_challenge_method": "S256"},
+    app.config.update(
+        SECRET_KEY=settings.secret_key, SESSION_COOKIE_NAME="voirie", SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax", SESSION_COOKIE_SECURE=settings.base_url.startswith("https://"),
+        MAX_CONTENT_LENGTH=MAX_FORM_BYTES,
     )
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    CSRFProtect(app)
+    errors.init_app(app)
 
-    def login_required(view):
-        @functools.wraps(view)
-        def wrapper(*args, **kwargs):
-            if "claims" not in session:
-                return redirect(url_for("login"))
-            return view(*args, **kwargs)
-        return wrapper
+    store = RequestStore(settings.database_path)
+    store.initialize()
+    if settings.demo_requests is not None:
+        store.seed(settings.demo_requests)
 
-    @app.get("/")
-    @login_required
-    def home():
-        return render_template("accueil.html", claims=session["claims"])
+    oauth = OAuth(app)
+    client = oauth.register(
+        REALM, client_id=settings.client_id, client_secret=settings.client_secret,
+        server_metadata_url=settings.metadata_url,
+        client_kwargs={"scope": "openid profile email", "code_challenge_method": "S256",
+                       "timeout": settings.http_timeout_seconds},
+    )
+    validator = IdTokenValidator(
+        issuer=settings.issuer, audience=settings.client_id,
+        keys=RealmKeys(settings.metadata_url, http_json(settings.http_timeout_seconds)),
+    )
+    app.register_blueprint(auth_blueprint(settings, client, validator))
+    app.register_blueprint(pages_bp)
+    app.register_blueprint(demandes_blueprint(store))
 
-    @app.get("/connexion")
-    def login():
-        return oauth.hariane.authorize_redirect(f"{base_url}/auth/callback")
+    app.add_template_filter(french_dates.short_date, "date_courte")
+    app.add_template_filter(french_dates.local_timestamp, "horodatage")
 
-    @app.get("/auth/callback")
-    def callback():
-        try:
-            token = oauth.hariane.authorize_access_token()
-        except (AuthlibBaseError, OSError, ValueError):
-            return render_template("erreur.html", message="La connexion n'a pas pu aboutir. Veuillez réessayer."), 400
-        claims = token["userinfo"]
-        session["claims"] = {k: claims.get(k) for k in ("sub", "preferred_username", "given_name", "family_name",
-                                                          "profile", "structure")}
-        return redirect(url_for("home"))
-
-    @app.get("/factures")
-    @login_required
-    def invoices():
-        if session["claims"].get("profile") not in ALLOWED_FOR_INVOICES:
-            abort(403)
-        return render_template("factures.html", claims=session["claims"])
-
-    @app.errorhandler(403)
-    def forbidden(_error):
-        message = ("Les factures et leur paiement sont réservés aux profils « privilégié » et « administrateur » "
-                   "de votre structure. Demandez à l'administrateur de votre structure de modifier votre profil.")
-        return render_template("erreur.html", message=message), 403
-
-    @app.get("/health")
-    def health():
-        return {"status": "UP"}
+    @app.context_processor
+    def layout_values():
+        return {"user": current_user(), "portal_dashboard_url": settings.portal_dashboard_url}
 
     return app

@@ -3,9 +3,9 @@
 ``hariane-concessions-mapper`` gives every member a ``concessions`` claim. Only the adapter's
 service account (manage-organizations) and metropolis staff write organizations.
 
-The adapter's database stays the truth; ``publish`` makes the organization say the same.
-It re-reads both after writing and writes again until they agree, so two administrators
-linking at the same moment cannot leave a stale list behind (the last writer re-checks).
+The adapter's database stays the truth; ``publish`` makes the organization say the same,
+and re-reads the database after writing, so two administrators linking at the same moment
+cannot leave a stale list behind (the last writer re-checks and writes again).
 """
 
 from __future__ import annotations
@@ -31,10 +31,14 @@ def attribute_values(accounts: list[LinkedAccount]) -> list[str]:
 
 
 def publish(admin: KeycloakAdmin, engine: sa.Engine, organization_id: str, siret: str) -> bool:
-    """Bring the organization's ``concessions`` attribute in line; True when it had to change."""
+    """Bring the organization's ``concessions`` attribute in line; True when it had to change.
+
+    After writing, the database is read again: if it moved meanwhile (another administrator
+    linked or detached), this writer may have overwritten a newer list, so it writes again.
+    The last writer therefore always leaves the organization equal to the database."""
     changed = False
+    wanted = attribute_values(linked_accounts(engine, siret))
     for _ in range(ROUNDS):
-        wanted = attribute_values(linked_accounts(engine, siret))
         organization = admin.get_organization(organization_id)
         if organization.get("alias") != siret:
             raise PublishError(f"organization {organization_id} is not structure {siret}")
@@ -49,4 +53,8 @@ def publish(admin: KeycloakAdmin, engine: sa.Engine, organization_id: str, siret
         admin.update_organization(organization_id, organization)
         changed = True
         log.info("structure %s: identity now lists concessions %s", siret, [v.split("|")[0] for v in wanted])
+        now = attribute_values(linked_accounts(engine, siret))
+        if now == wanted:
+            return changed
+        wanted = now
     raise PublishError(f"structure {siret}: the concessions attribute kept changing")
