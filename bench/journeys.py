@@ -31,9 +31,9 @@ LINKS = 15  # per round
 STEPS = ("SIRET (1/3)", "structure (2/3)", "person (3/3): account created, e-mail sent", "activation: password + CGU")
 
 
-def _timed(fn):
+def _timed(fn, *args, **kwargs):
     started = time.perf_counter()
-    result = fn()
+    result = fn(*args, **kwargs)
     return (time.perf_counter() - started) * 1000, result
 
 
@@ -43,14 +43,14 @@ def _registration_round(stack: Stack) -> dict[str, list[float]]:
         who = person("Bench", "Marque" + "".join(random.choice(string.ascii_lowercase) for _ in range(8)))
         client = RegistrationClient(stack.adapter.url).start()
         for step, fields in zip(STEPS[:3], ({"siret": synthetic_siret()}, STRUCTURE, who), strict=True):
-            ms, _ = _timed(lambda fields=fields: client.submit(**fields))
+            ms, _ = _timed(client.submit, **fields)
             latencies[step].append(ms)
         assert client.identifier(), (client.title, re.findall(r"role=\"alert\"[^>]*>([^<]+)", client.page))
         browser = RegistrationClient(stack.adapter.url)
         page, url = _activation_form(browser, _mail_link(stack.mail, who["email"]))
         action = html.unescape(re.search(r'<form id="ha-activate" action="([^"]+)"', page).group(1))
-        ms, done = _timed(lambda: browser.request("POST", urljoin(url, action), {
-            "password-new": PASSWORD, "password-confirm": PASSWORD, "acceptCgu": "on"}))
+        ms, done = _timed(browser.request, "POST", urljoin(url, action), {
+            "password-new": PASSWORD, "password-confirm": PASSWORD, "acceptCgu": "on"})
         assert "Compte mis à jour" in html.unescape(done.text)
         latencies[STEPS[3]].append(ms)
     return latencies
@@ -69,8 +69,8 @@ def _link_round(stack: Stack, folder, round_no: int) -> dict[str, list[float]]:
         for name, label, code in (("wrong code (baseline)", labels[LINKS + n], "0000"),
                                   ("link (right code, identity written)", labels[n], accounts[n][1])):
             token = csrf(browser.request("GET", url).text)
-            ms, response = _timed(lambda label=label, code=code, token=token: browser.session.post(
-                url, data={"csrf_token": token, "intitule": label, "code": code}, allow_redirects=False, timeout=30))
+            ms, response = _timed(browser.session.post, url, data={"csrf_token": token, "intitule": label, "code": code},
+                                  allow_redirects=False, timeout=30)
             expected = 302 if name.startswith("link") else 400
             assert response.status_code == expected, (name, response.status_code, response.text[:300])
             result[name].append(ms)
