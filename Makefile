@@ -29,8 +29,7 @@ test-python:
 	$(VENV_PY) -m pytest $(PYTEST_ARGS)
 
 lint:
-	$(VENV_PY) -m ruff check devstack portal_adapter tests
-	$(VENV_PY) -m ruff format --check devstack portal_adapter tests
+	$(VENV_PY) -m ruff check devstack portal_adapter examples bench tests
 
 reset:
 	rm -rf .local/run
