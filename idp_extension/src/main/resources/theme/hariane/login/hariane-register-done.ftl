@@ -6,12 +6,8 @@
     <div role="status">
       <p>${msg("haDoneCreated")}</p>
       <p class="ha-identifier">${msg("haDoneIdentifier")} <strong id="ha-identifier">${username}</strong></p>
-      <#if emailSent>
-        <p>${msg("haDoneEmailSent")}</p>
-        <p>${msg("haDoneSpam")}</p>
-      <#else>
-        <p class="ha-error">${msg("haDoneEmailFailed")}</p>
-      </#if>
+      <p>${msg("haDoneEmailSent")}</p>
+      <p>${msg("haDoneSpam")}</p>
     </div>
     <p><a class="${properties.kcButtonPrimaryClass}" href="<#if homeUrl??>${homeUrl}<#else>${url.loginUrl}</#if>">${msg("haHome")}</a></p>
   </#if>

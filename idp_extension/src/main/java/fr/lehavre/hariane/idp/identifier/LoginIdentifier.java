@@ -14,7 +14,8 @@ public final class LoginIdentifier {
     public static final String PREFIX = "pro.";
 
     private static final Pattern MARKS = Pattern.compile("\\p{M}+");
-    private static final Pattern SEPARATORS = Pattern.compile("[\\s'’ʼ‘`´_\\-‐‑–—]+");
+    /** Any Unicode white space (no-break spaces too, as the Python adapter), apostrophes, dashes. */
+    private static final Pattern SEPARATORS = Pattern.compile("[\\p{IsWhite_Space}'’ʼ‘`´_\\-‐‑–—]+");
     private static final Pattern NOT_ALLOWED = Pattern.compile("[^a-z0-9-]");
     private static final Pattern HYPHENS = Pattern.compile("-{2,}");
 

@@ -24,9 +24,11 @@ import fr.lehavre.hariane.idp.profile.Profile;
 
 /**
  * Creates, in one transaction, the structure (an organization keyed by its SIRET), its first
- * member (generated identifier, group {@code admin}, activation pending) — or nothing. A
- * concurrent registration taking the same identifier makes the transaction fail on the
- * unique username: it is retried with the next candidate.
+ * member (generated identifier, group {@code admin}, activation pending) and sends the
+ * activation e-mail before committing — all of it or nothing: a server dying mid-way, or a
+ * mail server refusing the message, leaves no structure and no account behind, so the person
+ * can simply register again. A concurrent registration taking the same identifier makes the
+ * transaction fail on the unique username: it is retried with the next candidate.
  */
 public final class AccountCreator {
 
@@ -41,7 +43,20 @@ public final class AccountCreator {
     public record Created(String userId, String username) {
     }
 
-    public static Created create(KeycloakSession session, RealmModel realm, NewAccount account) {
+    /** What must succeed inside the creation's transaction (the activation e-mail). */
+    @FunctionalInterface
+    public interface BeforeCommit {
+        void accept(UserModel user) throws org.keycloak.email.EmailException;
+    }
+
+    /** The activation e-mail could not be sent: nothing was created. */
+    public static final class ActivationNotSent extends RuntimeException {
+        public ActivationNotSent(Throwable cause) {
+            super(cause);
+        }
+    }
+
+    public static Created create(KeycloakSession session, RealmModel realm, NewAccount account, BeforeCommit beforeCommit) {
         KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
         String base = LoginIdentifier.base(account.person().get(RegistrationForm.FIRST_NAME),
                 account.person().get(RegistrationForm.LAST_NAME));
@@ -52,7 +67,13 @@ public final class AccountCreator {
                 return KeycloakModelUtils.runJobInTransactionWithResult(factory, s -> {
                     RealmModel r = s.realms().getRealm(realm.getId());
                     s.getContext().setRealm(r);
-                    return createIn(s, r, account, base, startAt);
+                    Created created = createIn(s, r, account, base, startAt);
+                    try {
+                        beforeCommit.accept(s.users().getUserById(r, created.userId()));
+                    } catch (org.keycloak.email.EmailException e) {
+                        throw new ActivationNotSent(e);
+                    }
+                    return created;
                 });
             } catch (ModelDuplicateException e) {
                 if (structureExists(session, realm, account.siret())) {
@@ -60,7 +81,12 @@ public final class AccountCreator {
                 }
                 LOG.debugf("identifier taken concurrently, retrying after %s", base);
                 attempt++;
+            } catch (ActivationNotSent e) {
+                throw e;
             } catch (RuntimeException e) {
+                if (hasCause(e, ActivationNotSent.class)) {
+                    throw new ActivationNotSent(e);
+                }
                 if (hasCause(e, ModelDuplicateException.class) || hasCause(e, jakarta.persistence.PersistenceException.class)) {
                     if (structureExists(session, realm, account.siret())) {
                         throw new StructureAlreadyRegistered(account.siret());

@@ -12,7 +12,6 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.Authenticator;
-import org.keycloak.email.EmailException;
 import org.keycloak.events.Details;
 import org.keycloak.events.EventType;
 import org.keycloak.forms.login.LoginFormsProvider;
@@ -172,23 +171,21 @@ public final class ProRegistrationAuthenticator implements Authenticator {
         AuthenticationSessionModel auth = context.getAuthenticationSession();
         String siret = auth.getAuthNote(NOTE_REGISTER + "siret");
         Map<String, String> register = notes(auth, NOTE_REGISTER, REGISTER_KEYS);
+        ClientModel client = auth.getClient();
         AccountCreator.Created created;
         try {
             created = AccountCreator.create(session, realm,
-                    new NewAccount(siret, register, values(context, RegistrationForm.STRUCTURE_FIELDS), person));
+                    new NewAccount(siret, register, values(context, RegistrationForm.STRUCTURE_FIELDS), person),
+                    user -> ActivationEmail.send(session, realm, user, client.getClientId(), homeUrl(client)));
         } catch (StructureAlreadyRegistered e) {
             go(context, Step.SIRET, List.of(new FormMessage(RegistrationForm.SIRET, "haErrorStructureExists")));
             return;
+        } catch (AccountCreator.ActivationNotSent e) {
+            LOG.errorf("registration of SIRET %s rolled back: activation e-mail not sent: %s", siret, e.getCause());
+            go(context, Step.PERSON, List.of(new FormMessage(RegistrationForm.EMAIL, "haErrorActivationNotSent")));
+            return;
         }
         UserModel user = session.users().getUserById(realm, created.userId());
-        ClientModel client = auth.getClient();
-        boolean emailSent = true;
-        try {
-            ActivationEmail.send(session, realm, user, client.getClientId(), homeUrl(client));
-        } catch (EmailException e) {
-            LOG.errorf("activation e-mail to user %s not sent: %s", user.getId(), e.getMessage());
-            emailSent = false;
-        }
         context.getEvent().event(EventType.REGISTER).user(user).detail(Details.USERNAME, created.username())
                 .detail("siret", siret).success();
         VALUE_KEYS.forEach(key -> auth.removeAuthNote(NOTE_VALUE + key));
@@ -196,7 +193,6 @@ public final class ProRegistrationAuthenticator implements Authenticator {
         auth.removeAuthNote(NOTE_STEP);
         Response done = context.form()
                 .setAttribute("username", created.username())
-                .setAttribute("emailSent", emailSent)
                 .setAttribute("homeUrl", homeUrl(client))
                 .createForm("hariane-register-done.ftl");
         context.challenge(done);
