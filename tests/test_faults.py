@@ -236,3 +236,45 @@ def test_the_import_killed_half_way_is_completed_by_a_re_run(stack, tmp_path):
                                       .where(concession_accounts.c.key.like("moitie %"))).scalar_one()
     assert imported() == distinct == rows  # complete, nothing duplicated
     engine.dispose()
+
+
+def test_backup_then_restore_on_a_fresh_data_folder_keeps_users_and_links(stack, run_dir, secrets, tmp_path):
+    """Last of the module: it stops this module's servers."""
+    from devstack.backup import backup_database, export_realm, restore_database
+    from tests.test_user_management import claims
+
+    (label,) = import_registry(stack.adapter, tmp_path, ("Sauvegarde", "2580"))
+    member = structure_member(stack.admin())
+    assert submit_link(logged_in(stack.adapter.url, member.username), stack.adapter.url, label, "2580").url.endswith(
+        "/tableau-de-bord")
+    backup = tmp_path / "sauvegarde"
+    backup_database(stack.adapter.env["PORTAL_DATABASE_URL"], backup)  # online
+    stack.adapter.stop()
+    stack.keycloak.stop()
+    exported = export_realm(stack.keycloak, backup)
+
+    home = run_dir / "restored"
+    restored_url = f"sqlite:///{home / 'portal-adapter.db'}"
+    home.mkdir()
+    restore_database(backup, restored_url)
+    keycloak = KeycloakServer(home=home / "keycloak", http_port=free_port(), management_port=free_port(),
+                              admin_username="admin", admin_password=secrets["KEYCLOAK_ADMIN_PASSWORD"],
+                              realm_files=(exported,), env=stack.keycloak.env)
+    adapter = PortalAdapter(stack.adapter.port, home / "portal-adapter.log",
+                            env=stack.adapter.env | {"KEYCLOAK_URL": keycloak.url, "PORTAL_DATABASE_URL": restored_url})
+    try:
+        keycloak.prepare()
+        keycloak.start()
+        adapter.start()
+        browser = logged_in(adapter.url, member.username)  # the password survived
+        assert label in text_of(browser.request("GET", f"{adapter.url}/tableau-de-bord"))
+        assert [c["label"] for c in claims(browser, secrets)["concessions"]] == [label]  # the link too
+    finally:
+        adapter.stop()
+        keycloak.stop()
+
+
+def text_of(response) -> str:
+    import html
+
+    return html.unescape(response.text)
