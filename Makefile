@@ -38,4 +38,4 @@ clean:
 	rm -rf .local .venv idp_extension/target tools/node/node_modules
 
 bench: prepare
-	$(VENV_PY) -m bench
+	$(VENV_PY) -m bench $(BENCH)

@@ -1,19 +1,27 @@
-"""``make bench``: run every benchmark and rewrite docs/benchmarks.md."""
+"""``make bench``: run every benchmark and rewrite docs/benchmarks.md.
+
+``python -m bench`` runs them all and rewrites the document from that one run.
+``python -m bench keycloak_login [siret_lookup ...]`` runs only the named ones and prints their
+sections (also written to .local/bench/<name>.md); docs/benchmarks.md is left untouched, so every
+figure in it still comes from one run. ``BENCH_QUICK=1`` shortens the Keycloak benchmark.
+"""
 
 from __future__ import annotations
 
+import importlib
 import os
 import platform
 import subprocess
 import sys
 import time
 
-from bench import concession_import, siret_lookup
 from devstack import paths
 from devstack.jdk import choose_jdk
 from devstack.keycloak import keycloak_version
 
 DOC = paths.ROOT / "docs" / "benchmarks.md"
+# In the document's order; each module has run(work_dir: Path) -> str (a Markdown section).
+MODULES = ("siret_lookup", "concession_import", "keycloak_login", "journeys", "newcomer")
 
 
 def _machine() -> str:
@@ -29,10 +37,26 @@ def _machine() -> str:
             f"- Keycloak {keycloak_version()} on JDK {choose_jdk().major}; Python {platform.python_version()}\n")
 
 
-def main() -> int:
+def main(argv: list[str]) -> int:
+    wants_help = any(arg in ("-h", "--help") for arg in argv)
+    names = [arg.removeprefix("bench.").removesuffix(".py") for arg in argv if arg not in ("-h", "--help")]
+    unknown = [name for name in names if name not in MODULES]
+    if unknown or wants_help:
+        print(f"usage: python -m bench [{' '.join(MODULES)}]\n"
+              "No argument: every benchmark, docs/benchmarks.md rewritten. With names: those only, printed.",
+              file=sys.stderr)
+        return 0 if not unknown else 2
     work = paths.LOCAL / "bench"
     work.mkdir(parents=True, exist_ok=True)
-    sections = [siret_lookup.run(work), concession_import.run(work)]
+    sections = []
+    for name in names or MODULES:
+        section = importlib.import_module(f"bench.{name}").run(work)
+        sections.append(section)
+        if names:
+            (work / f"{name}.md").write_text(section)
+    if names:
+        print(_machine() + "\n" + "\n".join(sections))
+        return 0
     DOC.write_text(
         "# Benchmarks\n\nWritten by `make bench` from one run; every figure below comes from that run.\n\n"
         + _machine() + "\n" + "\n".join(sections)
@@ -42,4 +66,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

@@ -113,3 +113,12 @@ def run_with(stack: Stack, work_dir) -> str:
     lines += ["", f"Target: link p95 under 200 ms — {verdict} (median p95 {link_p95:.0f} ms). The link's extra cost over "
               "a wrong code is the identity write: one organization read and one write, then the database read again (a concurrent change is written too).", ""]
     return "\n".join(lines)
+
+
+def run(work_dir) -> str:
+    """The journeys, then the load test (bench/load.py), on one stack."""
+    from bench import load
+    from bench.stack import running
+
+    with running(work_dir, "journeys") as stack:
+        return run_with(stack, work_dir) + "\n" + load.run_with(stack, work_dir)
