@@ -10,13 +10,14 @@ import time
 
 import requests
 from joserfc import jwt
-from joserfc.errors import JoseError
+from joserfc.errors import InvalidKeyIdError, JoseError
 from joserfc.jwk import KeySet
 
 from portal_adapter.config import Settings
 
 log = logging.getLogger(__name__)
 JWKS_TTL_SECONDS = 300.0
+MIN_REFETCH_INTERVAL_SECONDS = 10.0  # an unknown key id fetches the keys again, at most this often
 
 
 class Unauthenticated(Exception):
@@ -29,15 +30,30 @@ class ApiCallerCheck:
         self._lock = threading.Lock()
         self._keys: KeySet | None = None
         self._keys_at = 0.0
+        self._refetched_at: float | None = None
 
-    def _key_set(self, refresh: bool = False) -> KeySet:
+    def _load(self) -> None:
+        url = f"{self.settings.keycloak_url}/realms/{self.settings.realm}/protocol/openid-connect/certs"
+        response = requests.get(url, timeout=self.settings.http_timeout_seconds)
+        response.raise_for_status()
+        self._keys = KeySet.import_key_set(response.json())
+        self._keys_at = time.monotonic()
+
+    def _key_set(self) -> KeySet:
         with self._lock:
-            if refresh or self._keys is None or time.monotonic() - self._keys_at > JWKS_TTL_SECONDS:
-                url = f"{self.settings.keycloak_url}/realms/{self.settings.realm}/protocol/openid-connect/certs"
-                response = requests.get(url, timeout=self.settings.http_timeout_seconds)
-                response.raise_for_status()
-                self._keys = KeySet.import_key_set(response.json())
-                self._keys_at = time.monotonic()
+            if self._keys is None or time.monotonic() - self._keys_at > JWKS_TTL_SECONDS:
+                self._load()
+            return self._keys
+
+    def _refetched_key_set(self) -> KeySet | None:
+        """The keys fetched again (one may have rotated); None when done too recently, so that
+        tokens with made-up key ids cannot make every call a request to Keycloak."""
+        with self._lock:
+            now = time.monotonic()
+            if self._refetched_at is not None and now - self._refetched_at < MIN_REFETCH_INTERVAL_SECONDS:
+                return None
+            self._refetched_at = now
+            self._load()
             return self._keys
 
     def caller(self, authorization: str | None) -> str:
@@ -52,13 +68,17 @@ class ApiCallerCheck:
         try:
             try:
                 token = jwt.decode(credential, self._key_set())
-            except JoseError:
-                token = jwt.decode(credential, self._key_set(refresh=True))  # keys may have rotated
+            except InvalidKeyIdError:  # the realm's keys may have rotated
+                keys = self._refetched_key_set()
+                if keys is None:
+                    raise
+                token = jwt.decode(credential, keys)
             jwt.JWTClaimsRegistry(
                 iss={"essential": True, "value": self.settings.issuer},
                 exp={"essential": True},
             ).validate(token.claims)
-        except (JoseError, ValueError, requests.RequestException) as error:
+        except (JoseError, ValueError, TypeError, requests.RequestException) as error:
+            # TypeError: joserfc's answer to some ill-typed headers, e.g. {"alg": "RS256", "crit": true}
             raise Unauthenticated(f"invalid token: {type(error).__name__}") from error
         client = token.claims.get("azp") or token.claims.get("client_id")
         if client not in self.settings.api_client_ids:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -20,16 +20,21 @@ MESSAGES = {
 DEFAULT = ("Une erreur est survenue", "Une erreur inattendue est survenue. Veuillez réessayer plus tard.")
 
 
-def _page(code: int, title: str | None = None, message: str | None = None):
+def _page(code: int, title: str | None = None, message: str | None = None, headers: list[tuple[str, str]] | None = None):
     default_title, default_message = MESSAGES.get(code, DEFAULT)
     if request.path.startswith("/api/"):
         response = jsonify(error={"code": "http_error", "message": message or default_message})
         response.status_code = code
-        return response
-    return (
-        render_template("erreur.html", code=code, title=title or default_title, message=message or default_message),
-        code,
-    )
+    else:
+        response = make_response(
+            render_template("erreur.html", code=code, title=title or default_title, message=message or default_message),
+            code,
+        )
+    # the exception's own headers (Allow of a 405, WWW-Authenticate...), never its content type
+    for name, value in headers or ():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
 
 
 def init_app(app: Flask) -> None:
@@ -40,7 +45,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        return _page(error.code or 500)
+        return _page(error.code or 500, headers=error.get_headers())
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

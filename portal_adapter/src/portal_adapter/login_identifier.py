@@ -10,7 +10,9 @@ import unicodedata
 
 PREFIX = "pro."
 _LIGATURES = {"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "ł": "l", "đ": "d"}
-_SEPARATORS = re.compile(r"[\s'’ʼ‘`´_\-‐‑–—]+")
+# Separators: Unicode White_Space (Java's \p{IsWhite_Space}; Python's \s would also take
+# U+001C..U+001F), apostrophes, underscores and dashes.
+_SEPARATORS = re.compile(r"[\t-\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000'’ʼ‘`´_\-‐‑–—]+")
 _NOT_ALLOWED = re.compile(r"[^a-z0-9-]")
 _HYPHENS = re.compile(r"-{2,}")
 

@@ -30,8 +30,8 @@ REPETITION_INDEXES = {"B": "BIS", "T": "TER", "Q": "QUATER", "C": "QUINQUIES"}
 
 
 def clean(value: object) -> str | None:
-    """A register value as text, or None when empty or masked."""
-    if value is None:
+    """A register value as text, or None when empty, masked or not a text or a number."""
+    if not isinstance(value, str | int | float) or isinstance(value, bool):
         return None
     text = str(value).strip()
     if not text or text.upper() in MASKED_VALUES:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 
+from portal_adapter.sirene.answer_shape import json_object, json_objects
 from portal_adapter.sirene.errors import RegisterUnavailable, StructureNotFound
 from portal_adapter.sirene.upstream_http import UpstreamHttp
 from portal_adapter.structure import Address, StructureRecord, clean, repetition_index, street_line
@@ -25,7 +26,7 @@ def _name(unit: dict) -> str | None:
 
 
 def _current_period(establishment: dict) -> dict:
-    periods = establishment.get("periodesEtablissement") or [{}]
+    periods = json_objects(establishment.get("periodesEtablissement")) or [{}]
     return next((p for p in periods if p.get("dateFin") is None), periods[0])
 
 
@@ -33,8 +34,8 @@ def parse(payload: dict, siret: str, now: datetime | None = None) -> StructureRe
     establishment = payload.get("etablissement") if isinstance(payload, dict) else None
     if not isinstance(establishment, dict) or establishment.get("siret") != siret:
         raise RegisterUnavailable("unexpected answer shape")
-    unit = establishment.get("uniteLegale") or {}
-    address = establishment.get("adresseEtablissement") or {}
+    unit = json_object(establishment.get("uniteLegale"))
+    address = json_object(establishment.get("adresseEtablissement"))
     name = _name(unit)
     cedex = clean(address.get("codeCedexEtablissement"))
     if cedex:

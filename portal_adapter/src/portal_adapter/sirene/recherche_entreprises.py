@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 
+from portal_adapter.sirene.answer_shape import json_object, json_objects
 from portal_adapter.sirene.errors import RegisterUnavailable, StructureNotFound
 from portal_adapter.sirene.upstream_http import UpstreamHttp
 from portal_adapter.structure import Address, StructureRecord, clean, repetition_index, street_line
@@ -37,12 +38,12 @@ def parse(payload: dict, siret: str, source: str = SOURCE, now: datetime | None 
     result = next((r for r in payload["results"] if isinstance(r, dict) and r.get("siren") == siret[:9]), None)
     if result is None:
         raise StructureNotFound()
-    siege = result.get("siege") or {}
+    siege = json_object(result.get("siege"))
     detailed = siege.get("siret") == siret
     if detailed:
         establishment = siege
     else:
-        matching = [e for e in result.get("matching_etablissements") or [] if e.get("siret") == siret]
+        matching = [e for e in json_objects(result.get("matching_etablissements")) if e.get("siret") == siret]
         if not matching:
             raise StructureNotFound()
         establishment = matching[0]
