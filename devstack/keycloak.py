@@ -73,7 +73,10 @@ class KeycloakServer:
     admin_password: str
     env: dict[str, str] = field(default_factory=dict)
     realm_files: tuple[Path, ...] = (paths.REALM_FILE,)
-    extra_args: tuple[str, ...] = ()
+    extra_args: tuple[str, ...] = ()  # more options, e.g. the database's (devstack/postgres.py)
+    # ("start-dev",): dev mode; ("start", "--optimized"): production mode after build() (devstack/cluster.py)
+    start_command: tuple[str, ...] = ("start-dev",)
+    import_realm: bool = True  # import data/import/ at startup (skipped for realms that already exist)
     process: subprocess.Popen | None = None
 
     @property
@@ -125,22 +128,20 @@ class KeycloakServer:
     def command(self) -> list[str]:
         return [
             str(self.home / "bin" / "kc.sh"),
-            "start-dev",
+            *self.start_command,
             "--http-host=127.0.0.1",
             f"--http-port={self.http_port}",
             f"--http-management-port={self.management_port}",
             "--health-enabled=true",
             "--metrics-enabled=true",
-            "--import-realm",
+            *(("--import-realm",) if self.import_realm else ()),
             f"--spi-user-profile--declarative-user-profile--read-only-attributes={READ_ONLY_ATTRIBUTES}",
             *self.extra_args,
         ]
 
-    def start(self, timeout: float = 240.0) -> None:
-        ensure_port_free(self.http_port, "Keycloak HTTP")
-        ensure_port_free(self.management_port, "Keycloak management")
+    def _process_env(self) -> dict[str, str]:
         jdk = choose_jdk()
-        env = {
+        return {
             **os.environ,
             **self.env,
             "JAVA_HOME": str(jdk.home),
@@ -148,6 +149,29 @@ class KeycloakServer:
             "KC_BOOTSTRAP_ADMIN_USERNAME": self.admin_username,
             "KC_BOOTSTRAP_ADMIN_PASSWORD": self.admin_password,
         }
+
+    def build(self, *options: str, timeout: float = 400.0) -> None:
+        """``kc.sh build OPTIONS`` in this home (production mode's build step: it rewrites
+        lib/quarkus, which prepare() made a real copy of)."""
+        with self.log_file.open("ab") as log:
+            try:
+                done = subprocess.run([str(self.home / "bin" / "kc.sh"), "build", *options], cwd=self.home,
+                                      env=self._process_env(), stdout=log, stderr=subprocess.STDOUT,
+                                      stdin=subprocess.DEVNULL, timeout=timeout)
+            except subprocess.TimeoutExpired:
+                raise StackError(f"kc.sh build took more than {timeout:.0f} s; log {self.log_file}:\n{self.log_tail()}") from None
+        if done.returncode != 0:
+            raise StackError(f"kc.sh build failed (exit code {done.returncode}); log {self.log_file}:\n{self.log_tail()}")
+
+    def start(self, timeout: float = 240.0) -> None:
+        self.launch()
+        self.wait_ready(timeout)
+
+    def launch(self) -> None:
+        """Start the process without waiting for it to be ready (wait_ready() does)."""
+        ensure_port_free(self.http_port, "Keycloak HTTP")
+        ensure_port_free(self.management_port, "Keycloak management")
+        env = self._process_env()
         log = self.log_file.open("ab")
         self.process = subprocess.Popen(
             self.command(),
@@ -159,7 +183,6 @@ class KeycloakServer:
             start_new_session=True,
         )
         log.close()
-        self.wait_ready(timeout)
 
     def wait_ready(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
@@ -192,6 +215,16 @@ class KeycloakServer:
         if self.process is None or self.process.poll() is not None:
             return
         stop_process_group(self.process, timeout)
+
+    def kill(self) -> None:
+        """SIGKILL, no shutdown at all (a crashed machine, the OOM killer): the fault tests' tool."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.process.wait()
 
 
 def stop_process_group(process: subprocess.Popen, timeout: float = 15.0) -> None:

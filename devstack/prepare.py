@@ -7,7 +7,13 @@
 2. the Node tools (maildev, axe-core) with ``npm ci`` (when the lock file changes);
 3. the Keycloak extension jar, and the Keycloak distribution Maven unpacks beside it
    (rebuilt when a source changes);
-4. ``--for-tests``: Debian's Chromium for the browser tests.
+4. Debian's PostgreSQL server when the switch ``HARIANE_DATABASE=postgres`` is on (see
+   devstack/postgres.py) or for the tests (the cluster test always needs it);
+5. ``--for-tests``: Debian's Chromium for the browser tests and HAProxy, the load balancer
+   of the two-node Keycloak cluster test (devstack/cluster.py).
+
+Debian packages are installed with apt-get only when missing (as root; otherwise the
+message gives the command).
 
 Each step says what failed and what to do; nothing is downloaded from anywhere but the
 package registries (PyPI, npm, Maven Central, Debian).
@@ -28,6 +34,8 @@ from devstack.errors import StackError
 from devstack.jdk import choose_jdk
 
 CHROMIUM = Path("/usr/bin/chromium")
+# The adapter's extras: its test tools, and psycopg for PostgreSQL mode and the cluster test.
+ADAPTER_EXTRAS = "test,postgres"
 PYPROJECTS = (paths.ROOT / "portal_adapter" / "pyproject.toml", paths.ROOT / "examples" / "voirie_app" / "pyproject.toml")
 
 
@@ -67,14 +75,14 @@ def python_env() -> None:
     python = paths.VENV / "bin" / "python"
     stamp = paths.VENV / ".hariane-installed"
     pyprojects = [p for p in PYPROJECTS if p.exists()]
-    digest = _digest(pyprojects)
+    digest = _digest(pyprojects) + f" [{ADAPTER_EXTRAS}]"
     if python.exists() and _stamp_is_current(stamp, digest):
         return
     _say("Python environment (.venv)")
     if not python.exists():
         _run([sys.executable, "-m", "venv", str(paths.VENV)], "Creating the virtualenv",
              "Install Python's venv module (`apt-get install python3-venv`).")
-    packages = ["-e", f"{paths.ROOT / 'portal_adapter'}[test]"]
+    packages = ["-e", f"{paths.ROOT / 'portal_adapter'}[{ADAPTER_EXTRAS}]"]
     for pyproject in pyprojects[1:]:
         packages += ["-e", str(pyproject.parent)]
     _run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *packages],
@@ -145,27 +153,55 @@ def compose_checker() -> None:
          cwd=source)
 
 
-def chromium() -> None:
-    if CHROMIUM.exists():
+_apt_updated = False
+
+
+def debian_package(package: str, present: bool, why: str) -> None:
+    """``apt-get install package`` when it is not ``present`` (root only; else say the command)."""
+    global _apt_updated
+    if present:
         return
-    _say("Debian's Chromium for the browser tests")
+    _say(f"Debian's {package} ({why})")
     if os.geteuid() != 0:
-        raise StackError("Chromium is missing: run `sudo apt-get install chromium`, then retry.")
+        raise StackError(f"{package} is missing: run `sudo apt-get install {package}`, then retry.")
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    _run(["apt-get", "update", "-qq"], "apt-get update", REGISTRY_HINT, env=env)
-    _run(["apt-get", "install", "-y", "-qq", "chromium"], "apt-get install chromium", REGISTRY_HINT, env=env)
+    if not _apt_updated:
+        _run(["apt-get", "update", "-qq"], "apt-get update", REGISTRY_HINT, env=env)
+        _apt_updated = True
+    _run(["apt-get", "install", "-y", "-qq", package], f"apt-get install {package}", REGISTRY_HINT, env=env)
+
+
+def chromium() -> None:
+    debian_package("chromium", CHROMIUM.exists(), "the browser tests")
+
+
+def postgresql() -> None:
+    from devstack.postgres import bin_dir  # stdlib-only as well
+
+    debian_package("postgresql", bin_dir() is not None, "PostgreSQL mode and the cluster test")
+
+
+def haproxy() -> None:
+    from devstack.cluster import HAPROXY  # stdlib-only as well
+
+    debian_package("haproxy", HAPROXY.exists(), "the load balancer of the cluster test")
 
 
 def main(argv: list[str]) -> int:
     started = time.monotonic()
     for_tests = "--for-tests" in argv
     try:
+        from devstack.postgres import POSTGRES, database_mode  # stdlib-only as well
+
         python_env()
         node_tools()
         extension(run_tests="--java-tests" in argv)
+        if for_tests or database_mode() == POSTGRES:
+            postgresql()
         if for_tests:
             compose_checker()
             chromium()
+            haproxy()
     except StackError as error:
         print(f"\nerror: {error}", file=sys.stderr)
         return 1

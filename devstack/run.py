@@ -2,7 +2,9 @@
 
 Keycloak (dev mode, dev-file database kept in .local/run), the mail catcher, the portal
 adapter under gunicorn; a demo administrator; then the URLs. Ports and the data folder
-can be changed with HARIANE_* variables (see the README).
+can be changed with HARIANE_* variables (see the README). With HARIANE_DATABASE=postgres
+(devstack/postgres.py), Keycloak and the adapter use a PostgreSQL cluster started here,
+its data kept in .local/run/postgres.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from devstack.demo import (
 )
 from devstack.errors import StackError
 from devstack.keycloak import KeycloakServer
+from devstack.postgres import StackDatabase
 from devstack.services import GunicornApp, MailCatcher, PortalAdapter
 from devstack.stack import REALM, adapter_env, keycloak_env
 
@@ -66,6 +69,9 @@ def main() -> int:
         portal_port = _port("HARIANE_PORTAL_PORT", 5000)
         voirie_port = _port("HARIANE_VOIRIE_PORT", 5001)
         secrets = secrets_store.load_or_create(run_dir / "secrets.env")
+        database = StackDatabase.from_switch(folder=run_dir / "postgres", sqlite_file=run_dir / "portal-adapter.db",
+                                             port=_port("HARIANE_POSTGRES_PORT", 15432), secrets=secrets,
+                                             throwaway=False)
 
         mail = MailCatcher(_port("HARIANE_SMTP_PORT", 1025), _port("HARIANE_MAIL_UI_PORT", 1080), logs / "maildev.log")
         keycloak = KeycloakServer(
@@ -79,11 +85,12 @@ def main() -> int:
                 voirie_url=f"http://127.0.0.1:{voirie_port}",
                 smtp_port=mail.smtp_port,
                 secrets=secrets,
-            ) | {"HARIANE_ENVIRONMENT_BANNER": BANNER},
+            ) | {"HARIANE_ENVIRONMENT_BANNER": BANNER} | database.keycloak_env(),
+            extra_args=database.keycloak_args(),
         )
         adapter = PortalAdapter(portal_port, logs / "portal-adapter.log",
                                 env=adapter_env(keycloak_url=keycloak.url, secrets=secrets,
-                                                database_url=f"sqlite:///{run_dir / 'portal-adapter.db'}",
+                                                database_url=database.portal_url(),
                                                 voirie_url=f"http://127.0.0.1:{voirie_port}", smtp_port=mail.smtp_port)
                                 | {"HARIANE_ENVIRONMENT_BANNER": BANNER})
         voirie = GunicornApp(voirie_port, logs / "voirie.log", app="voirie_app.wsgi:app", base_url_env="VOIRIE_BASE_URL",
@@ -93,6 +100,10 @@ def main() -> int:
                                   "VOIRIE_DEMO_REQUESTS": str(paths.ROOT / "examples" / "voirie_app" / "demo_requests.json"),
                                   "HARIANE_PORTAL_URL": f"http://127.0.0.1:{portal_port}"})
 
+        if database.server is not None:
+            with console.status(f"Starting PostgreSQL (log: {database.server.log_file})…"):
+                processes.append(database)
+                database.start()
         with console.status("Starting the mail catcher…"):
             mail.start()
         processes.append(mail)
@@ -114,7 +125,7 @@ def main() -> int:
             voirie.start()
         processes.append(voirie)
 
-        _print_urls(keycloak, adapter, voirie, mail, secrets, logs, time.monotonic() - started)
+        _print_urls(keycloak, adapter, voirie, mail, secrets, logs, database, time.monotonic() - started)
         while all(p.process is not None and p.process.poll() is None for p in processes):
             time.sleep(1)
         dead = [type(p).__name__ for p in processes if p.process is None or p.process.poll() is not None]
@@ -131,7 +142,7 @@ def main() -> int:
             process.stop()
 
 
-def _print_urls(keycloak, adapter, voirie, mail, secrets, logs: Path, seconds: float) -> None:
+def _print_urls(keycloak, adapter, voirie, mail, secrets, logs: Path, database: StackDatabase, seconds: float) -> None:
     table = Table(title=f"{READY_LINE} (in {seconds:.0f} s) — Ctrl-C stops everything", show_lines=False)
     table.add_column("What")
     table.add_column("Where")
@@ -145,7 +156,9 @@ def _print_urls(keycloak, adapter, voirie, mail, secrets, logs: Path, seconds: f
                   f" ({DEMO_STRUCTURE_NAME}, SIRET {DEMO_STRUCTURE_SIRET})")
     table.add_row("Concession to link", "« EAU DU HAVRE - RESEAU NORD », code 4827 (others in the README)")
     table.add_row("« Créer un compte Pro »", "SIRET 41234567000019 or another of the README's offline sample")
-    table.add_row("Logs", str(logs) + f" and {keycloak.log_file}")
+    table.add_row("Database", database.describe())
+    table.add_row("Logs", str(logs) + f" and {keycloak.log_file}"
+                  + (f" and {database.server.log_file}" if database.server else ""))
     console.print(table)
     print(READY_LINE, flush=True)
 

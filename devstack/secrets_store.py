@@ -15,6 +15,9 @@ NAMES = (
     "DEMO_USER_PASSWORD",
     "PORTAL_API_SECRET",
     "CONCESSION_CODE_PEPPER",
+    # PostgreSQL mode (HARIANE_DATABASE=postgres): the roles keycloak and portal
+    "KEYCLOAK_DB_PASSWORD",
+    "PORTAL_DB_PASSWORD",
 )
 
 

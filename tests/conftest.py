@@ -1,7 +1,10 @@
 """Session fixtures: a real Keycloak with the extension, a real SMTP catcher, the adapter
 under gunicorn, and Debian's Chromium driven by Playwright — all on loopback, on free ports,
 with throwaway data folders. Layered like python-keycloak's tests: env -> servers -> admin
--> per-test users (uuid-named, deleted afterwards)."""
+-> per-test users (uuid-named, deleted afterwards).
+
+HARIANE_DATABASE=postgres (devstack/postgres.py) runs the session's Keycloak and adapter on a
+throwaway PostgreSQL cluster in the run folder instead of dev-file and SQLite."""
 
 from __future__ import annotations
 
@@ -20,6 +23,7 @@ from devstack.demo import DemoUser, master_admin, provision_user
 from devstack.fake_sirene import INSEE_KEY, FakeSirene
 from devstack.keycloak import KeycloakServer
 from devstack.ports import free_port
+from devstack.postgres import StackDatabase
 from devstack.services import GunicornApp, MailCatcher, PortalAdapter
 from devstack.stack import REALM, adapter_env, keycloak_env
 
@@ -87,7 +91,47 @@ def mail(run_dir: Path, ports: Ports) -> Iterator[MailCatcher]:
 
 
 @pytest.fixture(scope="session")
-def keycloak(run_dir: Path, ports: Ports, secrets: dict[str, str], mail: MailCatcher) -> Iterator[KeycloakServer]:
+def database(run_dir: Path, secrets: dict[str, str]) -> Iterator[StackDatabase]:
+    """The session's databases as HARIANE_DATABASE chooses: embedded (nothing to start) or PostgreSQL."""
+    chosen = StackDatabase.from_switch(folder=run_dir / "postgres", sqlite_file=run_dir / "portal-adapter.db",
+                                       port=free_port(), secrets=secrets, throwaway=True)
+    if chosen.server is not None:
+        _LOGS["postgres"] = chosen.server.log_file
+    try:
+        chosen.start()
+        yield chosen
+    finally:
+        chosen.stop()
+
+
+@pytest.fixture
+def adapter_database_url(tmp_path: Path, database: StackDatabase) -> Iterator[str]:
+    """An empty database for one test of the adapter's storage: a SQLite file, or (PostgreSQL
+    mode) a scratch schema of the session's ``portal`` database, dropped afterwards."""
+    if database.server is None:
+        yield f"sqlite:///{tmp_path / 'adapter.db'}"
+        return
+    import sqlalchemy as sa
+
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    owner = sa.create_engine(database.server.sqlalchemy_url("portal"))
+    with owner.begin() as connection:
+        connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
+    try:
+        yield database.server.sqlalchemy_url("portal", schema=schema)
+    finally:
+        with owner.begin() as connection:
+            # a connection the test left open (idle in a transaction) would block the DROP forever
+            connection.exec_driver_sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                       "WHERE application_name = %s AND pid <> pg_backend_pid()", (schema,))
+            connection.exec_driver_sql("SET LOCAL lock_timeout = '30s'")
+            connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+        owner.dispose()
+
+
+@pytest.fixture(scope="session")
+def keycloak(run_dir: Path, ports: Ports, secrets: dict[str, str], mail: MailCatcher,
+             database: StackDatabase) -> Iterator[KeycloakServer]:
     server = KeycloakServer(
         home=run_dir / "keycloak",
         http_port=ports.keycloak,
@@ -99,7 +143,8 @@ def keycloak(run_dir: Path, ports: Ports, secrets: dict[str, str], mail: MailCat
             voirie_url=f"http://127.0.0.1:{ports.voirie}",
             smtp_port=mail.smtp_port,
             secrets=secrets,
-        ) | {"HARIANE_ENVIRONMENT_BANNER": BANNER},
+        ) | {"HARIANE_ENVIRONMENT_BANNER": BANNER} | database.keycloak_env(),
+        extra_args=database.keycloak_args(),
     )
     server.prepare()
     _LOGS["keycloak"] = server.log_file
@@ -124,9 +169,9 @@ def fake_sirene() -> Iterator[FakeSirene]:
 
 @pytest.fixture(scope="session")
 def portal(keycloak: KeycloakServer, ports: Ports, secrets: dict[str, str], run_dir: Path,
-           fake_sirene: FakeSirene, mail: MailCatcher) -> Iterator[PortalAdapter]:
+           fake_sirene: FakeSirene, mail: MailCatcher, database: StackDatabase) -> Iterator[PortalAdapter]:
     env = adapter_env(keycloak_url=keycloak.url, secrets=secrets, env="test",
-                      database_url=f"sqlite:///{run_dir / 'portal-adapter.db'}",
+                      database_url=database.portal_url(),
                       voirie_url=f"http://127.0.0.1:{ports.voirie}", smtp_port=mail.smtp_port)
     # tests play many client addresses through X-Forwarded-For: trusted here, and only here
     env |= {"PORTAL_TRUSTED_PROXIES": "1"}

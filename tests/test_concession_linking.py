@@ -1,4 +1,5 @@
-"""The guarded code check against the adapter's real database (SQLite, as in make run):
+"""The guarded code check against the adapter's real database (SQLite as in make run, or
+PostgreSQL with HARIANE_DATABASE=postgres):
 brute force is throttled and locked, every attempt audited without the code, parallel
 wrong tries count twice, and one concession goes to one structure only."""
 
@@ -26,8 +27,8 @@ class Clock:
 
 
 @pytest.fixture
-def linker(tmp_path):
-    url = f"sqlite:///{tmp_path / 'link.db'}"
+def linker(adapter_database_url):
+    url = adapter_database_url  # SQLite; a PostgreSQL schema with HARIANE_DATABASE=postgres (LOCK TABLE)
     upgrade(url)
     engine = make_engine(url)
     import_rows(engine, PEPPER, read_rows(REGISTRY, "r.csv"))
@@ -63,7 +64,8 @@ def test_a_campaign_from_many_accounts_and_addresses_is_locked_per_concession(li
         linker.clock.now += 16 * 60
         attempt(linker, f"{n:04d}", user=f"other{n}", ip=f"203.0.113.{n}")
     assert attempt(linker, "0421", user="late").result == "blocked"  # hard lock after 10 failures
-    rows = linker.engine.connect().execute(sa.select(link_attempts)).fetchall()
+    with linker.engine.connect() as connection:  # closed: an open read would hold PostgreSQL's table lock
+        rows = connection.execute(sa.select(link_attempts)).fetchall()
     assert sum(r.result == "failure" for r in rows) == 10
     assert all("0421" not in str(tuple(r)) for r in rows)  # never the code in the audit trail
     account_id = rows[0].account_id

@@ -80,3 +80,13 @@ def test_given_a_non_numeric_timeout_then_the_config_error_names_the_variable():
     with pytest.raises(ConfigError) as error:
         Settings.from_env({"PORTAL_HTTP_TIMEOUT_SECONDS": "vite"})
     assert "PORTAL_HTTP_TIMEOUT_SECONDS" in str(error.value)
+
+
+def test_the_database_switch_is_embedded_by_default_and_refuses_unknown_values():
+    from devstack.postgres import database_mode
+
+    assert database_mode({}) == database_mode({"HARIANE_DATABASE": ""}) == "embedded"
+    assert database_mode({"HARIANE_DATABASE": " Postgres "}) == "postgres"
+    with pytest.raises(StackError) as error:
+        database_mode({"HARIANE_DATABASE": "mysql"})
+    assert "HARIANE_DATABASE='mysql'" in str(error.value) and "embedded or postgres" in str(error.value)

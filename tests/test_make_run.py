@@ -74,7 +74,8 @@ def test_make_run_serves_the_stack_stops_on_ctrl_c_and_keeps_users(tmp_path, pag
     run_dir = paths.LOCAL / "test-runs" / f"make-run-{os.getpid()}"
     ports = {name: free_port() for name in (
         "HARIANE_KEYCLOAK_PORT", "HARIANE_KEYCLOAK_MANAGEMENT_PORT", "HARIANE_PORTAL_PORT",
-        "HARIANE_VOIRIE_PORT", "HARIANE_SMTP_PORT", "HARIANE_MAIL_UI_PORT")}
+        "HARIANE_VOIRIE_PORT", "HARIANE_SMTP_PORT", "HARIANE_MAIL_UI_PORT",
+        "HARIANE_POSTGRES_PORT")}  # the last one used with HARIANE_DATABASE=postgres only
     env = {**os.environ, "HARIANE_RUN_DIR": str(run_dir), **{k: str(v) for k, v in ports.items()}}
     keycloak_url = f"http://127.0.0.1:{ports['HARIANE_KEYCLOAK_PORT']}"
     portal_url = f"http://127.0.0.1:{ports['HARIANE_PORTAL_PORT']}"

@@ -40,8 +40,8 @@ def _reset(fake):
 
 
 @pytest.fixture
-def engine(tmp_path):
-    url = f"sqlite:///{tmp_path / 'adapter.db'}"
+def engine(adapter_database_url):
+    url = adapter_database_url  # SQLite; a PostgreSQL schema with HARIANE_DATABASE=postgres
     upgrade(url)
     engine = make_engine(url)
     yield engine

@@ -93,5 +93,7 @@ def upgrade(url: str) -> None:
 
     config = Config()
     config.set_main_option("script_location", "portal_adapter:migrations")
-    config.set_main_option("sqlalchemy.url", url)
+    # Alembic's config is a ConfigParser: a percent-encoded URL (a password with « @ », a libpq
+    # ``options=-c...%3D...``) must have its « % » doubled or it is read as an interpolation.
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     command.upgrade(config, "head")
