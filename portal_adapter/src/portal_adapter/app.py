@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from flask import Flask
 from flask_wtf import CSRFProtect
@@ -46,9 +48,6 @@ def create_app(settings: Settings | None = None) -> Flask:
     @app.template_filter("date_fr")
     def date_fr(epoch: float) -> str:
         """An instant as metropolis users read it (Paris time)."""
-        from datetime import datetime
-        from zoneinfo import ZoneInfo
-
         return datetime.fromtimestamp(epoch, ZoneInfo("Europe/Paris")).strftime("%d/%m/%Y à %H:%M")
 
     @app.context_processor

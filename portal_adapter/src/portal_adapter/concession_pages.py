@@ -8,10 +8,9 @@ from __future__ import annotations
 import logging
 import math
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from keycloak.exceptions import KeycloakError
 
-from portal_adapter import db
 from portal_adapter.auth import current_user, login_required
 from portal_adapter.concessions import alerts
 from portal_adapter.concessions.access_codes import InvalidCode, normalize_code
@@ -19,20 +18,13 @@ from portal_adapter.concessions.identity_sync import PublishError, publish
 from portal_adapter.concessions.linking import Linker
 from portal_adapter.concessions.links import account_by_public_id
 from portal_adapter.keycloak_admin import service_account_admin
-from portal_adapter.settings import current_settings
+from portal_adapter.settings import current_engine, current_settings
 from portal_adapter.structure_users import Refused, StructureUsers
 
 log = logging.getLogger(__name__)
 bp = Blueprint("concessions", __name__, url_prefix="/concessions")
 PENDING = ("Le rattachement est enregistré. Il sera transmis aux applications Voirie dans quelques minutes ; "
            "rechargez le tableau de bord si le menu « Nouvelle démarche » ne les propose pas encore.")
-
-
-def engine():
-    """One engine per process (its pool is shared by the threads)."""
-    if "hariane_engine" not in current_app.extensions:
-        current_app.extensions["hariane_engine"] = db.make_engine(current_settings().database_url)
-    return current_app.extensions["hariane_engine"]
 
 
 def _administered(admin):
@@ -50,7 +42,7 @@ def _form(values=None, errors=None, status: int = 200):
 def publish_for(admin, organization_id: str, siret: str) -> bool:
     """The identity follows the database; False (logged) when Keycloak could not be written."""
     try:
-        publish(admin, engine(), organization_id, siret)
+        publish(admin, current_engine(), organization_id, siret)
         return True
     except (KeycloakError, PublishError, OSError) as error:
         log.error("structure %s: concessions not written to the identity: %s", siret, error)
@@ -82,7 +74,7 @@ def link():
     if errors:
         return _form(values | {"code": typed_code}, errors, 400)
     user_id = current_user()["sub"]
-    outcome = Linker(engine(), settings.concession_code_pepper.encode()).attempt(
+    outcome = Linker(current_engine(), settings.concession_code_pepper.encode()).attempt(
         user_id=user_id, siret=structure.siret, ip=request.remote_addr or "", label=values["intitule"], code=code)
     if outcome.hard_locked:
         alerts.hard_locked(settings, admin, label=values["intitule"], holder_siret=outcome.holder_siret)
@@ -111,10 +103,10 @@ def unlink(public_id: str):
     settings = current_settings()
     admin = service_account_admin(settings)
     structure = _administered(admin)
-    account_id = account_by_public_id(engine(), public_id[:64])
+    account_id = account_by_public_id(current_engine(), public_id[:64])
     if account_id is None:
         abort(404)
-    outcome = Linker(engine(), settings.concession_code_pepper.encode()).unlink(
+    outcome = Linker(current_engine(), settings.concession_code_pepper.encode()).unlink(
         user_id=current_user()["sub"], siret=structure.siret, ip=request.remote_addr or "", account_id=account_id)
     if outcome.result == "not_linked":
         abort(404)

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, g, redirect, render_template, url_for
 from keycloak.exceptions import KeycloakError
 from sqlalchemy.exc import SQLAlchemyError
 
 from portal_adapter.auth import current_user, login_required
-from portal_adapter.concession_pages import engine, publish_for
+from portal_adapter.concession_pages import publish_for
 from portal_adapter.concessions.legacy_rows import NETWORK_LABELS
-from portal_adapter.concessions.links import linked_accounts
+from portal_adapter.concessions.links import LinkedAccount, linked_accounts
 from portal_adapter.identity_names import CLAIM_PROFILE, CLAIM_STRUCTURE
 from portal_adapter.keycloak_admin import service_account_admin
-from portal_adapter.settings import current_settings
+from portal_adapter.settings import current_engine, current_settings
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ def dashboard():
     """The logged-in user's dashboard."""
     user = current_user()
     siret = (user.get(CLAIM_STRUCTURE) or {}).get("siret")
-    accounts = linked_accounts(engine(), siret) if siret else []
+    accounts = structure_links()
     if siret:
         _reconcile_identity(user["sub"], siret)
     return render_template(
@@ -47,6 +47,14 @@ def dashboard():
         accounts=accounts,
         network_labels=NETWORK_LABELS,
     )
+
+
+def structure_links() -> list[LinkedAccount]:
+    """The logged-in user's structure's linked accounts, read once per request."""
+    if "structure_links" not in g:
+        siret = ((current_user() or {}).get(CLAIM_STRUCTURE) or {}).get("siret")
+        g.structure_links = linked_accounts(current_engine(), siret) if siret else []
+    return g.structure_links
 
 
 def _reconcile_identity(user_id: str, siret: str) -> None:
@@ -65,13 +73,11 @@ def _reconcile_identity(user_id: str, siret: str) -> None:
 def demarches_menu() -> list[tuple[str, str]]:
     """The « Nouvelle démarche » entries of the logged-in user: the two Voirie démarches
     when, and only when, the user's structure has a linked concession account."""
-    user = current_user()
-    siret = ((user or {}).get(CLAIM_STRUCTURE) or {}).get("siret")
     try:
-        if not siret or not linked_accounts(engine(), siret):
+        if not structure_links():
             return []
     except SQLAlchemyError as error:  # the menu never breaks a page, not even an error page
-        log.error("menu: links of %s unreadable: %s", siret, error)
+        log.error("menu: the structure's links are unreadable: %s", error)
         return []
     voirie = current_settings().voirie_url
     return [
