@@ -2,8 +2,9 @@
 
 ``python -m bench`` runs them all and rewrites the document from that one run.
 ``python -m bench keycloak_login [siret_lookup ...]`` runs only the named ones and prints their
-sections (also written to .local/bench/<name>.md); docs/benchmarks.md is left untouched, so every
-figure in it still comes from one run. ``BENCH_QUICK=1`` shortens the Keycloak benchmark.
+sections; docs/benchmarks.md is left untouched, so every
+figure in it still comes from one run. Each section is also written to .local/bench/<name>.md as
+soon as it is measured. ``BENCH_QUICK=1`` shortens the Keycloak benchmark.
 """
 
 from __future__ import annotations
@@ -52,8 +53,7 @@ def main(argv: list[str]) -> int:
     for name in names or MODULES:
         section = importlib.import_module(f"bench.{name}").run(work)
         sections.append(section)
-        if names:
-            (work / f"{name}.md").write_text(section)
+        (work / f"{name}.md").write_text(section)  # kept even if a later benchmark fails
     if names:
         print(_machine() + "\n" + "\n".join(sections))
         return 0

@@ -460,7 +460,7 @@ def _realms_table(out: Outcome) -> list[str]:
         "|---|---|---|",
         "| realm | `hariane-pro` from realm-config/hariane-pro-realm.json, extension jar | `plain`, created by the "
         "benchmark through the admin REST API; Keycloak's defaults otherwise |",
-        f"| client | `portal`: confidential, PKCE S256, `fullScopeAllowed` off; default scopes {ours.facts['scopes']} "
+        f"| client | `portal`: confidential, PKCE S256, `fullScopeAllowed` off, one client role granted to nobody (`cache-anchor`: realm-config/README.md); default scopes {ours.facts['scopes']} "
         f"| `{PLAIN_CLIENT}`: confidential, PKCE S256; default scopes {plain.facts['scopes']} |",
         f"| users | {USERS}, in the profile groups (admin / privileged / standard), each a member of one of "
         f"{STRUCTURES} organizations carrying 2 linked concessions | {USERS}, no group, no organization |",

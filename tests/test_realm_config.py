@@ -44,3 +44,16 @@ def test_secrets_are_placeholders_never_values():
     for client in realm["clients"]:
         assert re.fullmatch(r"\$\{[A-Z_]+\}", client["secret"]), client["clientId"]
     assert realm["smtpServer"]["password"] == "${SMTP_PASSWORD}"
+
+
+def test_clients_with_a_restricted_scope_carry_a_role_granted_to_nobody():
+    """Keycloak 26.7 caches a client's role list only when it is not empty; with
+    fullScopeAllowed off it reads that list for every token (realm-config/README.md)."""
+    realm = load_realm()
+    restricted = {c["clientId"] for c in realm["clients"] if c.get("fullScopeAllowed") is False}
+    assert restricted == {"portal", "voirie"}
+    client_roles = realm["roles"]["client"]
+    for client_id in restricted:
+        assert [r["name"] for r in client_roles[client_id]] == ["cache-anchor"], client_id
+    granted = json.dumps([realm["groups"], realm.get("users", []), realm.get("scopeMappings", [])])
+    assert "cache-anchor" not in granted
