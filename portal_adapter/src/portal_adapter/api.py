@@ -11,8 +11,7 @@ from importlib import resources
 from flask import Blueprint, Flask, current_app, jsonify, request
 
 from portal_adapter.api_auth import ApiCallerCheck, Unauthenticated
-from portal_adapter.db import make_engine
-from portal_adapter.settings import current_settings
+from portal_adapter.settings import current_engine, current_settings
 from portal_adapter.sirene.errors import CLOSED_CODE, CLOSED_MESSAGE, LookupFailed, RegisterRateLimited
 from portal_adapter.sirene.lookup import StructureLookup
 from portal_adapter.siret import InvalidSiret
@@ -32,9 +31,7 @@ def init_app(app: Flask) -> None:
 def _lookup() -> StructureLookup:
     ext = current_app.extensions
     if "hariane_lookup" not in ext:
-        settings = current_settings()
-        ext["hariane_engine"] = engine = ext.get("hariane_engine") or make_engine(settings.database_url)
-        ext["hariane_lookup"] = build_structure_lookup(settings, engine)
+        ext["hariane_lookup"] = build_structure_lookup(current_settings(), current_engine())
     return ext["hariane_lookup"]
 
 
