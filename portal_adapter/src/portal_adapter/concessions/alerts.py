@@ -24,16 +24,18 @@ def _utc(now: float | None = None) -> str:
 
 
 def claimed_by_second_structure(settings: Settings, *, label: str, holder_siret: str, requester_siret: str,
-                                user_id: str) -> None:
+                                actor: str) -> None:
+    """``label``: the registry's; ``actor``: « pro.prenom.nom (Prénom Nom) »."""
     mailer.send(settings, [settings.voirie_alert_email],
                 f"[Hariane PRO] Compte de concession « {label} » demandé par une seconde structure",
-                f"Le {_utc()}, la structure SIRET {requester_siret} (utilisateur {user_id}) a donné le bon code "
+                f"Le {_utc()}, la structure SIRET {requester_siret} (utilisateur {actor}) a donné le bon code "
                 f"d'accès du compte de concession « {label} », déjà rattaché à la structure SIRET {holder_siret}.\n\n"
                 "Le rattachement a été refusé. Vérifiez auprès des deux structures qui exploite ce compte ; "
                 "pour le transférer, la structure actuelle le détache depuis son tableau de bord.\n")
 
 
 def hard_locked(settings: Settings, admin: KeycloakAdmin, *, label: str, holder_siret: str | None) -> None:
+    """``label``: the registry's label of the locked account (never what was typed)."""
     mailer.send(settings, [settings.voirie_alert_email],
                 f"[Hariane PRO] Compte de concession « {label} » bloqué",
                 f"Le {_utc()}, le compte de concession « {label} » a été bloqué après 10 codes d'accès erronés.\n"
@@ -45,7 +47,12 @@ def hard_locked(settings: Settings, admin: KeycloakAdmin, *, label: str, holder_
                     f"Bonjour,\n\nLe {_utc()}, le compte de concession voirie « {label} » rattaché à votre structure "
                     "a été bloqué après plusieurs codes d'accès erronés saisis sur Hariane PRO.\n"
                     "Vos démarches Voirie restent ouvertes. Si ces tentatives ne viennent pas de vous, "
-                    "contactez le service Voirie de la Métropole.\n\nHariane PRO – Le Havre Seine Métropole\n")
+                    f"contactez le service Voirie de la Métropole{_contact(settings)}.\n\n"
+                    "Hariane PRO – Le Havre Seine Métropole\n")
+
+
+def _contact(settings: Settings) -> str:
+    return f" : {settings.voirie_contact}" if settings.voirie_contact else ""
 
 
 def _structure_admin_emails(settings: Settings, admin: KeycloakAdmin, siret: str) -> list[str]:
