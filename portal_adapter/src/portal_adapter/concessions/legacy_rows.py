@@ -8,6 +8,7 @@ unknown network type, an invalid SIRET) is left out and reported, the account im
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -77,6 +78,7 @@ def derived_public_id(label: str) -> str:
     return "ECR-" + hashlib.sha256(" ".join(first_folding.split()).encode()).hexdigest()[:10].upper()
 
 
+@functools.lru_cache(maxsize=256)
 def _canonical(header: str) -> str | None:
     return _HEADERS.get(fold(header))
 
