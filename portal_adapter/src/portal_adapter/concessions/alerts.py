@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 
 from keycloak import KeycloakAdmin
@@ -34,8 +35,19 @@ def claimed_by_second_structure(settings: Settings, *, label: str, holder_siret:
                 "pour le transférer, la structure actuelle le détache depuis son tableau de bord.\n")
 
 
-def hard_locked(settings: Settings, admin: KeycloakAdmin, *, label: str, holder_siret: str | None) -> None:
-    """``label``: the registry's label of the locked account (never what was typed)."""
+def hard_locked(settings: Settings, admin: KeycloakAdmin, *, label: str, holder_siret: str | None,
+                wait: bool = False) -> None:
+    """``label``: the registry's label of the locked account (never what was typed). In the
+    background: the answer to the try that engaged the lock must not take longer than any
+    other wrong try (reading the holder's administrators calls Keycloak)."""
+    thread = threading.Thread(target=_send_hard_locked, args=(settings, admin, label, holder_siret),
+                              name="hard-lock-alert", daemon=True)
+    thread.start()
+    if wait:
+        thread.join()
+
+
+def _send_hard_locked(settings: Settings, admin: KeycloakAdmin, label: str, holder_siret: str | None) -> None:
     mailer.send(settings, [settings.voirie_alert_email],
                 f"[Hariane PRO] Compte de concession « {label} » bloqué",
                 f"Le {_utc()}, le compte de concession « {label} » a été bloqué après 10 codes d'accès erronés.\n"
@@ -46,8 +58,8 @@ def hard_locked(settings: Settings, admin: KeycloakAdmin, *, label: str, holder_
         mailer.send(settings, recipients, "Hariane PRO : votre compte de concession voirie a été bloqué",
                     f"Bonjour,\n\nLe {_utc()}, le compte de concession voirie « {label} » rattaché à votre structure "
                     "a été bloqué après plusieurs codes d'accès erronés saisis sur Hariane PRO.\n"
-                    "Vos démarches Voirie restent ouvertes. Si ces tentatives ne viennent pas de vous, "
-                    f"contactez le service Voirie de la Métropole{_contact(settings)}.\n\n"
+                    "Vos démarches Voirie restent ouvertes. Pour le débloquer, et si ces tentatives ne viennent pas "
+                    f"de vous, contactez le service Voirie de la Métropole{_contact(settings)}.\n\n"
                     "Hariane PRO – Le Havre Seine Métropole\n")
 
 
