@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from portal_adapter.concessions import access_codes, lockout
 from portal_adapter.concessions.label_folding import fold
 from portal_adapter.concessions.legacy_rows import NETWORK_LABELS, LegacyAccount, Rejected, label_key, read_rows
@@ -35,6 +37,14 @@ def test_labels_fold_by_the_shared_vectors(typed, folded):
     assert fold(typed) == folded
     assert fold(folded) == folded  # idempotent: a stored key folds to itself
     assert label_key(typed) == folded  # the import and the linking use this one folding
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("aÉeœŒ'’‘-–— \u00a0xZ"), max_size=30))
+def test_folding_is_idempotent_and_blind_to_typographic_variants(text):
+    assert fold(fold(text)) == fold(text)
+    typed = text.replace("'", "’").replace("-", "–").replace("œ", "oe").replace("É", "e")
+    assert fold(typed) == fold(text)
 
 
 def test_legacy_rows_from_csv_with_reasons_for_rejections_and_remarks():
