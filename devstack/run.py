@@ -88,6 +88,9 @@ def main() -> int:
             ) | {"HARIANE_ENVIRONMENT_BANNER": BANNER} | database.keycloak_env(),
             extra_args=database.keycloak_args(),
         )
+        # the command line's default database and pepper in development (portal_adapter/cli_settings.py)
+        secrets_store.write_private(run_dir / "portal-adapter.env", {
+            "PORTAL_DATABASE_URL": database.portal_url(), "CONCESSION_CODE_PEPPER": secrets["CONCESSION_CODE_PEPPER"]})
         adapter = PortalAdapter(portal_port, logs / "portal-adapter.log",
                                 env=adapter_env(keycloak_url=keycloak.url, secrets=secrets,
                                                 database_url=database.portal_url(),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 REALM = "hariane-pro"
 VOIRIE_ALERT_EMAIL = "service-voirie@lehavre-metropole.test"  # the metropolis's road-works service (local stack)
+VOIRIE_CONTACT = "voirie@lehavre-metropole.test, 02 35 00 00 00"  # what pages show of it (local stack)
 
 
 def keycloak_env(*, portal_url: str, voirie_url: str, smtp_port: int, secrets: dict[str, str]) -> dict[str, str]:
@@ -36,7 +37,7 @@ def adapter_env(*, keycloak_url: str, secrets: dict[str, str], database_url: str
     The SIRENE register is the offline sample unless SIRENE_RECHERCHE_URL is set."""
     mail = {} if smtp_port is None else {
         "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp_port), "SMTP_FROM": "ne-pas-repondre@hariane-pro.test",
-        "VOIRIE_ALERT_EMAIL": VOIRIE_ALERT_EMAIL,
+        "VOIRIE_ALERT_EMAIL": VOIRIE_ALERT_EMAIL, "VOIRIE_CONTACT": VOIRIE_CONTACT,
     }
     return mail | ({"VOIRIE_BASE_URL": voirie_url} if voirie_url else {}) | {
         "PORTAL_DATABASE_URL": database_url,

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from portal_adapter.concessions import access_codes, lockout
-from portal_adapter.concessions.legacy_rows import LegacyAccount, Rejected, label_key, read_rows
+from portal_adapter.concessions.label_folding import fold
+from portal_adapter.concessions.legacy_rows import NETWORK_LABELS, LegacyAccount, Rejected, label_key, read_rows
 
 PEPPER = b"p" * 32
+VECTORS = Path(__file__).parent / "vectors" / "label_folding.json"
+LABEL_VECTORS = [tuple(v) for v in json.loads(VECTORS.read_text(encoding="utf-8"))["vectors"]]
 
 
 def test_codes_are_stored_as_account_bound_hmac_and_compared_safely():
@@ -24,7 +32,22 @@ def test_labels_are_compared_without_case_accents_or_extra_spaces():
     assert label_key("  Réseau  EAU du Havre ") == label_key("reseau eau du havre")
 
 
-def test_legacy_rows_from_csv_with_reasons_for_rejections():
+@pytest.mark.parametrize(("typed", "folded"), LABEL_VECTORS)
+def test_labels_fold_by_the_shared_vectors(typed, folded):
+    assert fold(typed) == folded
+    assert fold(folded) == folded  # idempotent: a stored key folds to itself
+    assert label_key(typed) == folded  # the import and the linking use this one folding
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("aÉeœŒ'’‘-–— \u00a0xZ"), max_size=30))
+def test_folding_is_idempotent_and_blind_to_typographic_variants(text):
+    assert fold(fold(text)) == fold(text)
+    typed = text.replace("'", "’").replace("-", "–").replace("œ", "oe").replace("É", "e")
+    assert fold(typed) == fold(text)
+
+
+def test_legacy_rows_from_csv_with_reasons_for_rejections_and_remarks():
     text = (
         "Intitulé du compte;Code d'accès;Raison sociale;SIRET;Type de réseau;Contact\n"
         "Eau du Havre;0421;EAU DU HAVRE SAS;20008495200015;eau;m.dupont@eau.test\n"
@@ -33,18 +56,33 @@ def test_legacy_rows_from_csv_with_reasons_for_rejections():
         "Fibre Estuaire;9999;FIBRE ESTUAIRE;20008495200016;telecom;\n"
         "eau du  havre;1111;DOUBLON;;;\n"
         "Chaleur;0007;CHALEUR URBAINE;;vapeur;\n"
+        "Eau Sud;0008;EAU SUD;;Eau potable;\n"
     )
     rows = list(read_rows(text, "registre.csv"))
     assert isinstance(rows[0], LegacyAccount) and rows[0].siret == "20008495200015" and rows[0].code == "0421"
-    reasons = [r.reason for r in rows if isinstance(r, Rejected)]
-    assert reasons == [
-        "code d'accès absent ou différent de 4 chiffres",
-        "intitulé du compte manquant",
-        "SIRET invalide (invalid_checksum)",
-        "intitulé du compte en double dans le fichier",
-        "type de réseau inconnu : vapeur",
+    rejected = [(r.line, r.reason) for r in rows if isinstance(r, Rejected)]
+    assert rejected == [
+        (3, "code d'accès absent ou différent de 4 chiffres"),
+        (4, "intitulé du compte manquant"),
+        (6, "intitulé du compte en double dans le fichier"),
     ]
-    assert [r.line for r in rows if isinstance(r, Rejected)] == [3, 4, 5, 6, 7]
+    accounts = {r.label: r for r in rows if isinstance(r, LegacyAccount)}
+    # an optional value that cannot be used is left out and reported: the account is imported
+    assert accounts["Fibre Estuaire"].siret is None
+    assert accounts["Fibre Estuaire"].remarks == (
+        "SIRET invalide (invalid_checksum) : 20008495200016 ; compte importé sans SIRET",)
+    assert accounts["Chaleur"].network_type is None
+    assert accounts["Chaleur"].remarks == ("type de réseau inconnu : vapeur ; compte importé sans type de réseau",)
+    assert accounts["Eau Sud"].network_type == "eau" and accounts["Eau Sud"].remarks == ()  # the dashboard's label
+
+
+@pytest.mark.parametrize("typed", ["Eau potable", "EAU POTABLE", "eau", "Eau", "eau  potable"])
+def test_network_types_are_read_as_codes_or_as_the_labels_the_dashboard_shows(typed):
+    (row,) = read_rows(f"intitulé du compte;code d'accès;raison sociale;type de réseau\nA;1234;B;{typed}\n", "r.csv")
+    assert row.network_type == "eau" and row.remarks == ()
+    for code, label in NETWORK_LABELS.items():
+        (row,) = read_rows(f"intitule;code;raison sociale;type de reseau\nA;1234;B;{label.upper()}\n", "r.csv")
+        assert row.network_type == code
 
 
 def test_legacy_rows_from_json():
@@ -100,15 +138,17 @@ def test_import_is_idempotent_and_reports_rejections(tmp_path):
     cli = [str(paths.VENV / "bin" / "portal-adapter"), "concessions", "import", str(registry)]
 
     def run() -> str:
-        result = subprocess.run(cli, env=env, capture_output=True, text=True, timeout=60, check=True)
+        result = subprocess.run(cli, env=env, capture_output=True, text=True, timeout=60)
+        assert result.returncode == 1, result.stderr  # a rejected row: the import did not fully succeed
+        assert "Traceback" not in result.stderr
         return result.stdout
 
     first = run()
-    assert "2 created, 0 updated, 0 unchanged, 1 rejected" in first
+    assert "2 créés, 0 mis à jour, 0 inchangé, 1 refusé" in first
     assert "code d'accès absent ou différent de 4 chiffres" in first
-    assert "2 created" not in run() and "0 created, 0 updated, 2 unchanged, 1 rejected" in run()
+    assert "2 créés" not in run() and "0 créé, 0 mis à jour, 2 inchangés, 1 refusé" in run()
     registry.write_text(registry.read_text().replace("Gaz Nord;1234", "Gaz Nord;4321"), encoding="utf-8")
-    assert "0 created, 1 updated, 1 unchanged, 1 rejected" in run()
+    assert "0 créé, 1 mis à jour, 1 inchangé, 1 refusé" in run()
 
     import sqlite3
 

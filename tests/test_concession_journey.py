@@ -9,6 +9,8 @@ import datetime
 import re
 from zoneinfo import ZoneInfo
 
+from portal_adapter.concessions.linking import WRONG
+
 from devstack.demo import DEMO_REGISTRY
 from tests.browser_steps import keycloak_login
 from tests.test_registration_accessibility import serious_violations
@@ -34,11 +36,14 @@ def test_link_then_the_voirie_demarches_open_from_the_token(page, portal, voirie
     block.get_by_role("link", name="Rattacher un compte de concession voirie").click()
     page.wait_for_url(f"{portal.url}/concessions/rattacher")
     assert serious_violations(page) == []
-    page.get_by_label("Intitulé du compte").fill("Eau du Havre - réseau nord")  # as people type it
+    label_field = page.get_by_label("Intitulé du compte")
+    assert label_field.bounding_box()["width"] >= 8 * len(LABEL)  # the whole label shows
+    label_field.fill("Eau du Havre – réseau nord")  # as people type it (an en dash from a phone or Word)
     page.get_by_label("Code d'accès à 4 chiffres").fill("4828")
     page.get_by_role("button", name="Rattacher le compte").click()
-    assert page.locator("#code-erreur").inner_text() == "L'intitulé du compte ou le code d'accès est incorrect."
-    assert page.get_by_label("Intitulé du compte").input_value() == "Eau du Havre - réseau nord"  # kept
+    assert page.locator("#code-erreur").inner_text() == WRONG
+    assert page.get_by_label("Code d'accès à 4 chiffres").input_value() == ""  # the code is never written back
+    assert page.get_by_label("Intitulé du compte").input_value() == "Eau du Havre – réseau nord"  # kept
     page.get_by_label("Code d'accès à 4 chiffres").fill(CODE)
     page.get_by_role("button", name="Rattacher le compte").click()
 

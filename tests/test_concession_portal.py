@@ -17,10 +17,11 @@ from urllib.parse import parse_qs, urlencode, urljoin, urlparse
 import pytest
 import requests
 import sqlalchemy as sa
-from portal_adapter.concessions.linking import WRONG
-from portal_adapter.db import concession_links, link_attempts
+from portal_adapter.concessions.legacy_rows import label_key
+from portal_adapter.concessions.linking import WRONG, Linker
+from portal_adapter.db import concession_accounts, concession_links, link_attempts
 
-from devstack.stack import REALM, VOIRIE_ALERT_EMAIL
+from devstack.stack import REALM, VOIRIE_ALERT_EMAIL, VOIRIE_CONTACT
 from tests.concession_http import database, field_error, import_registry, logged_in, submit_link, text
 from tests.registration_http import RegistrationClient, person, register, synthetic_siret
 from tests.structures import structure_member
@@ -59,9 +60,14 @@ def test_an_admin_links_with_the_right_code_and_every_member_gets_the_claim(port
     assert "Consulter vos demandes d'autorisation" in text(member.request("GET", f"{portal.url}/tableau-de-bord"))
     assert member.request("GET", f"{portal.url}/concessions/rattacher").status_code == 403
 
-    # the administrator detaches it: the menu closes, the identity forgets it
+    # the administrator detaches it: « Détacher » asks first, then the menu closes, the identity forgets it
     page = text(browser.request("GET", f"{portal.url}/tableau-de-bord"))
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    confirmation = re.search(r'<a class="button secondary" href="([^"]+)"\s+aria-label="Détacher le compte', page).group(1)
+    asked = browser.request("GET", urljoin(portal.url, confirmation))
+    assert asked.status_code == 200 and f"Détacher le compte « {label} » ?" in text(asked)
+    assert organization_concessions(kc_admin, admin.organization_id) == [value]  # the first click changed nothing
+    token = re.search(r'name="csrf_token" value="([^"]+)"', asked.text).group(1)
+    assert browser.request("POST", f"{portal.url}/concessions/{public_id}/detacher", {}).status_code == 400  # CSRF
     after = browser.request("POST", f"{portal.url}/concessions/{public_id}/detacher", {"csrf_token": token})
     assert "Le compte a été détaché de votre structure." in text(after)
     assert "Consulter vos demandes d'autorisation" not in text(after)
@@ -79,12 +85,16 @@ def test_bad_input_is_refused_next_to_the_field_and_kept(portal, kc_admin, tmp_p
         assert response.status_code == 400
         assert field_error(response.text, "code") == message
         assert f'value="{label}"' in text(response)  # what was typed is kept
+        if typed:
+            assert typed not in text(response)  # but never the code
+        assert 'class="champ-long"' in response.text  # the label's field is as wide as labels
     response = submit_link(browser, portal.url, "   ", "1111")
     assert field_error(response.text, "intitule") == "Indiquez l'intitulé du compte utilisé sur l'Espace Concessionnaires Réseaux."
     wrong_label = submit_link(browser, portal.url, label + " X", "1111")
     wrong_code = submit_link(browser, portal.url, label, "1112")
     assert field_error(wrong_label.text, "code") == field_error(wrong_code.text, "code") == WRONG  # one message
     assert "Traceback" not in wrong_code.text
+    assert VOIRIE_CONTACT in text(wrong_code)  # the way out, with the service's contact
 
 
 def test_a_brute_force_campaign_from_many_accounts_and_addresses_gets_three_tries(portal, kc_admin, tmp_path):
@@ -99,19 +109,17 @@ def test_a_brute_force_campaign_from_many_accounts_and_addresses_gets_three_trie
             response = submit_link(browser, portal.url, label, next(guesses))
             statuses.append(response.status_code)
             assert not response.url.endswith("/tableau-de-bord")
-            if response.status_code == 429:
-                assert field_error(response.text, "code") == "Trop de tentatives : réessayez plus tard."
-                assert int(response.headers["Retry-After"]) > 0
-    assert statuses.count(400) == 3 and statuses.count(429) == 45  # 3 failures, then the concession is blocked
+            assert field_error(response.text, "code") == WRONG and "Retry-After" not in response.headers
+    assert statuses == [400] * 48  # a blocked concession is answered like a wrong code: no label oracle
     # even the right code waits for the block to end
     owner = logged_in(portal.url, structure_member(kc_admin).username, ip="203.0.113.7")
-    assert submit_link(owner, portal.url, label, "5821").status_code == 429
+    assert field_error(submit_link(owner, portal.url, label, "5821").text, "code") == WRONG
 
     engine = database(portal)
     with engine.connect() as connection:
         rows = connection.execute(sa.select(link_attempts).where(link_attempts.c.label == label.lower())).fetchall()
         assert len(rows) == 49  # every attempt audited
-        assert sorted({r.result for r in rows}) == ["blocked", "failure"]
+        assert sorted(r.result for r in rows) == ["blocked"] * 46 + ["failure"] * 3  # staff see what happened
         assert {r.ip for r in rows} >= {f"198.51.100.{i}" for i in range(1, 49)} | {"203.0.113.7"}
         assert {r.siret for r in rows} >= {a.siret for a in attackers}
         assert all("5821" not in str(tuple(r)) for r in rows)  # never the code
@@ -156,6 +164,8 @@ def test_two_structures_racing_for_one_concession_get_exactly_one_link(portal, k
             break
         time.sleep(0.3)
     assert alerts and members[loser].siret in alerts[0]["text"]
+    assert members[loser].username in alerts[0]["text"]  # who, as people read it
+    assert members[loser].user_id not in alerts[0]["text"]  # not a UUID
 
 
 def test_two_administrators_of_one_structure_linking_at_once_keep_both_links(portal, kc_admin, secrets, tmp_path):
@@ -262,3 +272,67 @@ def test_a_hard_lock_tells_the_service_and_the_holding_structures_administrators
         time.sleep(0.3)
     assert "concessions unlock" in sent[VOIRIE_ALERT_EMAIL]["text"]
     assert sent[email]["subject"] == "Hariane PRO : votre compte de concession voirie a été bloqué"
+
+
+def _answer(response) -> tuple:
+    """What an answer tells: status, the error region's text, the header names."""
+    return response.status_code, field_error(response.text, "code"), field_error(response.text, "intitule"), \
+        sorted(name.lower() for name in response.headers)
+
+
+def _sent_to(mail, address: str, needle: str, seconds: float = 15) -> list[dict]:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found = [m for m in mail.messages() if any(t["address"] == address for t in m["to"]) and needle in m["subject"]]
+        if found:
+            return found
+        time.sleep(0.3)
+    return []
+
+
+def test_the_answer_to_a_blocked_real_label_equals_the_answer_to_an_unknown_label(portal, kc_admin, tmp_path):
+    (label,) = import_registry(portal, tmp_path, ("Eclairage Bloque", "6543"))
+    unknown = label.replace("Bloque", "Bloqeu")
+    visitor = logged_in(portal.url, structure_member(kc_admin).username, ip="203.0.113.40")
+    first = submit_link(visitor, portal.url, label, "6543")
+    assert first.url.endswith("/tableau-de-bord")  # the permitted path: the right code links
+    engine = database(portal)
+    with engine.begin() as connection:  # detached again, for the test
+        connection.execute(sa.delete(concession_links).where(concession_links.c.account_id.in_(
+            sa.select(concession_accounts.c.id).where(concession_accounts.c.key == label_key(label)))))
+    engine.dispose()
+    for n in range(3):  # three wrong codes from three people: the concession is blocked for 15 minutes
+        attacker = logged_in(portal.url, structure_member(kc_admin).username, ip=f"203.0.113.{41 + n}")
+        submit_link(attacker, portal.url, label, f"{n:04d}")
+    visitor = logged_in(portal.url, structure_member(kc_admin).username, ip="203.0.113.45")
+    blocked = submit_link(visitor, portal.url, label, "6543")
+    never_existed = submit_link(visitor, portal.url, unknown, "6543")
+    assert _answer(blocked) == _answer(never_existed)
+    assert _answer(blocked)[:3] == (400, WRONG, None)
+    assert VOIRIE_CONTACT in text(blocked)  # the way out for the real owner
+
+
+def test_a_hard_lock_quotes_the_registrys_label_and_is_answered_like_an_unknown_label(portal, kc_admin, mail, tmp_path):
+    (label,) = import_registry(portal, tmp_path, ("L'Eclairage Verrou", "6543"))
+    holder = structure_member(kc_admin)
+    assert submit_link(logged_in(portal.url, holder.username), portal.url, label, "6543").url.endswith("/tableau-de-bord")
+    engine = database(portal)
+    pepper = portal.env["CONCESSION_CODE_PEPPER"].encode()
+    for n in range(9):  # nine failures over the last hours, never three within 15 minutes
+        Linker(engine, pepper, clock=lambda n=n: time.time() - 20 * 60 * (n + 1)).attempt(
+            user_id=f"old{n}", siret=f"9990000{n:07d}", ip=f"198.51.100.{200 + n}", label=label, code=f"{n + 10:04d}")
+    engine.dispose()
+    typed = label.lower().replace("'", "’")  # as a phone types it: the same concession
+    attacker = logged_in(portal.url, structure_member(kc_admin).username, ip="203.0.113.60")
+    assert field_error(submit_link(attacker, portal.url, typed, "0999").text, "code") == WRONG  # the 10th failure
+
+    [to_service] = _sent_to(mail, VOIRIE_ALERT_EMAIL, f"« {label} » bloqué")  # the registry's label, not the typed one
+    assert typed not in to_service["text"]
+    [to_holder] = _sent_to(mail, kc_admin.get_user(holder.user_id)["email"], "bloqué")
+    assert f"« {label} »" in to_holder["text"] and VOIRIE_CONTACT in to_holder["text"]
+
+    visitor = logged_in(portal.url, structure_member(kc_admin).username, ip="203.0.113.61")
+    locked = submit_link(visitor, portal.url, label, "6543")  # even the right code
+    never_existed = submit_link(visitor, portal.url, label + " X", "6543")
+    assert _answer(locked) == _answer(never_existed)
+    assert _answer(locked)[:3] == (400, WRONG, None)

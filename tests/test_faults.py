@@ -230,7 +230,9 @@ def test_the_import_killed_half_way_is_completed_by_a_re_run(stack, tmp_path):
 
     done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
-    assert f"{rows - half} created, 0 updated, {half} unchanged, 0 rejected" in done.stdout
+    created, unchanged = rows - half, half
+    assert (f"{created} créé{'s' * (created > 1)}, 0 mis à jour, {unchanged} inchangé{'s' * (unchanged > 1)}, "
+            "0 refusé") in done.stdout
     with engine.connect() as connection:
         distinct = connection.execute(sa.select(sa.func.count(sa.distinct(concession_accounts.c.key)))
                                       .where(concession_accounts.c.key.like("moitie %"))).scalar_one()

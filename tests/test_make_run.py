@@ -17,7 +17,7 @@ import pytest
 import requests
 
 from devstack import paths
-from devstack.demo import DEMO_ADMIN, DEMO_STRUCTURE_NAME, master_admin
+from devstack.demo import DEMO_ADMIN, DEMO_REGISTRY, DEMO_STRUCTURE_NAME, master_admin
 from devstack.ports import free_port, is_port_free
 from devstack.run import READY_LINE
 from devstack.secrets_store import load_or_create
@@ -95,6 +95,16 @@ def test_make_run_serves_the_stack_stops_on_ctrl_c_and_keeps_users(tmp_path, pag
         assert DEMO_STRUCTURE_NAME in page.locator("#structure").inner_text()  # the demo admin has a structure
         voirie_url = f"http://127.0.0.1:{ports['HARIANE_VOIRIE_PORT']}"
         assert requests.get(f"{voirie_url}/health", timeout=10).status_code == 200
+
+        # the command line without settings works on make run's own database and pepper, and says so:
+        # the demo registry make run imported is found again unchanged (same database, same pepper)
+        cli = subprocess.run([str(paths.VENV / "bin" / "portal-adapter"), "concessions", "import", str(DEMO_REGISTRY)],
+                             env={"PATH": os.environ["PATH"], "HARIANE_RUN_DIR": str(run_dir)}, cwd=tmp_path,
+                             capture_output=True, text=True, timeout=120)
+        assert cli.returncode == 0, cli.stderr
+        assert f"(celle de make run, {run_dir / 'portal-adapter.env'})" in cli.stderr
+        assert "0 créé, 0 mis à jour, 4 inchangés, 0 refusé" in cli.stdout
+        assert not (tmp_path / "portal-adapter.db").exists()
 
         admin = master_admin(keycloak_url, "admin", secrets["KEYCLOAK_ADMIN_PASSWORD"], REALM)
         kept_id = admin.create_user({"username": "pro.garde.memoire", "enabled": True, "email": "garde@exemple.test",

@@ -8,10 +8,12 @@ import sys
 from datetime import UTC
 
 import click
+import sqlalchemy as sa
 from rich.console import Console
 from rich.table import Table
 
 from portal_adapter import db
+from portal_adapter.cli_settings import database_settings, shown
 from portal_adapter.config import ConfigError, Settings
 from portal_adapter.sirene.errors import LookupFailed
 from portal_adapter.siret import InvalidSiret
@@ -105,75 +107,107 @@ def siret_lookup(siret: str, as_json: bool) -> None:
 
 @main.group("concessions")
 def concessions_group() -> None:
-    """Road-works concession accounts of the old Espace Concessionnaires Réseaux."""
+    """Comptes de concession voirie de l'ancien Espace Concessionnaires Réseaux (personnel de la Métropole).
+
+    Base de données : PORTAL_DATABASE_URL et CONCESSION_CODE_PEPPER du déploiement visé ; en développement,
+    sans elles, celles de « make run »."""
+
+
+def _database() -> tuple[Settings, sa.Engine]:
+    """The database the command works on (said on stderr); exit 2 with a French sentence when unclear."""
+    try:
+        settings, whose = database_settings()
+    except ConfigError as error:
+        click.echo(f"Erreur : {error}", err=True)
+        sys.exit(2)
+    click.echo(f"Base de données : {shown(settings.database_url)} ({whose})", err=True)
+    db.upgrade(settings.database_url)
+    return settings, db.make_engine(settings.database_url)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' if count > 1 else ''}"
 
 
 @concessions_group.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
-def concessions_import(file: str) -> None:
-    """Import (or re-import) the legacy registry from a CSV or JSON FILE."""
-    from pathlib import Path
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--encodage", "encoding", metavar="ENCODAGE",
+              help="Encodage du fichier (utf-8, windows-1252…) ; détecté sinon.")
+@click.option("--separateur", "delimiter", type=click.Choice([";", ",", "tab"]),
+              help="Séparateur des colonnes du CSV ; détecté sinon.")
+@click.option("--accepter-partiel", "allow_partial", is_flag=True,
+              help="Réussir (code 0) même si des lignes sont refusées.")
+def concessions_import(file: str, encoding: str | None, delimiter: str | None, allow_partial: bool) -> None:
+    """Importe (ou ré-importe) le registre depuis FILE, CSV ou JSON.
 
+    Les comptes valides sont importés, les lignes refusées listées avec leur numéro de ligne ;
+    le code de sortie est 1 si une ligne est refusée (sauf --accepter-partiel), 2 si le fichier
+    est illisible."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from portal_adapter.concessions.legacy_rows import read_rows
+    from portal_adapter.concessions.legacy_rows import read_registry
+    from portal_adapter.concessions.registry_file import UnreadableRegistry, read_bytes
     from portal_adapter.concessions.registry_import import import_rows
 
-    settings = _settings()
-    db.upgrade(settings.database_url)
-    text = Path(file).read_text(encoding="utf-8-sig")
-    rows = list(read_rows(text, file))
+    try:
+        rows = list(read_registry(read_bytes(file), file, encoding=encoding,
+                                  delimiter="\t" if delimiter == "tab" else delimiter))
+    except UnreadableRegistry as unreadable:
+        click.echo(f"Erreur : {unreadable.message}", err=True)
+        sys.exit(2)
+    settings, engine = _database()
     console = Console(stderr=True)
     with Progress(TextColumn("Import"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console) as bar:
         task = bar.add_task("import", total=len(rows))
-        report = import_rows(db.make_engine(settings.database_url), settings.concession_code_pepper.encode(), rows,
+        report = import_rows(engine, settings.concession_code_pepper.encode(), rows,
                              progress=lambda n: bar.advance(task, n))
-    click.echo(f"{report.created} created, {report.updated} updated, {report.unchanged} unchanged, "
-               f"{len(report.rejected)} rejected")
-    if report.rejected:
-        table = Table("line", "reason", title="Rejected rows")
-        for rejected in report.rejected:
-            table.add_row(str(rejected.line), rejected.reason)
-        Console().print(table)
+    click.echo(f"{_plural(report.created, 'créé')}, {report.updated} mis à jour, {_plural(report.unchanged, 'inchangé')}, "
+               f"{_plural(len(report.rejected), 'refusé')}")
+    for title, entries in (("Lignes refusées", report.rejected), ("Comptes importés avec une remarque", report.remarks)):
+        if entries:
+            table = Table("ligne", "motif", title=title)
+            for entry in sorted(entries, key=lambda e: e.line):
+                table.add_row(str(entry.line), entry.reason)
+            Console(width=160).print(table)
+    if report.rejected and not allow_partial:
+        count, s = len(report.rejected), "s" if len(report.rejected) > 1 else ""
+        click.echo(f"Erreur : {count} ligne{s} refusée{s} (les autres comptes sont importés) : "
+                   "corrigez-les puis relancez l'import, ou ajoutez --accepter-partiel.", err=True)
+        sys.exit(1)
 
 
 def _linker():
     from portal_adapter.concessions.linking import Linker
 
-    settings = _settings()
-    db.upgrade(settings.database_url)
-    return Linker(db.make_engine(settings.database_url), settings.concession_code_pepper.encode())
+    settings, engine = _database()
+    return Linker(engine, settings.concession_code_pepper.encode())
 
 
 @concessions_group.command("unlock")
 @click.argument("label")
-@click.option("--by", "agent", required=True, help="Who unlocks (recorded in the audit trail).")
+@click.option("--by", "agent", required=True, help="Votre identifiant (inscrit au journal).")
 def concessions_unlock(label: str, agent: str) -> None:
-    """Lift the lock of the concession account LABEL (metropolis staff)."""
-    import sqlalchemy as sa
-
+    """Débloque le compte de concession d'intitulé LABEL."""
     from portal_adapter.concessions.legacy_rows import label_key
     from portal_adapter.db import concession_accounts
 
     linker = _linker()
     with linker.engine.connect() as connection:
-        account_id = connection.execute(
-            sa.select(concession_accounts.c.id).where(concession_accounts.c.key == label_key(label))).scalar()
-    if account_id is None:
-        click.echo(f"error: no concession account is labelled {label!r}", err=True)
+        account = connection.execute(sa.select(concession_accounts.c.id, concession_accounts.c.label)
+                                     .where(concession_accounts.c.key == label_key(label))).first()
+    if account is None:
+        click.echo(f"Erreur : aucun compte de concession n'a pour intitulé « {label} ».", err=True)
         sys.exit(1)
-    linker.unlock(account_id, by=agent)
-    click.echo(f"unlocked: {label} (account {account_id}) by {agent}")
+    linker.unlock(account.id, by=agent)
+    click.echo(f"Débloqué : « {account.label} » (compte {account.id}) par {agent}")
 
 
 @concessions_group.command("audit")
-@click.option("--label", help="Only the attempts on this concession account label.")
-@click.option("--limit", default=50, show_default=True, help="How many of the latest attempts.")
+@click.option("--label", help="Seulement les essais sur cet intitulé.")
+@click.option("--limit", default=50, show_default=True, help="Combien des derniers essais.")
 def concessions_audit(label: str | None, limit: int) -> None:
-    """The latest link attempts: UTC time, user, SIRET, source IP, account, result (never the code)."""
+    """Les derniers essais de rattachement : heure UTC, utilisateur, SIRET, IP, compte, résultat (jamais le code)."""
     from datetime import datetime
-
-    import sqlalchemy as sa
 
     from portal_adapter.concessions.legacy_rows import label_key
     from portal_adapter.db import link_attempts
@@ -182,10 +216,11 @@ def concessions_audit(label: str | None, limit: int) -> None:
     query = sa.select(link_attempts).order_by(link_attempts.c.id.desc()).limit(limit)
     if label:
         query = query.where(link_attempts.c.label == label_key(label))
-    table = Table("UTC time", "user", "SIRET", "IP", "label", "account", "result", "detail", title="Link attempts")
+    table = Table("heure UTC", "utilisateur", "SIRET", "IP", "intitulé", "compte", "résultat", "détail",
+                  title="Essais de rattachement")
     with linker.engine.connect() as connection:
         for row in connection.execute(query):
             when = datetime.fromtimestamp(row.at, UTC).strftime("%Y-%m-%d %H:%M:%S")
-            table.add_row(when, row.user_id, row.siret, row.ip, row.label, str(row.account_id or ""), row.result,
-                          row.detail or "")
+            table.add_row(when, row.actor or row.user_id, row.siret, row.ip, row.label, str(row.account_id or ""),
+                          row.result, row.detail or "")
     Console(width=200).print(table)

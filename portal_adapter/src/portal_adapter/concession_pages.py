@@ -16,7 +16,7 @@ from portal_adapter.concessions import alerts
 from portal_adapter.concessions.access_codes import InvalidCode, normalize_code
 from portal_adapter.concessions.identity_sync import PublishError, publish
 from portal_adapter.concessions.linking import Linker
-from portal_adapter.concessions.links import account_by_public_id
+from portal_adapter.concessions.links import linked_accounts
 from portal_adapter.keycloak_admin import service_account_admin
 from portal_adapter.settings import current_engine, current_settings
 from portal_adapter.structure_users import Refused, StructureUsers
@@ -36,7 +36,15 @@ def _administered(admin):
 
 
 def _form(values=None, errors=None, status: int = 200):
-    return render_template("rattacher_concession.html", form=values or {"intitule": ""}, errors=errors or {}), status
+    """The form; what was typed for the label is kept, the code never written back."""
+    return render_template("rattacher_concession.html", form=values or {"intitule": ""}, errors=errors or {},
+                           voirie_contact=current_settings().voirie_contact), status
+
+
+def _actor(user: dict) -> str:
+    """Who acts, as the audit trail and the e-mails show them: « pro.prenom.nom (Prénom Nom) »."""
+    name = " ".join(part for part in (user.get("given_name"), user.get("family_name")) if part)
+    return f"{user.get('username') or user.get('sub')}" + (f" ({name})" if name else "")
 
 
 def publish_for(admin, organization_id: str, siret: str) -> bool:
@@ -72,29 +80,43 @@ def link():
     except InvalidCode:
         errors["code"] = "Le code d'accès comporte 4 chiffres, par exemple : 0427."
     if errors:
-        return _form(values | {"code": typed_code}, errors, 400)
-    user_id = current_user()["sub"]
+        return _form(values, errors, 400)
+    user = current_user()
     outcome = Linker(current_engine(), settings.concession_code_pepper.encode()).attempt(
-        user_id=user_id, siret=structure.siret, ip=request.remote_addr or "", label=values["intitule"], code=code)
+        user_id=user["sub"], siret=structure.siret, ip=request.remote_addr or "", label=values["intitule"], code=code,
+        actor=_actor(user))
     if outcome.hard_locked:
-        alerts.hard_locked(settings, admin, label=values["intitule"], holder_siret=outcome.holder_siret)
+        alerts.hard_locked(settings, admin, label=outcome.label or "", holder_siret=outcome.holder_siret)
     if outcome.result == "taken":
-        alerts.claimed_by_second_structure(settings, label=outcome.label or values["intitule"],
-                                           holder_siret=outcome.holder_siret or "", requester_siret=structure.siret,
-                                           user_id=user_id)
+        alerts.claimed_by_second_structure(settings, label=outcome.label or "", holder_siret=outcome.holder_siret or "",
+                                           requester_siret=structure.siret, actor=_actor(user))
     if outcome.result in ("linked", "already_linked"):
         if publish_for(admin, structure.id, structure.siret):
             flash(outcome.message + " Les démarches Voirie sont disponibles dans le menu « Nouvelle démarche ».", "succes")
         else:
             flash(PENDING, "succes")
         return redirect(url_for("pages.dashboard"))
-    if outcome.result == "blocked":
-        response = _form(values, {"code": outcome.message}, 429)
-        if outcome.retry_after:
-            return response[0], 429, {"Retry-After": str(math.ceil(outcome.retry_after))}
-        return response
+    if outcome.result == "blocked":  # the person, structure or address: the same for every label
+        page, status = _form(values, {"code": outcome.message}, 429)
+        return page, status, {"Retry-After": str(math.ceil(outcome.retry_after or 60))}
     field = "intitule" if outcome.result == "taken" else "code"
     return _form(values, {field: outcome.message}, 409 if outcome.result == "taken" else 400)
+
+
+def _linked_account(admin, public_id: str):
+    structure = _administered(admin)
+    account = next((a for a in linked_accounts(current_engine(), structure.siret) if a.public_id == public_id[:64]), None)
+    if account is None:
+        abort(404)
+    return structure, account
+
+
+@bp.get("/<public_id>/detacher")
+@login_required
+def unlink_confirmation(public_id: str):
+    """« Détacher » asks first: what stops when the account is detached."""
+    _structure, account = _linked_account(service_account_admin(current_settings()), public_id)
+    return render_template("detacher_concession.html", account=account)
 
 
 @bp.post("/<public_id>/detacher")
@@ -102,12 +124,10 @@ def link():
 def unlink(public_id: str):
     settings = current_settings()
     admin = service_account_admin(settings)
-    structure = _administered(admin)
-    account_id = account_by_public_id(current_engine(), public_id[:64])
-    if account_id is None:
-        abort(404)
+    structure, account = _linked_account(admin, public_id)
     outcome = Linker(current_engine(), settings.concession_code_pepper.encode()).unlink(
-        user_id=current_user()["sub"], siret=structure.siret, ip=request.remote_addr or "", account_id=account_id)
+        user_id=current_user()["sub"], siret=structure.siret, ip=request.remote_addr or "", account_id=account.account_id,
+        actor=_actor(current_user()))
     if outcome.result == "not_linked":
         abort(404)
     publish_for(admin, structure.id, structure.siret)

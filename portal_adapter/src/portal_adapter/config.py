@@ -64,6 +64,9 @@ class Settings:
     smtp_password: str = ""
     # The metropolis's road-works service, alerted when a concession is claimed twice or locked.
     voirie_alert_email: str = ""
+    # How people reach the service Voirie, shown wherever pages send them to it (e.g. an
+    # address and a phone number); without it the pages name the service only.
+    voirie_contact: str = ""
 
     @property
     def issuer(self) -> str:
@@ -132,6 +135,7 @@ class Settings:
             "smtp_user": "SMTP_USER",
             "smtp_password": "SMTP_PASSWORD",
             "voirie_alert_email": "VOIRIE_ALERT_EMAIL",
+            "voirie_contact": "VOIRIE_CONTACT",
         }
         values: dict[str, object] = {}
         for field in fields(cls):

@@ -38,6 +38,8 @@ concession_accounts = sa.Table(
     sa.Column("public_id", sa.String(64), nullable=False, unique=True),
     sa.Column("label", sa.String(200), nullable=False),
     sa.Column("code_digest", sa.String(64), nullable=False),
+    # what the digest is bound to: the key when it was computed (a migration may re-fold the key)
+    sa.Column("code_binding", sa.String(200), nullable=True),
     sa.Column("company_name", sa.String(200), nullable=False),
     sa.Column("siret", sa.String(14), nullable=True),
     sa.Column("network_type", sa.String(32), nullable=True),
@@ -52,7 +54,8 @@ link_attempts = sa.Table(
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("at", sa.Float, nullable=False, index=True),
-    sa.Column("user_id", sa.String(64), nullable=False),
+    sa.Column("user_id", sa.String(64), nullable=False),  # what the per-user limit counts
+    sa.Column("actor", sa.String(200), nullable=True),  # who, as people read it: « pro.prenom.nom (Prénom Nom) »
     sa.Column("siret", sa.String(14), nullable=False),
     sa.Column("ip", sa.String(64), nullable=False),
     sa.Column("label", sa.String(200), nullable=False),  # as typed (normalised); never the code
@@ -86,8 +89,8 @@ def make_engine(url: str) -> sa.Engine:
     return sa.create_engine(url, pool_pre_ping=True)
 
 
-def upgrade(url: str) -> None:
-    """Apply every Alembic migration to the database at ``url``."""
+def upgrade(url: str, revision: str = "head") -> None:
+    """Apply the Alembic migrations (every one, or up to ``revision``) to the database at ``url``."""
     from alembic import command
     from alembic.config import Config
 
@@ -96,4 +99,4 @@ def upgrade(url: str) -> None:
     # Alembic's config is a ConfigParser: a percent-encoded URL (a password with « @ », a libpq
     # ``options=-c...%3D...``) must have its « % » doubled or it is read as an interpolation.
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
-    command.upgrade(config, "head")
+    command.upgrade(config, revision)

@@ -1,11 +1,15 @@
 """Rows of the legacy registry (« intitulé du compte », « code d'accès », « raison sociale », and
-when known SIRET, type de réseau, contact), from CSV or JSON; each valid or rejected with a reason."""
+when known identifiant, SIRET, type de réseau, contact), from CSV or JSON; each valid or
+rejected with a reason. Headers, labels and network types are compared folded
+(:mod:`.label_folding`): « Code d’accès », « CODE D'ACCES » and « code d'accès » are one column.
+
+Only the three required columns can reject a row; an optional value that cannot be used (an
+unknown network type, an invalid SIRET) is left out and reported, the account imported."""
 
 from __future__ import annotations
 
-import csv
+import functools
 import hashlib
-import io
 import json
 import re
 import unicodedata
@@ -14,27 +18,34 @@ from dataclasses import dataclass
 
 from portal_adapter import siret as siret_rules
 from portal_adapter.concessions.access_codes import InvalidCode, normalize_code
+from portal_adapter.concessions.label_folding import fold
+from portal_adapter.concessions.registry_file import UnreadableRegistry, choose_delimiter, decode, numbered_records
 
 NETWORK_LABELS = {
     "eau": "Eau potable", "assainissement": "Assainissement", "gaz": "Gaz", "electricite": "Électricité",
     "telecom": "Télécommunications", "chauffage": "Chauffage urbain", "eclairage": "Éclairage public", "autre": "Autre",
 }
 NETWORK_TYPES = set(NETWORK_LABELS)
+# a network type may be written as its code or as the label the dashboard shows
+_NETWORKS = {fold(code): code for code in NETWORK_LABELS} | {fold(label): code for code, label in NETWORK_LABELS.items()}
 PUBLIC_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")  # same rule as the extension's ConcessionLinks
+# canonical name -> (the name staff read, other spellings); compared folded
 COLUMNS = {
-    "identifiant": ("identifiant", "identifiant du compte", "numero de compte", "numéro de compte", "account_id"),
-    "intitule": ("intitule", "intitulé", "intitule du compte", "intitulé du compte", "label"),
-    "code": ("code", "code d'acces", "code d'accès", "code_acces", "access_code"),
+    "identifiant": ("identifiant", "identifiant du compte", "numéro de compte", "account_id"),
+    "intitule": ("intitulé du compte", "intitulé", "label"),
+    "code": ("code d'accès", "code", "code_acces", "access_code"),
     "raison_sociale": ("raison sociale", "raison_sociale", "company"),
-    "siret": ("siret",),
-    "type_reseau": ("type de reseau", "type de réseau", "type_reseau", "network"),
+    "siret": ("SIRET",),
+    "type_reseau": ("type de réseau", "type_reseau", "network"),
     "contact": ("contact",),
 }
+REQUIRED = ("intitule", "code", "raison_sociale")
+_HEADERS = {fold(alias): name for name, aliases in COLUMNS.items() for alias in aliases}
 
 
 @dataclass(frozen=True)
 class LegacyAccount:
-    key: str  # the normalised label: unique, what people type is compared to it
+    key: str  # the folded label: unique, what people type is compared to it
     public_id: str  # the legacy account number, or one derived from the label
     label: str
     code: str
@@ -43,6 +54,7 @@ class LegacyAccount:
     network_type: str | None
     contact: str | None
     line: int = 0  # where it was read, for the import report
+    remarks: tuple[str, ...] = ()  # optional values left out, for the import report
 
 
 @dataclass(frozen=True)
@@ -52,27 +64,50 @@ class Rejected:
 
 
 def label_key(label: str) -> str:
-    """Case, accents and repeated spaces do not matter when a label is typed."""
-    folded = unicodedata.normalize("NFKD", label or "").encode("ascii", "ignore").decode().lower()
-    return " ".join(folded.split())
+    """What a typed label is compared by: see :func:`.label_folding.fold`."""
+    return fold(label)
 
 
-def derived_public_id(key: str) -> str:
-    """A stable identifier for an account the registry gives no number: same label, same id."""
-    return "ECR-" + hashlib.sha256(key.encode()).hexdigest()[:10].upper()
+def derived_public_id(label: str) -> str:
+    """A stable identifier for an account the registry gives no number: same label, same id.
+
+    Derived from the label folded the way the first imports did (accents and case dropped,
+    spaces collapsed, other non-ASCII characters dropped), so identifiers already in tokens
+    keep their value."""
+    first_folding = unicodedata.normalize("NFKD", label or "").encode("ascii", "ignore").decode().lower()
+    return "ECR-" + hashlib.sha256(" ".join(first_folding.split()).encode()).hexdigest()[:10].upper()
 
 
+@functools.lru_cache(maxsize=256)
 def _canonical(header: str) -> str | None:
-    wanted = " ".join((header or "").strip().lower().split())
-    return next((name for name, aliases in COLUMNS.items() if wanted in aliases), None)
+    return _HEADERS.get(fold(header))
 
 
-def parse_row(line: int, raw: dict[str, str]) -> LegacyAccount | Rejected:
-    row = {}
+def _recognised(headers: Iterable[str]) -> int:
+    return len({_canonical(h) for h in headers} - {None})
+
+
+def check_columns(headers: list[str]) -> None:
+    """One sentence naming the missing required columns, those found and those expected."""
+    present = {_canonical(h) for h in headers}
+    missing = [name for name in REQUIRED if name not in present]
+    if missing:
+        found = ", ".join(f"« {h.strip()} »" for h in headers if h.strip()) or "aucune"
+        expected = ", ".join(f"« {COLUMNS[n][0]} »" for n in REQUIRED)
+        optional = ", ".join(f"« {COLUMNS[n][0]} »" for n in COLUMNS if n not in REQUIRED)
+        plural = "s" if len(missing) > 1 else ""
+        raise UnreadableRegistry(
+            f"Colonne{plural} obligatoire{plural} absente{plural} : "
+            + ", ".join(f"« {COLUMNS[n][0]} »" for n in missing)
+            + f" (colonnes trouvées : {found} ; attendues : {expected}, et si connues {optional}).")
+
+
+def parse_row(line: int, raw: dict[str, object]) -> LegacyAccount | Rejected:
+    row: dict[str, str] = {}
     for header, value in raw.items():
         name = _canonical(header)
-        if name:
-            row[name] = (value or "").strip() if isinstance(value, str) else str(value or "").strip()
+        if name and not row.get(name):
+            row[name] = " ".join(str(value if value is not None else "").split())
     label = row.get("intitule", "")
     if not label:
         return Rejected(line, "intitulé du compte manquant")
@@ -85,31 +120,59 @@ def parse_row(line: int, raw: dict[str, str]) -> LegacyAccount | Rejected:
     company = row.get("raison_sociale", "")
     if not company:
         return Rejected(line, "raison sociale manquante")
+    remarks = []
     siret = None
     if row.get("siret"):
         try:
             siret = siret_rules.validate(row["siret"])
         except siret_rules.InvalidSiret as invalid:
-            return Rejected(line, f"SIRET invalide ({invalid.code})")
-    network = label_key(row.get("type_reseau", "")) or None
-    if network and network not in NETWORK_TYPES:
-        return Rejected(line, f"type de réseau inconnu : {row['type_reseau']}")
-    public_id = row.get("identifiant") or derived_public_id(label_key(label))
+            remarks.append(f"SIRET invalide ({invalid.code}) : {row['siret']} ; compte importé sans SIRET")
+    network = None
+    if row.get("type_reseau"):
+        network = _NETWORKS.get(fold(row["type_reseau"]))
+        if network is None:
+            remarks.append(f"type de réseau inconnu : {row['type_reseau']} ; compte importé sans type de réseau")
+    key = label_key(label)
+    public_id = row.get("identifiant") or derived_public_id(label)
     if not PUBLIC_ID.match(public_id):
         return Rejected(line, "identifiant du compte invalide (lettres, chiffres, « . », « _ » ou « - » ; 64 au maximum)")
-    return LegacyAccount(label_key(label), public_id, label, code, company, siret, network,
-                         row.get("contact") or None, line)
+    return LegacyAccount(key, public_id, label, code, company, siret, network, row.get("contact") or None, line,
+                         tuple(remarks))
 
 
-def read_rows(text: str, filename: str) -> Iterator[LegacyAccount | Rejected]:
-    """CSV (comma or semicolon, header line) or JSON (a list of objects), by file name."""
-    if filename.lower().endswith(".json"):
+def _json_rows(text: str) -> Iterator[tuple[int, dict]]:
+    try:
         data = json.loads(text)
-        rows: Iterable[tuple[int, dict]] = ((i + 1, r if isinstance(r, dict) else {}) for i, r in enumerate(data))
-    else:
-        dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else ",", delimiters=",;")
-        reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-        rows = ((i + 2, r) for i, r in enumerate(reader))
+    except json.JSONDecodeError as error:
+        raise UnreadableRegistry(f"Le fichier JSON est mal formé (ligne {error.lineno}, colonne {error.colno}).") from error
+    if not isinstance(data, list):
+        raise UnreadableRegistry("Le fichier JSON doit contenir une liste de comptes (une liste d'objets).")
+    check_columns(sorted({str(k) for item in data if isinstance(item, dict) for k in item}))
+    return ((i + 1, item if isinstance(item, dict) else {}) for i, item in enumerate(data))
+
+
+def _csv_rows(text: str, delimiter: str | None) -> Iterator[tuple[int, dict]]:
+    delimiter = delimiter or choose_delimiter(text, _recognised)
+    header, records = numbered_records(text, delimiter)
+    check_columns(header)
+    return ((line, dict(zip(header, record, strict=False))) for line, record in records)
+
+
+def read_rows(text: str, filename: str, delimiter: str | None = None) -> Iterator[LegacyAccount | Rejected]:
+    """CSV (header line; separator detected unless given) or JSON (a list of objects, numbered
+    from 1), by file name. Raises :class:`UnreadableRegistry` before any row when the file
+    cannot be read or lacks a required column."""
+    rows = _json_rows(text) if filename.lower().endswith(".json") else _csv_rows(text, delimiter)
+    return _deduplicated(rows)
+
+
+def read_registry(data: bytes, filename: str, *, encoding: str | None = None,
+                  delimiter: str | None = None) -> Iterator[LegacyAccount | Rejected]:
+    """The rows of a registry file's bytes (encoding detected unless given)."""
+    return read_rows(decode(data, filename, encoding), filename, delimiter)
+
+
+def _deduplicated(rows: Iterable[tuple[int, dict]]) -> Iterator[LegacyAccount | Rejected]:
     seen: set[str] = set()
     seen_ids: set[str] = set()
     for line, raw in rows:

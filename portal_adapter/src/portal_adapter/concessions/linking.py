@@ -3,7 +3,8 @@
 Every attempt runs in ONE serialized transaction (SQLite: BEGIN IMMEDIATE; PostgreSQL: a
 table lock), so the counters read from the audit trail are exact and two parallel wrong
 tries count twice. The counters ARE the audit trail (`link_attempts`): durable, and the code
-never written. A wrong label and a wrong code get the same answer.
+never written. A wrong label, a wrong code and a blocked concession get the same answer,
+after the same work.
 """
 
 from __future__ import annotations
@@ -22,7 +23,14 @@ from portal_adapter.concessions.legacy_rows import label_key
 from portal_adapter.db import concession_accounts, concession_links, link_attempts
 
 log = logging.getLogger(__name__)
-WRONG = "L'intitulé du compte ou le code d'accès est incorrect."
+# One answer for a wrong label, a wrong code and a blocked or locked concession (issue 14):
+# which labels exist is never told. It names the way out for a legitimate administrator.
+WRONG = ("L'intitulé du compte ou le code d'accès est incorrect, ou ce compte est bloqué après trop d'essais. "
+         "Vérifiez-les ; si cela persiste, contactez le service Voirie de la Métropole.")
+# Blocks of the person, the structure or the address: the same for every label.
+TOO_MANY = "Trop de tentatives : réessayez plus tard."
+NO_ACCOUNT = -1  # the id the counters of an unknown label are read for (no account has it)
+UNKNOWN_DIGEST = "0" * 64  # compared against for an unknown label: the HMAC is computed all the same
 
 
 @dataclass(frozen=True)
@@ -74,72 +82,81 @@ class Linker:
             connection.exec_driver_sql("LOCK TABLE link_attempts IN SHARE ROW EXCLUSIVE MODE")
         return connection
 
-    def attempt(self, *, user_id: str, siret: str, ip: str, label: str, code: str) -> Outcome:
+    def attempt(self, *, user_id: str, siret: str, ip: str, label: str, code: str, actor: str = "") -> Outcome:
+        """One guarded try; ``user_id`` counts the user's failures, ``actor`` (identifier and
+        name) is what the audit trail shows of them."""
         now = self.clock()
         key = label_key(label)[:200]
         with self._transaction() as connection:
-            return self._attempt(connection, now, user_id, siret, ip, key, code)
+            return self._attempt(connection, now, user_id, siret, ip, key, code, actor[:200])
 
-    def _failures(self, connection, now: float, account_id: int | None, user_id: str, siret: str, ip: str) -> lockout.Failures:
+    def _failures(self, connection, now: float, account_id: int, user_id: str, siret: str, ip: str) -> lockout.Failures:
+        """The failure times of every scope. The concession's queries run for an unknown label
+        too (an id no account has): an unknown label costs the same round trips as a real one."""
         a = link_attempts
+        failure = a.c.result == "failure"
+        # a try refused because the concession is blocked counts against the person, structure
+        # and address like a wrong label would (else their limits would tell the label exists)
+        as_failure = sa.or_(failure, sa.and_(a.c.result == "blocked", a.c.detail.in_(lockout.CONCESSION_SCOPES)))
 
-        def times(*conditions, window: float) -> list[float]:
-            query = sa.select(a.c.at).where(a.c.result == "failure", a.c.at > now - window, *conditions)
+        def times(*conditions, window: float, counted=as_failure) -> list[float]:
+            query = sa.select(a.c.at).where(counted, a.c.at > now - window, *conditions)
             return [row.at for row in connection.execute(query)]
 
-        total = 0
-        concession: list[float] = []
-        if account_id is not None:
-            last_unlock = connection.execute(
-                sa.select(sa.func.max(a.c.at)).where(a.c.account_id == account_id, a.c.result == "unlocked")
-            ).scalar() or 0.0
-            total = connection.execute(
-                sa.select(sa.func.count()).where(a.c.account_id == account_id, a.c.result == "failure", a.c.at > last_unlock)
-            ).scalar_one()
-            concession = times(a.c.account_id == account_id, a.c.at > last_unlock, window=lockout.HOUR)
+        last_unlock = connection.execute(
+            sa.select(sa.func.max(a.c.at)).where(a.c.account_id == account_id, a.c.result == "unlocked")
+        ).scalar() or 0.0
+        total = connection.execute(
+            sa.select(sa.func.count()).where(a.c.account_id == account_id, a.c.result == "failure", a.c.at > last_unlock)
+        ).scalar_one()
         return lockout.Failures(
-            concession=concession, concession_total=total,
+            concession=times(a.c.account_id == account_id, a.c.at > last_unlock, window=lockout.HOUR, counted=failure),
+            concession_total=total,
             user=times(a.c.user_id == user_id, window=lockout.DAY),
             siret=times(a.c.siret == siret, window=lockout.DAY),
             ip=times(a.c.ip == ip, window=lockout.DAY),
             service=times(window=lockout.HOUR),
         )
 
-    def _attempt(self, connection, now, user_id, siret, ip, key, code) -> Outcome:
+    def _attempt(self, connection, now, user_id, siret, ip, key, code, actor) -> Outcome:
+        """The same work whatever the label: one account lookup, the counters, the holder, one
+        HMAC, one audit row. What tells a real label from an unknown one (a block of the
+        concession, its hard lock) is never in the answer, only in the audit trail and alerts."""
         c = concession_accounts
         account = connection.execute(
-            sa.select(c.c.id, c.c.code_digest, c.c.label).where(c.c.key == key)
+            sa.select(c.c.id, c.c.code_digest, c.c.code_binding, c.c.label).where(c.c.key == key)
         ).first()
         account_id = account.id if account else None
-        failures = self._failures(connection, now, account_id, user_id, siret, ip)
+        probe = account_id if account_id is not None else NO_ACCOUNT
+        failures = self._failures(connection, now, probe, user_id, siret, ip)
+        holder = connection.execute(
+            sa.select(concession_links.c.siret).where(concession_links.c.account_id == probe)).scalar()
+        right = matches(self.pepper, (account.code_binding or key) if account else key, code,
+                        account.code_digest if account else UNKNOWN_DIGEST) and account is not None
         decision = lockout.decide(failures, now)
         if decision.alert:
             log.warning("concession linking: more than 20 failures in 10 minutes across the service")
 
         def audit(result: str, detail: str | None = None) -> None:
             connection.execute(sa.insert(link_attempts).values(
-                at=now, user_id=user_id, siret=siret, ip=ip, label=key, account_id=account_id, result=result, detail=detail))
+                at=now, user_id=user_id, actor=actor or None, siret=siret, ip=ip, label=key, account_id=account_id,
+                result=result, detail=detail))
             log.info("concession link attempt: user=%s siret=%s ip=%s account=%s result=%s %s",
                      user_id, siret, ip, account_id, result, detail or "")
 
         if not decision.allowed:
             audit("blocked", decision.reason)
-            message = ("Ce compte est bloqué : contactez le service Voirie de la Métropole."
-                       if decision.reason == "concession_hard_lock"
-                       else "Trop de tentatives : réessayez plus tard.")
-            return Outcome("blocked", message, retry_after=decision.retry_after)
-        holder = None
-        if account is not None:
-            holder = connection.execute(
-                sa.select(concession_links.c.siret).where(concession_links.c.account_id == account_id)
-            ).scalar()
-        if account is None or not matches(self.pepper, key, code, account.code_digest):
+            if decision.reason in lockout.CONCESSION_SCOPES:  # said like a wrong label or code
+                return Outcome("wrong", WRONG)
+            return Outcome("blocked", TOO_MANY, retry_after=decision.retry_after)
+        if not right:
             hard_locked = account is not None and failures.concession_total + 1 >= lockout.HARD_LOCK_FAILURES
             audit("failure", _counters(failures, now, known=account is not None))
             if hard_locked:
                 log.error("ALERT concession %s: hard lock engaged after %d failures", account_id, lockout.HARD_LOCK_FAILURES)
-            return Outcome("wrong", WRONG, hard_locked=hard_locked, account_id=account_id if hard_locked else None,
-                           holder_siret=holder if hard_locked else None)
+                return Outcome("wrong", WRONG, hard_locked=True, account_id=account_id, holder_siret=holder,
+                               label=account.label)
+            return Outcome("wrong", WRONG)
         if holder == siret:
             audit("success", "already linked")
             return Outcome("already_linked", "Ce compte est déjà rattaché à votre structure.", account_id, label=account.label)
@@ -153,15 +170,15 @@ class Linker:
         return Outcome("linked", f"Le compte « {account.label} » a été rattaché à votre structure.", account_id,
                        label=account.label)
 
-    def unlink(self, *, user_id: str, siret: str, ip: str, account_id: int) -> Outcome:
+    def unlink(self, *, user_id: str, siret: str, ip: str, account_id: int, actor: str = "") -> Outcome:
         """A structure's administrator detaches one of its concessions (audited)."""
         with self._transaction() as connection:
             removed = connection.execute(sa.delete(concession_links).where(
                 concession_links.c.account_id == account_id, concession_links.c.siret == siret)).rowcount
             if removed:
                 connection.execute(sa.insert(link_attempts).values(
-                    at=self.clock(), user_id=user_id, siret=siret, ip=ip, label="", account_id=account_id,
-                    result="unlinked"))
+                    at=self.clock(), user_id=user_id, actor=actor[:200] or None, siret=siret, ip=ip, label="",
+                    account_id=account_id, result="unlinked"))
                 log.info("concession %s unlinked from structure %s by %s", account_id, siret, user_id)
         if not removed:
             return Outcome("not_linked", "Ce compte n'est pas rattaché à votre structure.")

@@ -28,8 +28,3 @@ def linked_accounts(engine: sa.Engine, siret: str) -> list[LinkedAccount]:
     with engine.connect() as connection:
         return [LinkedAccount(*row) for row in connection.execute(query)]
 
-
-def account_by_public_id(engine: sa.Engine, public_id: str) -> int | None:
-    with engine.connect() as connection:
-        return connection.execute(
-            sa.select(concession_accounts.c.id).where(concession_accounts.c.public_id == public_id)).scalar()

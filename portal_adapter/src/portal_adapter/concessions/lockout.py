@@ -18,6 +18,8 @@ MINUTE = 60.0
 HOUR = 3600.0
 DAY = 86400.0
 HARD_LOCK_FAILURES = 10
+# Blocks that depend on the label typed: answered exactly like a wrong label (no label oracle).
+CONCESSION_SCOPES = frozenset({"concession", "concession_hard_lock"})
 
 
 @dataclass(frozen=True)
@@ -53,17 +55,14 @@ def _window_block(times: Sequence[float], now: float, window: float, limit: int,
 
 
 def decide(failures: Failures, now: float) -> Decision:
-    """May one more attempt be made now?"""
-    if failures.concession_total >= HARD_LOCK_FAILURES:
-        return Decision(False, "concession_hard_lock", retry_after=None)
+    """May one more attempt be made now?
+
+    The blocks that do not depend on the label (service, user, structure, address) are decided
+    first, so that whether the concession is blocked never changes which block answers."""
     service_hour = _recent(failures.service, now, HOUR)
     if len(service_hour) > 100:
         return Decision(False, "service_paused", retry_after=service_hour[-101] + HOUR - now, alert=True)
     alert = len(_recent(failures.service, now, 10 * MINUTE)) > 20
-    concession = _recent(failures.concession, now, 15 * MINUTE)
-    if len(concession) >= 3:
-        # blocked for 15 minutes after the latest failure
-        return Decision(False, "concession", retry_after=concession[-1] + 15 * MINUTE - now, alert=alert)
     for times, window, limit, reason in (
         (failures.user, DAY, 5, "user"),
         (failures.siret, DAY, 10, "siret"),
@@ -73,4 +72,10 @@ def decide(failures: Failures, now: float) -> Decision:
         blocked = _window_block(times, now, window, limit, reason)
         if blocked:
             return Decision(False, blocked.reason, blocked.retry_after, alert)
+    if failures.concession_total >= HARD_LOCK_FAILURES:
+        return Decision(False, "concession_hard_lock", retry_after=None, alert=alert)
+    concession = _recent(failures.concession, now, 15 * MINUTE)
+    if len(concession) >= 3:
+        # blocked for 15 minutes after the latest failure
+        return Decision(False, "concession", retry_after=concession[-1] + 15 * MINUTE - now, alert=alert)
     return Decision(True, alert=alert)

@@ -1,6 +1,11 @@
 """Import of the legacy registry into the adapter's database: idempotent (an account is
 found again by its normalised label: updated when it changed, never duplicated), codes
-stored only as HMAC digests, every rejected row reported with its reason."""
+stored only as HMAC digests, every rejected row reported with its reason, every optional
+value left out reported as a remark.
+
+The digest is bound to ``code_binding``: the account's key when it was computed. An account
+whose key was re-folded by a migration keeps its binding, so its code still matches; a
+re-import with the same code leaves it unchanged."""
 
 from __future__ import annotations
 
@@ -15,7 +20,7 @@ from portal_adapter.concessions.legacy_rows import LegacyAccount, Rejected
 from portal_adapter.db import concession_accounts
 
 BATCH = 1000
-FIELDS = ("public_id", "label", "code_digest", "company_name", "siret", "network_type", "contact")
+FIELDS = ("public_id", "label", "code_digest", "code_binding", "company_name", "siret", "network_type", "contact")
 
 
 @dataclass
@@ -24,6 +29,7 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     rejected: list[Rejected] = field(default_factory=list)
+    remarks: list[Rejected] = field(default_factory=list)  # imported, an optional value left out
 
 
 def import_rows(engine: sa.Engine, pepper: bytes, rows: Iterable[LegacyAccount | Rejected],
@@ -35,6 +41,7 @@ def import_rows(engine: sa.Engine, pepper: bytes, rows: Iterable[LegacyAccount |
             report.rejected.append(row)
             progress(1)
             continue
+        report.remarks.extend(Rejected(row.line, remark) for remark in row.remarks)
         batch.append(row)
         if len(batch) >= BATCH:
             _write(engine, pepper, batch, report)
@@ -50,19 +57,21 @@ def _write(engine: sa.Engine, pepper: bytes, batch: list[LegacyAccount], report:
     now = time.time()
     table = concession_accounts
     lines = {account.key: account.line for account in batch}
-    values = {
-        account.key: {
-            "public_id": account.public_id, "label": account.label, "code_digest": digest(pepper, account.key, account.code),
-            "company_name": account.company_name, "siret": account.siret,
-            "network_type": account.network_type, "contact": account.contact,
-        }
-        for account in batch
-    }
     with engine.begin() as connection:
         existing = {
             row.key: row for row in connection.execute(
-                sa.select(table.c.key, *(table.c[f] for f in FIELDS)).where(table.c.key.in_(list(values)))
+                sa.select(table.c.key, *(table.c[f] for f in FIELDS)).where(table.c.key.in_([a.key for a in batch]))
             )
+        }
+        bindings = {a.key: (existing[a.key].code_binding if a.key in existing else None) or a.key for a in batch}
+        values = {
+            account.key: {
+                "public_id": account.public_id, "label": account.label,
+                "code_digest": digest(pepper, bindings[account.key], account.code), "code_binding": bindings[account.key],
+                "company_name": account.company_name, "siret": account.siret,
+                "network_type": account.network_type, "contact": account.contact,
+            }
+            for account in batch
         }
         # an identifier already held by another account: that row is rejected, the rest goes on
         ids = {row["public_id"]: key for key, row in values.items()}
