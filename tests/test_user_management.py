@@ -221,6 +221,12 @@ def test_a_removed_colleague_is_taken_back_with_the_same_address(portal, mail, a
     identifier = add_colleague(browser, portal.url, "René", "Retour", email, "standard")
     activate(portal.url, mail, email)
     colleague = user_id_of(kc_admin, identifier)
+    # While a member, the address is named as one of the structure's own (the page lists it anyway).
+    management(browser, portal.url)
+    page = post(browser, f"{portal.url}/structure/utilisateurs/ajouter",
+                {"prenom": "René", "nom": "Retour", "courriel": email, "fonction": "Agent", "profil": "admin"})
+    assert "déjà celle d'un utilisateur de votre structure" in page
+    assert [g["name"] for g in kc_admin.get_user_groups(colleague)] == ["standard"]
     management(browser, portal.url)
     assert "retiré de la structure" in post(browser, f"{portal.url}/structure/utilisateurs/{colleague}/retirer", {})
     assert kc_admin.get_user(colleague)["enabled"] is False
