@@ -8,6 +8,9 @@ import base64
 import html
 import json
 import re
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urljoin
 
 import pytest
@@ -21,8 +24,13 @@ PASSWORD = "une phrase de passe solide"
 
 
 def activate(portal_url: str, mail, email: str) -> None:
+    activate_with(portal_url, _mail_link(mail, email))
+
+
+def activate_with(portal_url: str, link: str) -> None:
+    """Choose the password and accept the CGU through an activation link."""
     browser = RegistrationClient(portal_url)
-    page, url = _activation_form(browser, _mail_link(mail, email))
+    page, url = _activation_form(browser, link)
     action = html.unescape(re.search(r'<form id="ha-activate" action="([^"]+)"', page).group(1))
     done = browser.request("POST", urljoin(url, action), {"password-new": PASSWORD, "password-confirm": PASSWORD, "acceptCgu": "on"})
     assert "Compte mis à jour" in html.unescape(done.text)
@@ -185,3 +193,164 @@ def test_the_reference_app_opens_invoices_to_privileged_and_admin_profiles_only(
     management(browser, portal.url)
     post(browser, f"{portal.url}/structure/utilisateurs/{user_id_of(kc_admin, colleague)}/profil", {"profil": "privileged"})
     assert invoices_status(colleague)[0] == 200
+
+
+def test_the_page_names_the_structure_as_the_dashboard_does(portal, admin, secrets):
+    browser, _, siret = admin
+    name = claims(browser, secrets)["structure"]["name"]
+    assert name.startswith("ENTREPRISE DE TEST") and siret not in name
+    page = html.unescape(management(browser, portal.url))
+    assert f'Structure : <strong id="structure">{name}</strong> (SIRET {siret})' in page
+    assert page.count(siret) == 1
+
+
+def latest_activation_link(mail, email: str, after: int) -> str:
+    """The activation link of the newest message to ``email`` once more than ``after`` were sent to it."""
+    for _ in range(60):
+        messages = [m for m in mail.messages() if any(r["address"] == email for r in m["to"])
+                    and "action-token" in m["text"]]
+        if len(messages) > after:
+            return re.search(r"https?://\S+action-token\S+", messages[-1]["text"]).group(0)
+        time.sleep(0.3)
+    raise AssertionError(f"no new activation mail to {email}")
+
+
+def test_a_removed_colleague_is_taken_back_with_the_same_address(portal, mail, admin, secrets, kc_admin):
+    browser, _, siret = admin
+    email = f"rene.retour.{time.time_ns()}@entreprise-test.test"
+    identifier = add_colleague(browser, portal.url, "René", "Retour", email, "standard")
+    activate(portal.url, mail, email)
+    colleague = user_id_of(kc_admin, identifier)
+    # While a member, the address is named as one of the structure's own (the page lists it anyway).
+    management(browser, portal.url)
+    page = post(browser, f"{portal.url}/structure/utilisateurs/ajouter",
+                {"prenom": "René", "nom": "Retour", "courriel": email, "fonction": "Agent", "profil": "admin"})
+    assert "déjà celle d'un utilisateur de votre structure" in page
+    assert [g["name"] for g in kc_admin.get_user_groups(colleague)] == ["standard"]
+    management(browser, portal.url)
+    assert "retiré de la structure" in post(browser, f"{portal.url}/structure/utilisateurs/{colleague}/retirer", {})
+    assert kc_admin.get_user(colleague)["enabled"] is False
+    assert kc_admin.get_user_organizations(colleague) == []
+    assert f'data-user="{identifier}"' not in management(browser, portal.url)
+
+    # The same structure adds the same address again: the same account comes back.
+    again = add_colleague(browser, portal.url, "René", "Retour", email, "privileged")
+    assert again == identifier
+    account = kc_admin.get_user(colleague)
+    assert account["enabled"] is True and account["email"] == email
+    assert [o["alias"] for o in kc_admin.get_user_organizations(colleague)] == [siret]
+    assert [g["name"] for g in kc_admin.get_user_groups(colleague)] == ["privileged"]
+    assert "Activation en attente" in management(browser, portal.url)
+    activate_with(portal.url, latest_activation_link(mail, email, after=1))
+    token = claims(login(portal.url, identifier), secrets)
+    assert token["profile"] == "privileged" and token["structure"]["siret"] == siret
+
+
+def owner_notices(mail, email: str) -> list[dict]:
+    return [m for m in mail.messages() if any(r["address"] == email for r in m["to"])
+            and "tentative d'ajout" in m["subject"]]
+
+
+def test_an_address_used_elsewhere_gets_a_success_answer_and_its_owner_an_email(portal, mail, admin, kc_admin):
+    browser, _, _ = admin
+    flash = re.compile(r"Le compte (pro\.[a-z0-9.-]+) a été créé ; un courriel d'activation a été envoyé à (\S+)\.")
+
+    # A new address: an account is created and the page says so.
+    fresh = f"nina.nouvelle.{time.time_ns()}@entreprise-test.test"
+    management(browser, portal.url)
+    created = post(browser, f"{portal.url}/structure/utilisateurs/ajouter",
+                   {"prenom": "Nina", "nom": "Nouvelle", "courriel": fresh, "fonction": "Agent", "profil": "standard"})
+    assert flash.search(created).group(2) == fresh
+    assert kc_admin.get_users({"email": fresh, "exact": "true"})
+
+    # The address of another structure's member: the same page, nothing changes, its owner is told.
+    other_admin, _ = new_administrator(portal.url, mail, "Olga", "Ailleurs")
+    other = kc_admin.get_user(user_id_of(kc_admin, other_admin))
+    before = (other, kc_admin.get_user_groups(other["id"]), kc_admin.get_user_organizations(other["id"]))
+    management(browser, portal.url)
+    response = browser.request("POST", f"{portal.url}/structure/utilisateurs/ajouter",
+                               {"csrf_token": csrf(browser.page), "prenom": "Olga", "nom": "Ailleurs",
+                                "courriel": other["email"], "fonction": "Agent", "profil": "admin"})
+    answer = html.unescape(response.text)
+    assert response.status_code == 200 and response.url == f"{portal.url}/structure/utilisateurs"  # redirected, as a success
+    assert flash.search(answer).group(2) == other["email"]
+    assert "déjà utilisée" not in answer
+    after = kc_admin.get_user(other["id"])
+    assert (after, kc_admin.get_user_groups(other["id"]), kc_admin.get_user_organizations(other["id"])) == before
+    assert len(kc_admin.get_users({"email": other["email"], "exact": "true"})) == 1
+    for _ in range(50):
+        if owner_notices(mail, other["email"]):
+            break
+        time.sleep(0.2)
+    notice = owner_notices(mail, other["email"])
+    assert len(notice) == 1
+    assert "Ada Admin" in notice[0]["text"] and "votre compte n'a pas été modifié" in notice[0]["text"]
+
+
+def active_administrators(kc_admin, organization_id: str) -> list[str]:
+    members = kc_admin.get_organization_members(organization_id, {"max": 100})
+    return [m["username"] for m in members if kc_admin.get_user(m["id"])["enabled"]
+            and "admin" in {g["name"] for g in kc_admin.get_user_groups(m["id"])}]
+
+
+def restore_administrator(kc_admin, user_id: str, organization_id: str) -> None:
+    """Back to an active administrator of the structure, whatever the last round did."""
+    user = kc_admin.get_user(user_id)
+    if not user["enabled"]:
+        kc_admin.update_user(user_id, {**user, "enabled": True})
+    if not kc_admin.get_user_organizations(user_id):
+        kc_admin.organization_user_add(user_id, organization_id)
+    groups = {g["name"]: g["id"] for g in kc_admin.get_groups({"briefRepresentation": "true"})}
+    for group in kc_admin.get_user_groups(user_id):
+        if group["name"] != "admin":
+            kc_admin.group_user_remove(user_id, group["id"])
+    kc_admin.group_user_add(user_id, groups["admin"])
+
+
+def test_two_administrators_acting_on_each_other_at_once_leave_one(portal, mail, admin, kc_admin):
+    """Each round, both administrators demote, disable or remove the other at the same instant
+    (two threads past a barrier, the portal's several workers); the structure always keeps
+    an active administrator, and exactly one of the two changes goes through."""
+    browser, first_admin, _ = admin
+    email = f"bob.second.{time.time_ns()}@entreprise-test.test"
+    second_admin = add_colleague(browser, portal.url, "Bob", "Second", email, "admin")
+    activate(portal.url, mail, email)
+    ids = {first_admin: user_id_of(kc_admin, first_admin), second_admin: user_id_of(kc_admin, second_admin)}
+    organization = kc_admin.get_user_organizations(ids[first_admin])[0]["id"]
+    actions = [("profil", {"profil": "standard"}), ("desactiver", {}), ("retirer", {})]
+    rounds = [(a, b) for a in actions for b in actions] * 2
+
+    for number, (first_action, second_action) in enumerate(rounds):
+        browsers = {}
+        for who in ids:  # a disabled or removed administrator's sessions may have been ended
+            browsers[who] = login(portal.url, who)
+            management(browsers[who], portal.url)
+        barrier = threading.Barrier(2)
+
+        def act(client: RegistrationClient, victim: str, action: tuple[str, dict], barrier: threading.Barrier) -> int:
+            data = {"csrf_token": csrf(client.page), **action[1]}
+            barrier.wait()
+            return client.request("POST", f"{portal.url}/structure/utilisateurs/{ids[victim]}/{action[0]}", data).status_code
+
+        with ThreadPoolExecutor(2) as pool:
+            one = pool.submit(act, browsers[first_admin], second_admin, first_action, barrier)
+            two = pool.submit(act, browsers[second_admin], first_admin, second_action, barrier)
+            assert one.result() < 500 and two.result() < 500
+        survivors = active_administrators(kc_admin, organization)
+        assert len(survivors) == 1, f"round {number} ({first_action[0]} / {second_action[0]}): {survivors}"
+        for user_id in ids.values():
+            restore_administrator(kc_admin, user_id, organization)
+        assert len(active_administrators(kc_admin, organization)) == 2
+
+
+def test_an_address_keycloak_would_refuse_gets_a_french_message_not_an_error_page(portal, admin):
+    browser, _, _ = admin
+    for address in ("jean..double@entreprise-test.test", ".point@entreprise-test.test"):
+        management(browser, portal.url)
+        response = browser.request("POST", f"{portal.url}/structure/utilisateurs/ajouter",
+                                   {"csrf_token": csrf(browser.page), "prenom": "Jean", "nom": "Double",
+                                    "courriel": address, "fonction": "Agent", "profil": "standard"})
+        assert response.status_code == 400, address
+        text = html.unescape(response.text)
+        assert 'id="courriel-erreur"' in text and "Indiquez une adresse de courriel valide" in text
+        assert f'value="{address}"' in text

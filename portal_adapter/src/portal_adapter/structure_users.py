@@ -2,29 +2,41 @@
 on the server, whatever the page sent:
 
 - only an active administrator of a structure acts, and only on that structure's members;
-- the last active administrator cannot be demoted, disabled or removed;
-- exactly one profile per user.
+- the last active administrator cannot be demoted, disabled or removed, even when two
+  administrators act at the same moment: each change runs under the structure's lock
+  (:mod:`portal_adapter.structure_lock`) and re-reads the members, the acting
+  administrator included, inside it;
+- exactly one profile per user;
+- « Ajouter un collègue » never tells whether an address has an account elsewhere: such an
+  address gets the same answer as a new colleague, nothing changes for its account, and its
+  owner is e-mailed. A person the structure removed (disabled, outside any structure, still
+  marked with the structure's SIRET) is taken back with the same address.
 
 Keycloak is reached through the adapter's service account (python-keycloak).
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from keycloak import KeycloakAdmin
 from keycloak.exceptions import KeycloakPostError
 
-from portal_adapter import login_identifier
+from portal_adapter import login_identifier, mailer
 from portal_adapter.activation import ACTIVATION_ACTION, ACTIVATION_LIFESPAN_SECONDS
 from portal_adapter.config import Settings
 from portal_adapter.identity_names import ATTR_JOB_TITLE, ATTR_NEWSLETTER_OPT_IN, ATTR_STRUCTURE_SIRET, PROFILES
+from portal_adapter.structure_lock import Lock
 
 log = logging.getLogger(__name__)
-EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$")
+# Dot-separated atoms on the left (no leading, trailing or doubled dot: Keycloak refuses them)
+EMAIL = re.compile(r"^(?=[^@]{1,64}@)[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+                   r"@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$")
 NAME = re.compile(r"^[^\W\d_][\w '’.-]*$")
 PROFILE_LABELS = {"standard": "Standard", "privileged": "Privilégié", "admin": "Administrateur"}
 
@@ -75,6 +87,19 @@ class Structure:
     id: str
     siret: str
     name: str
+    administrator_id: str = ""  # the active administrator acting on it
+
+
+def _one_change_at_a_time(method: Callable) -> Callable:
+    """Run a change of the structure's members under the structure's lock, so that its
+    rules are checked and applied without another change in between."""
+
+    @functools.wraps(method)
+    def locked(self: StructureUsers, structure: Structure, *args, **kwargs):
+        with self.lock(structure.siret):
+            return method(self, structure, *args, **kwargs)
+
+    return locked
 
 
 def validate_colleague(first: str, last: str, email: str, job_title: str, profile: str) -> dict[str, str]:
@@ -105,10 +130,16 @@ def _profile_groups(admin: KeycloakAdmin) -> dict[str, str]:
     return _GROUPS[admin]
 
 
+def _no_lock(siret: str):
+    raise RuntimeError("changing a structure's members needs the structure lock (structure_lock.database_lock)")
+
+
 class StructureUsers:
-    def __init__(self, admin: KeycloakAdmin, settings: Settings) -> None:
+    def __init__(self, admin: KeycloakAdmin, settings: Settings, lock: Lock = _no_lock) -> None:
+        """``lock``: the structure lock of the adapter's database; readers may go without."""
         self.admin = admin
         self.settings = settings
+        self.lock = lock
         self._groups = _profile_groups(admin)
 
     # -- who is asking ------------------------------------------------------------------
@@ -120,9 +151,11 @@ class StructureUsers:
         member = self._member(self.admin.get_user(user_id))
         if member.profile != "admin" or member.state != "active":
             raise NotAdministrator("La gestion des utilisateurs est réservée aux administrateurs de la structure.")
-        organization = organizations[0]
-        name = (organization.get("attributes", {}).get("name") or [organization["name"]])[0]
-        return Structure(organization["id"], organization["alias"], name)
+        # The user's organizations come brief (no attributes): read the structure whole, for
+        # the register's name the dashboard and the `structure` claim show.
+        organization = self.admin.get_organization(organizations[0]["id"])
+        name = ((organization.get("attributes") or {}).get("name") or [organization["name"]])[0]
+        return Structure(organization["id"], organization["alias"], name, user_id)
 
     # -- reading ------------------------------------------------------------------------
     def members(self, structure: Structure) -> list[Member]:
@@ -144,12 +177,33 @@ class StructureUsers:
                       user.get("email", ""), profile, state)
 
     def _target(self, structure: Structure, user_id: str) -> tuple[Member, list[Member]]:
-        """The member acted upon, and the structure's members (read once per action)."""
+        """The member acted upon, and the structure's members (read once per action); the
+        acting administrator must still be one (another may have just demoted them)."""
         members = self.members(structure)
+        if structure.administrator_id and not any(
+            m.id == structure.administrator_id and m.profile == "admin" and m.state == "active" for m in members
+        ):
+            raise NotAdministrator("La gestion des utilisateurs est réservée aux administrateurs de la structure.")
         target = next((m for m in members if m.id == user_id), None)
         if target is None:
             raise NotInStructure("Cet utilisateur n'appartient pas à votre structure.")
         return target, members
+
+    def member(self, structure: Structure, user_id: str) -> tuple[Member, str | None]:
+        """A member, and the French reason the rules refuse to disable, demote or remove
+        them (None when they may), for the confirmation page."""
+        target, members = self._target(structure, user_id)
+        try:
+            self._ensure_another_admin(members, target)
+        except LastAdministrator as refused:
+            return target, refused.message
+        return target, None
+
+    @staticmethod
+    def last_active_administrator(members: list[Member]) -> str | None:
+        """The id of the structure's only active administrator, when there is only one."""
+        active = [m.id for m in members if m.profile == "admin" and m.state == "active"]
+        return active[0] if len(active) == 1 else None
 
     @staticmethod
     def _ensure_another_admin(members: list[Member], leaving: Member) -> None:
@@ -162,8 +216,14 @@ class StructureUsers:
                 )
 
     # -- actions ------------------------------------------------------------------------
-    def add_colleague(self, structure: Structure, first: str, last: str, email: str, job_title: str, profile: str) -> str:
-        """Create the colleague (generated identifier), send the activation e-mail; returns the identifier."""
+    def add_colleague(self, structure: Structure, first: str, last: str, email: str, job_title: str, profile: str,
+                      added_by: str = "") -> str:
+        """Create the colleague (generated identifier), send the activation e-mail; returns the
+        identifier. An address with an account gets the same answer (see the module's doc)."""
+        existing = self._account_with_email(email)
+        if existing is not None:
+            return self._existing_address(structure, existing, job_title, profile, added_by,
+                                          login_identifier.base(first, last))
         base = login_identifier.base(first, last)
         for attempt in range(1, 200):
             username = login_identifier.candidate(base, attempt)
@@ -179,9 +239,13 @@ class StructureUsers:
                 })
             except KeycloakPostError as error:
                 if error.response_code == 409 and b"email" in (error.response_body or b"").lower():
-                    raise Refused("Cette adresse de courriel est déjà utilisée par un compte Hariane PRO.") from error
+                    # the address was taken meanwhile: the same answer as for any used address
+                    self._notify_owner(structure, email, added_by)
+                    return username
                 if error.response_code == 409:
                     continue  # taken meanwhile: next candidate
+                if error.response_code == 400 and b"email" in (error.response_body or b"").lower():
+                    raise Refused("Indiquez une adresse de courriel valide, par exemple : prenom.nom@exemple.fr.") from error
                 raise
             self.admin.group_user_add(user_id, self._groups[profile])
             self.admin.organization_user_add(user_id, structure.id)
@@ -190,6 +254,62 @@ class StructureUsers:
             return username
         raise Refused("Impossible de générer un identifiant pour ce nom.")
 
+    def _account_with_email(self, email: str) -> dict | None:
+        address = email.strip().lower()
+        users = self.admin.get_users({"email": address, "exact": "true", "briefRepresentation": "false"})
+        return next((u for u in users if (u.get("email") or "").lower() == address), None)
+
+    def _existing_address(self, structure: Structure, user: dict, job_title: str, profile: str, added_by: str,
+                          base: str) -> str:
+        """An address that already has an account: a member of this structure is named (the
+        page lists them anyway), a person this structure removed is taken back, and any other
+        account gets the answer a new colleague gets, its owner an e-mail, and nothing changes."""
+        organizations = self.admin.get_user_organizations(user["id"])
+        if any(o.get("id") == structure.id for o in organizations):
+            raise Refused("Cette adresse de courriel est déjà celle d'un utilisateur de votre structure.")
+        if self._removed_from(structure, user, organizations):
+            return self._take_back(structure, user, job_title, profile)
+        self._notify_owner(structure, user["email"], added_by)
+        return next(login_identifier.candidate(base, attempt) for attempt in range(1, 200)
+                    if self.admin.get_user_id(login_identifier.candidate(base, attempt)) is None)
+
+    @staticmethod
+    def _removed_from(structure: Structure, user: dict, organizations: list[dict]) -> bool:
+        siret = ((user.get("attributes") or {}).get(ATTR_STRUCTURE_SIRET) or [None])[0]
+        return not organizations and not user.get("enabled", True) and siret == structure.siret
+
+    def _take_back(self, structure: Structure, user: dict, job_title: str, profile: str) -> str:
+        """A removed member back in the structure: same account and identifier, the profile
+        chosen now, and a new activation (password and CGU) as for a new colleague."""
+        user_id = user["id"]
+        attributes = dict(user.get("attributes") or {})
+        attributes[ATTR_JOB_TITLE] = [job_title.strip()]
+        self.admin.update_user(user_id, {**user, "enabled": True, "attributes": attributes,
+                                         "requiredActions": [ACTIVATION_ACTION]})
+        self.admin.group_user_add(user_id, self._groups[profile])
+        self.admin.organization_user_add(user_id, structure.id)
+        self._send_activation(user_id)
+        log.info("structure %s: removed member %s taken back with profile %s", structure.siret, user_id, profile)
+        return user["username"]
+
+    def _notify_owner(self, structure: Structure, email: str, added_by: str) -> None:
+        """Tell an address's owner that a structure tried to add them (the adding administrator
+        is told nothing)."""
+        who = added_by or "Un administrateur"
+        mailer.send(self.settings, [email], "Hariane PRO : tentative d'ajout de votre adresse à une structure", (
+            "Bonjour,\n\n"
+            f"{who}, administrateur de la structure « {structure.name} » (SIRET {structure.siret}) sur Hariane PRO, "
+            f"a demandé à ajouter l'adresse {email} à sa structure en tant que collègue.\n\n"
+            "Cette adresse est déjà celle d'un compte Hariane PRO : aucun nouveau compte n'a été créé et votre "
+            "compte n'a pas été modifié. Vous n'avez rien à faire.\n\n"
+            "Si vous travaillez désormais pour cette structure, demandez à l'assistance Hariane PRO de transférer "
+            f"votre compte : {self.settings.help_url}\n"
+            "Si vous ne connaissez pas cette structure, vous pouvez ignorer ce message.\n\n"
+            "Hariane PRO – Le Havre Seine Métropole\n"
+        ))
+        log.info("structure %s: an address with an account was given; its owner was e-mailed", structure.siret)
+
+    @_one_change_at_a_time
     def change_profile(self, structure: Structure, user_id: str, profile: str) -> None:
         if profile not in PROFILES:
             raise Refused("Choisissez un profil.")
@@ -202,6 +322,7 @@ class StructureUsers:
         self.admin.group_user_add(user_id, self._groups[profile])
         log.info("structure %s: user %s now has profile %s", structure.siret, user_id, profile)
 
+    @_one_change_at_a_time
     def set_enabled(self, structure: Structure, user_id: str, enabled: bool) -> None:
         target, members = self._target(structure, user_id)
         if not enabled:
@@ -211,8 +332,11 @@ class StructureUsers:
             self.admin.user_logout(user_id)
         log.info("structure %s: user %s %s", structure.siret, user_id, "enabled" if enabled else "disabled")
 
+    @_one_change_at_a_time
     def remove(self, structure: Structure, user_id: str) -> None:
-        """Out of the structure: no profile, disabled (an account without structure opens nothing)."""
+        """Out of the structure: no profile, disabled (an account without structure opens nothing);
+        the account keeps its identifier, e-mail and ``structureSiret``, so that this structure
+        can take the person back (:meth:`add_colleague` with the same address)."""
         target, members = self._target(structure, user_id)
         self._ensure_another_admin(members, target)
         self.admin.organization_user_remove(user_id, structure.id)
