@@ -306,3 +306,13 @@ def test_a_backup_service_dumps_both_databases_as_their_owners(project):
     assert "/backups" in {v["target"] for v in backup["volumes"]}
     script = (paths.ROOT / "deploy" / "backup" / "backup.sh").read_text()
     assert "pg_dump --username=keycloak" in script and "pg_dump --username=portal" in script
+
+
+def test_the_development_override_adds_mailpit_on_loopback_only():
+    result = subprocess.run(
+        [str(paths.COMPOSECHECK_BIN), str(paths.COMPOSE_FILE), str(paths.ROOT / "docker-compose.dev.yml")],
+        capture_output=True, text=True, timeout=60, cwd=paths.ROOT,
+        env={"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp"), **_strong_env()})
+    assert result.returncode == 0, result.stderr
+    mailpit = json.loads(result.stdout)["services"]["mailpit"]
+    assert [(p.get("host_ip"), p["published"]) for p in mailpit["ports"]] == [("127.0.0.1", "8025")]
