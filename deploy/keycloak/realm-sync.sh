@@ -5,30 +5,19 @@
 # never reach it. Realm-level settings of realm-config/hariane-pro-realm.json listed in
 # SYNC_REALM_SETTINGS (e.g. "sslRequired=external attributes.adminEventsExpiration=7776000")
 # are set the same way. One-shot job: `docker compose run --rm realm-sync` (README,
-# « Secret rotation »). Logs in to the master realm as SYNC_ADMIN_USER, a named administrator;
-# the password is asked for when SYNC_ADMIN_PASSWORD is empty (nothing stored).
+# « Secret rotation »). Logs in as SYNC_ADMIN_USER (kcadm-login.sh).
 # Tested by tests/test_realm_sync.py against a real Keycloak.
 set -euo pipefail
-KCADM=${KCADM:-/opt/keycloak/bin/kcadm.sh}
-REALM=${REALM:-hariane-pro}
-: "${KEYCLOAK_URL:?set KEYCLOAK_URL}" "${SYNC_ADMIN_USER:?set SYNC_ADMIN_USER, a named administrator of the master realm}"
-
-config=$(mktemp)
-trap 'rm -f "$config"' EXIT
-login=(config credentials --server "$KEYCLOAK_URL" --realm master --user "$SYNC_ADMIN_USER" --config "$config")
-if [[ -n ${SYNC_ADMIN_PASSWORD:-} ]]; then
-    login+=(--password "$SYNC_ADMIN_PASSWORD")
-fi
-"$KCADM" "${login[@]}"
+source "${0%/*}/kcadm-login.sh"
 
 for pair in portal=PORTAL_CLIENT_SECRET voirie=VOIRIE_CLIENT_SECRET portal-adapter=PORTAL_ADAPTER_CLIENT_SECRET; do
     client=${pair%%=*}
     variable=${pair#*=}
     [[ -n ${!variable:-} ]] || continue
-    id=$("$KCADM" get clients -r "$REALM" -q "clientId=$client" --fields id --format csv --noquotes --config "$config")
+    id=$(kcadm get clients -r "$REALM" -q "clientId=$client" --fields id --format csv --noquotes)
     [[ -n $id ]] || { echo "client $client not found in realm $REALM" >&2; exit 1; }
     # on stdin, not on the command line: the secret stays out of the process list
-    printf '{"secret": "%s"}' "${!variable}" | "$KCADM" update "clients/$id" -r "$REALM" -f - --config "$config"
+    printf '{"secret": "%s"}' "${!variable}" | kcadm update "clients/$id" -r "$REALM" -f -
     echo "client $client: secret set from $variable"
 done
 
@@ -37,6 +26,6 @@ for setting in ${SYNC_REALM_SETTINGS:-}; do
     settings+=(-s "$setting")
 done
 if (( ${#settings[@]} )); then
-    "$KCADM" update "realms/$REALM" "${settings[@]}" --config "$config"
+    kcadm update "realms/$REALM" "${settings[@]}"
     echo "realm $REALM: ${SYNC_REALM_SETTINGS}"
 fi
