@@ -13,7 +13,6 @@ X-Forwarded-For is overwritten (the login event's IP address is the real one).""
 from __future__ import annotations
 
 import dataclasses
-import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,49 +20,16 @@ from pathlib import Path
 import pytest
 import requests
 
-from devstack.cluster import KeycloakCluster, LoadBalancer
+from devstack.cluster import KeycloakCluster
 from devstack.ports import free_port
 from devstack.stack import REALM, keycloak_env
 from tests.conftest import _LOGS
+from tests.shipped_front import ShippedFront
 from tests.tls_cert import self_signed_pem
 
 pytestmark = pytest.mark.slow
 
-SHIPPED = Path(__file__).resolve().parent.parent / "deploy" / "haproxy" / "haproxy.cfg"
 SPOOFED = "203.0.113.7"  # TEST-NET-3: an address the client claims
-
-
-@dataclasses.dataclass
-class ShippedFront(LoadBalancer):
-    """The shipped HAProxy file with loopback addresses (LoadBalancer's start, states and stop)."""
-
-    admin_port: int = 0
-    internal_port: int = 0
-    environment: dict[str, str] = dataclasses.field(default_factory=dict)
-
-    def config(self) -> str:
-        text = SHIPPED.read_text()
-        text = re.sub(r"^resolvers docker\n(?:[ \t]+.*\n)*\n", "", text, flags=re.M)
-        text = text.replace(" resolvers docker init-addr last,libc,none", "")
-        for public, local in ((":8443 ", f"127.0.0.1:{self.port} "), (":9443 ", f"127.0.0.1:{self.admin_port} "),
-                              (":8080\n", f"127.0.0.1:{self.internal_port}\n")):
-            assert f"bind {public}" in text, public
-            text = text.replace(f"bind {public}", f"bind {local}")
-        for index, backend in enumerate(self.backends, start=1):
-            shipped = f"server keycloak-{index} keycloak-{index}:8080 check port 9000"
-            assert shipped in text
-            text = text.replace(shipped, f"server {backend.name} 127.0.0.1:{backend.http_port} "
-                                         f"check port {backend.management_port}")
-        text = text.replace("server portal-adapter portal-adapter:5000 check", f"server portal-adapter 127.0.0.1:{free_port()}")
-        for name, value in self.environment.items():
-            text = text.replace(f'"${{{name}}}"', f'"{value}"')
-        assert "${" not in text
-        return text + f"""
-frontend stats
-    bind 127.0.0.1:{self.stats_port}
-    stats enable
-    stats uri /stats
-"""
 
 
 @dataclasses.dataclass
