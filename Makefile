@@ -32,9 +32,9 @@ lint:
 	$(VENV_PY) -m ruff check devstack portal_adapter examples bench tests
 
 reset:
-	rm -rf .local/run
+	$(PYTHON) -m devstack.reset
 
-clean:
+clean: reset
 	rm -rf .local .venv idp_extension/target tools/node/node_modules
 
 bench: prepare

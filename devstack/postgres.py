@@ -22,9 +22,16 @@ cluster belongs to Debian's ``postgres`` system user (created by the ``postgresq
 package): its data folder is chowned to it and ``initdb``, ``postgres`` and ``psql`` are
 started with ``subprocess.Popen(user=..., group=...)``, i.e. setuid/setgid in the child
 (what ``runuser -u postgres`` does, without a ``runuser`` process in between, so stop
-signals reach the postmaster itself). The folder's parents must then be searchable by
-that user (``.local`` is, with the default umask). As any other user, the cluster is the
-current user's.
+signals reach the postmaster itself). As any other user, the cluster is the current user's.
+
+That user must be able to enter the data folder. When the clone lives in a private folder
+(root's home is ``drwx------``), it cannot: the data then goes to a folder made for the
+purpose outside the clone (issue 21), ``hariane-pg-*`` under the system's temporary
+directory for a test session (removed when its server stops) or under ``/var/tmp`` for
+``make run`` (kept across runs and reboots), owned by the server's user, mode 0700. Its
+path is recorded in ``<folder>/external-data`` (:data:`EXTERNAL_MARKER`): the next start
+reuses it, ``make reset`` (:func:`remove`) removes it with the folder, and the ready table
+shows it (:meth:`StackDatabase.describe`).
 
 Stdlib only: ``devstack.prepare`` reads the switch before the virtualenv exists.
 """
@@ -53,6 +60,8 @@ MODES = (EMBEDDED, POSTGRES)
 ROLES = ("keycloak", "portal")  # each role owns the database of the same name
 DEBIAN_ROOT = Path("/usr/lib/postgresql")
 SERVER_USER_WHEN_ROOT = "postgres"  # Debian's system user for PostgreSQL
+EXTERNAL_MARKER = "external-data"  # in a stack's folder: where its data went (private clone)
+PERSISTENT_PARENT = Path("/var/tmp")  # kept across reboots (FHS), unlike /tmp
 INSTALL_HINT = "Install Debian's PostgreSQL server: `apt-get install postgresql` (`make prepare` does it as root)."
 
 
@@ -112,16 +121,33 @@ def _server_user() -> _OsUser:
     return _OsUser(entry.pw_name, entry.pw_uid, entry.pw_gid)
 
 
-def _check_reachable(folder: Path, user: _OsUser) -> None:
-    """The server's user must be able to reach its folder (searchable parents)."""
+def _reachable(folder: Path, user: _OsUser) -> bool:
+    """Whether ``user`` can enter ``folder``: every existing parent searchable by it."""
     if user.is_me:
-        return
+        return True
     for parent in [folder, *folder.parents]:
-        mode = parent.stat().st_mode
-        if not mode & stat.S_IXOTH and parent.stat().st_uid != user.uid:
-            raise StackError(
-                f"PostgreSQL runs as {user.name!r} (it refuses root) but cannot enter {parent} "
-                f"(mode {stat.filemode(mode)}). `chmod o+x {parent}` or put the data elsewhere (HARIANE_RUN_DIR).")
+        if not parent.exists():
+            continue
+        info = parent.stat()
+        if info.st_uid == user.uid:
+            if not info.st_mode & stat.S_IXUSR:
+                return False
+        elif not info.st_mode & stat.S_IXOTH and not (info.st_gid == user.gid and info.st_mode & stat.S_IXGRP):
+            return False
+    return True
+
+
+def external_home(folder: Path) -> Path | None:
+    """The folder outside the clone holding ``folder``'s cluster, when it had to go there."""
+    marker = folder / EXTERNAL_MARKER
+    return Path(marker.read_text().strip()) if marker.is_file() else None
+
+
+def remove(folder: Path) -> None:
+    """Remove a stack's folder and the data it keeps outside it (``make reset``)."""
+    for home in (external_home(folder), folder):
+        if home is not None:
+            shutil.rmtree(home, ignore_errors=True)
 
 
 def _literal(value: str) -> str:
@@ -148,8 +174,13 @@ class PostgresServer:
     _user: _OsUser | None = field(default=None, repr=False)
 
     @property
+    def home(self) -> Path:
+        """Where the cluster lives: ``folder``, or the folder outside the clone (private clone)."""
+        return external_home(self.folder) or self.folder
+
+    @property
     def data_dir(self) -> Path:
-        return self.folder / "data"
+        return self.home / "data"
 
     @property
     def log_file(self) -> Path:
@@ -177,7 +208,7 @@ class PostgresServer:
         binaries = require_bin_dir()
         self._user = user = _server_user()
         self.folder.mkdir(parents=True, exist_ok=True)
-        _check_reachable(self.folder, user)
+        self._place(user)
         if not (self.data_dir / "PG_VERSION").exists():
             self._initdb(binaries, user)
         self._check_version(binaries)
@@ -196,10 +227,24 @@ class PostgresServer:
             command += ["-c", f"{name}={value}"]
         with self.log_file.open("ab") as log:
             self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                            cwd=self.folder, env=_child_env(), start_new_session=True,
+                                            cwd=self.home, env=_child_env(), start_new_session=True,
                                             **user.popen_kwargs())
         self._wait_ready(timeout)
         self._provision()
+
+    def _place(self, user: _OsUser) -> None:
+        """When ``user`` cannot enter ``folder``, make (or find again) the cluster's folder outside it."""
+        if _reachable(self.folder, user):
+            return
+        home = external_home(self.folder)
+        if home is None or not home.is_dir():
+            parent = Path(tempfile.gettempdir()) if self.throwaway else PERSISTENT_PARENT
+            home = Path(tempfile.mkdtemp(prefix="hariane-pg-", dir=parent))  # mode 0700
+            os.chown(home, user.uid, user.gid)
+            (self.folder / EXTERNAL_MARKER).write_text(f"{home}\n")
+        if not _reachable(home, user):
+            raise StackError(f"PostgreSQL runs as {user.name!r} (it refuses root) but cannot enter {home}: "
+                             f"give it access or remove {self.folder / EXTERNAL_MARKER}.")
 
     def _initdb(self, binaries: Path, user: _OsUser) -> None:
         if self.data_dir.exists() and any(self.data_dir.iterdir()):
@@ -209,7 +254,7 @@ class PostgresServer:
         done = subprocess.run(
             [str(binaries / "initdb"), "-D", str(self.data_dir), "-U", user.name, "-E", "UTF8", "--no-locale",
              "--auth-local=peer", "--auth-host=scram-sha-256"],
-            capture_output=True, text=True, cwd=self.folder, env=_child_env(), **user.popen_kwargs())
+            capture_output=True, text=True, cwd=self.home, env=_child_env(), **user.popen_kwargs())
         if done.returncode != 0:
             raise StackError(f"initdb failed in {self.data_dir}:\n{done.stdout}{done.stderr}")
 
@@ -293,6 +338,10 @@ class PostgresServer:
         if self._socket_dir is not None:
             shutil.rmtree(self._socket_dir, ignore_errors=True)
             self._socket_dir = None
+        home = external_home(self.folder)
+        if self.throwaway and home is not None:  # test data outside the clone goes with its server
+            shutil.rmtree(home, ignore_errors=True)
+            (self.folder / EXTERNAL_MARKER).unlink(missing_ok=True)
 
 
 @dataclass
@@ -339,4 +388,7 @@ class StackDatabase:
     def describe(self) -> str:
         if self.server is None:
             return f"embedded: Keycloak dev-file, adapter SQLite {self.sqlite_file}"
-        return f"PostgreSQL on 127.0.0.1:{self.server.port}, data {self.server.data_dir}"
+        where = f"data {self.server.data_dir}"
+        if self.server.home != self.server.folder:
+            where += " (outside the private clone; `make reset` removes it)"
+        return f"PostgreSQL on 127.0.0.1:{self.server.port}, {where}"

@@ -57,3 +57,11 @@ def test_clients_with_a_restricted_scope_carry_a_role_granted_to_nobody():
         assert [r["name"] for r in client_roles[client_id]] == ["cache-anchor"], client_id
     granted = json.dumps([realm["groups"], realm.get("users", []), realm.get("scopeMappings", [])])
     assert "cache-anchor" not in granted
+
+
+def test_login_and_admin_events_are_both_kept_90_days():
+    """realm-config/README.md: events kept 90 days; admin events expire through the realm
+    attribute Keycloak's event store reads (``adminEventsExpiration``, seconds)."""
+    realm = load_realm()
+    assert realm["eventsEnabled"] and realm["adminEventsEnabled"]
+    assert realm["eventsExpiration"] == int(realm["attributes"]["adminEventsExpiration"]) == 90 * 24 * 3600
