@@ -85,6 +85,9 @@ def validate_colleague(first: str, last: str, email: str, job_title: str, profil
             errors[field] = f"Indiquez {label}."
         elif len(value) > 100 or not NAME.match(value.strip()):
             errors[field] = "Ce champ ne peut contenir que des lettres, des espaces, des apostrophes et des traits d'union."
+        elif not login_identifier.is_usable(value):
+            errors[field] = ("Ce nom ne permet pas de former l'identifiant de connexion : "
+                             "ajoutez à la suite son écriture en lettres latines (de A à Z).")
     if not EMAIL.match(email.strip()):
         errors["courriel"] = "Indiquez une adresse de courriel valide, par exemple : prenom.nom@exemple.fr."
     if not job_title.strip() or len(job_title) > 100:
