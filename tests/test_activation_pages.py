@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import html
 import re
-import time
 
 import requests
 
 from tests.registration_http import person, register, synthetic_siret
-from tests.test_registration_rules import _mail_link
+from tests.test_registration_rules import _mail_link, expired_activation_link
 
 RECAP = [
     "Votre compte vient d'être créé avec succès. Votre identifiant de connexion est : {identifier}",
@@ -72,15 +71,7 @@ def test_the_activation_link_opens_hariane_pros_confirmation_which_a_scanner_can
 
 
 def test_an_expired_link_offers_a_new_one_inside_the_card(page, portal, mail, kc_admin):
-    who = person("Eva", "Expire")
-    identifier = register(portal.url, synthetic_siret(), who).identifier()
-    mail.clear()
-    kc_admin.connection.raw_put(
-        f"admin/realms/hariane-pro/users/{kc_admin.get_user_id(identifier)}/execute-actions-email",
-        data='["hariane-activation"]', lifespan=1,
-    )
-    link = _mail_link(mail, who["email"])
-    time.sleep(2.5)
+    link = expired_activation_link(portal.url, mail, kc_admin, person("Eva", "Expire"))
     page.goto(link)
     new_link = page.get_by_role("link", name="Recevoir un nouveau lien d'activation")
     new_link.wait_for()
