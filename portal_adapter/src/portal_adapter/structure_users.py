@@ -16,10 +16,10 @@ import weakref
 from dataclasses import dataclass
 
 from keycloak import KeycloakAdmin
-from keycloak.exceptions import KeycloakPostError
+from keycloak.exceptions import KeycloakPostError, raise_error_from_response
 
 from portal_adapter import login_identifier
-from portal_adapter.activation import ACTIVATION_ACTION, ACTIVATION_LIFESPAN_SECONDS
+from portal_adapter.activation import ACTIVATION_ACTION
 from portal_adapter.config import Settings
 from portal_adapter.identity_names import ATTR_JOB_TITLE, ATTR_NEWSLETTER_OPT_IN, ATTR_STRUCTURE_SIRET, PROFILES
 
@@ -75,6 +75,7 @@ class Structure:
     id: str
     siret: str
     name: str
+    administrator_id: str = ""  # the active administrator acting on it (named in activation e-mails)
 
 
 def validate_colleague(first: str, last: str, email: str, job_title: str, profile: str) -> dict[str, str]:
@@ -125,7 +126,7 @@ class StructureUsers:
             raise NotAdministrator("La gestion des utilisateurs est réservée aux administrateurs de la structure.")
         organization = organizations[0]
         name = (organization.get("attributes", {}).get("name") or [organization["name"]])[0]
-        return Structure(organization["id"], organization["alias"], name)
+        return Structure(organization["id"], organization["alias"], name, user_id)
 
     # -- reading ------------------------------------------------------------------------
     def members(self, structure: Structure) -> list[Member]:
@@ -188,7 +189,7 @@ class StructureUsers:
                 raise
             self.admin.group_user_add(user_id, self._groups[profile])
             self.admin.organization_user_add(user_id, structure.id)
-            self._send_activation(user_id)
+            self._send_activation(structure, user_id)
             log.info("structure %s: colleague %s added with profile %s", structure.siret, user_id, profile)
             return username
         raise Refused("Impossible de générer un identifiant pour ce nom.")
@@ -235,11 +236,15 @@ class StructureUsers:
         target, _ = self._target(structure, user_id)
         if target.state != "pending":
             raise Refused("Ce compte est déjà activé.")
-        self._send_activation(user_id)
+        self._send_activation(structure, user_id)
 
-    def _send_activation(self, user_id: str) -> None:
-        self.admin.send_update_account(
-            user_id=user_id, payload=[ACTIVATION_ACTION], lifespan=ACTIVATION_LIFESPAN_SECONDS,
-            client_id=self.settings.portal_client_id, redirect_uri=f"{self.settings.base_url}/",
+    def _send_activation(self, structure: Structure, user_id: str) -> None:
+        """The colleague's activation e-mail, sent by the extension's endpoint so that it says
+        which structure, which administrator and which profile (not the founder's wording)."""
+        response = self.admin.connection.raw_post(
+            f"realms/{self.settings.realm}/hariane/colleagues/{user_id}/activation-email", data="",
+            invitedBy=structure.administrator_id, client_id=self.settings.portal_client_id,
+            redirect_uri=f"{self.settings.base_url}/",
         )
+        raise_error_from_response(response, KeycloakPostError, expected_codes=[204])
 
