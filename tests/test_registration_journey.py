@@ -79,7 +79,7 @@ def test_the_whole_registration_journey(page, portal, keycloak, mail, kc_admin, 
     # Recap: the generated identifier; no automatic login.
     page.get_by_role("heading", name="Création de compte terminée").wait_for()
     assert page.locator("#ha-identifier").inner_text() == "pro.jean-eric.le-gall"
-    assert page.get_by_text("courriers indésirables").is_visible()
+    assert page.get_by_text('dossier "Courrier indésirable"').is_visible()
     shot(page, "4-done")
 
     # The structure and its administrator.
@@ -99,9 +99,10 @@ def test_the_whole_registration_journey(page, portal, keycloak, mail, kc_admin, 
     link = re.search(r"https?://\S+action-token\S+", message["text"]).group(0)
 
     page.goto(link)
-    page.get_by_text("activer mon compte (mot de passe et CGU)").wait_for()
-    page.get_by_role("link", name="Cliquez ici pour continuer").click()
     page.get_by_role("heading", name="Activer mon compte").wait_for()
+    assert page.locator("#ha-identifier").inner_text() == "pro.jean-eric.le-gall"
+    page.get_by_role("link", name="Activer mon compte").click()
+    page.locator("#ha-activate").wait_for()
     shot(page, "5-activate")
     page.get_by_label("Choisissez votre mot de passe").fill("une phrase de passe solide")
     page.get_by_label("Répétez votre mot de passe").fill("une phrase de passe solide")

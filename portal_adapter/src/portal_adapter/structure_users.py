@@ -25,10 +25,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from keycloak import KeycloakAdmin
-from keycloak.exceptions import KeycloakPostError
+from keycloak.exceptions import KeycloakPostError, raise_error_from_response
 
 from portal_adapter import login_identifier, mailer
-from portal_adapter.activation import ACTIVATION_ACTION, ACTIVATION_LIFESPAN_SECONDS
+from portal_adapter.activation import ACTIVATION_ACTION
 from portal_adapter.config import Settings
 from portal_adapter.identity_names import ATTR_JOB_TITLE, ATTR_NEWSLETTER_OPT_IN, ATTR_STRUCTURE_SIRET, PROFILES
 from portal_adapter.structure_lock import Lock
@@ -110,6 +110,9 @@ def validate_colleague(first: str, last: str, email: str, job_title: str, profil
             errors[field] = f"Indiquez {label}."
         elif len(value) > 100 or not NAME.match(value.strip()):
             errors[field] = "Ce champ ne peut contenir que des lettres, des espaces, des apostrophes et des traits d'union."
+        elif not login_identifier.is_usable(value):
+            errors[field] = ("Ce nom ne permet pas de former l'identifiant de connexion : "
+                             "ajoutez à la suite son écriture en lettres latines (de A à Z).")
     if not EMAIL.match(email.strip()):
         errors["courriel"] = "Indiquez une adresse de courriel valide, par exemple : prenom.nom@exemple.fr."
     if not job_title.strip() or len(job_title) > 100:
@@ -249,7 +252,7 @@ class StructureUsers:
                 raise
             self.admin.group_user_add(user_id, self._groups[profile])
             self.admin.organization_user_add(user_id, structure.id)
-            self._send_activation(user_id)
+            self._send_activation(structure, user_id)
             log.info("structure %s: colleague %s added with profile %s", structure.siret, user_id, profile)
             return username
         raise Refused("Impossible de générer un identifiant pour ce nom.")
@@ -288,7 +291,7 @@ class StructureUsers:
                                          "requiredActions": [ACTIVATION_ACTION]})
         self.admin.group_user_add(user_id, self._groups[profile])
         self.admin.organization_user_add(user_id, structure.id)
-        self._send_activation(user_id)
+        self._send_activation(structure, user_id)
         log.info("structure %s: removed member %s taken back with profile %s", structure.siret, user_id, profile)
         return user["username"]
 
@@ -356,11 +359,15 @@ class StructureUsers:
         target, _ = self._target(structure, user_id)
         if target.state != "pending":
             raise Refused("Ce compte est déjà activé.")
-        self._send_activation(user_id)
+        self._send_activation(structure, user_id)
 
-    def _send_activation(self, user_id: str) -> None:
-        self.admin.send_update_account(
-            user_id=user_id, payload=[ACTIVATION_ACTION], lifespan=ACTIVATION_LIFESPAN_SECONDS,
-            client_id=self.settings.portal_client_id, redirect_uri=f"{self.settings.base_url}/",
+    def _send_activation(self, structure: Structure, user_id: str) -> None:
+        """The colleague's activation e-mail, sent by the extension's endpoint so that it says
+        which structure, which administrator and which profile (not the founder's wording)."""
+        response = self.admin.connection.raw_post(
+            f"realms/{self.settings.realm}/hariane/colleagues/{user_id}/activation-email", data="",
+            invitedBy=structure.administrator_id, client_id=self.settings.portal_client_id,
+            redirect_uri=f"{self.settings.base_url}/",
         )
+        raise_error_from_response(response, KeycloakPostError, expected_codes=[204])
 

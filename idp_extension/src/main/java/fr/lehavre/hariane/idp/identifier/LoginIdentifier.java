@@ -4,14 +4,24 @@ import java.text.Normalizer;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
+import com.ibm.icu.text.Transliterator;
+
 /**
  * The generated login identifier: {@code pro.} + first name + {@code .} + last name, lower
- * case, accents folded, spaces and apostrophes turned into hyphens; a numeric suffix makes it
- * unique ({@code pro.john.doe}, {@code pro.john.doe2}, ...). Pure logic, no Keycloak types.
+ * case, other alphabets transliterated (ICU's {@value #TRANSFORM}: « Иванов » gives
+ * {@code ivanov}, « 王 » {@code wang}), accents folded, spaces and apostrophes turned into
+ * hyphens; a numeric suffix makes it unique ({@code pro.john.doe}, {@code pro.john.doe2}, ...).
+ * The Python adapter applies the same ICU transform (login_identifier.py). Pure logic, no
+ * Keycloak types.
  */
 public final class LoginIdentifier {
 
     public static final String PREFIX = "pro.";
+    /** The ICU transform, the same ID as the Python adapter's. */
+    public static final String TRANSFORM = "Any-Latin; Latin-ASCII";
+
+    /** A compiled transform is not documented as thread-safe: used under its own lock. */
+    private static final Transliterator TO_ASCII = Transliterator.getInstance(TRANSFORM);
 
     private static final Pattern MARKS = Pattern.compile("\\p{M}+");
     /** Any Unicode white space (no-break spaces too, as the Python adapter), apostrophes, dashes. */
@@ -22,9 +32,19 @@ public final class LoginIdentifier {
     private LoginIdentifier() {
     }
 
-    /** The identifier without suffix, e.g. « Jean-Éric » « Le Gall » gives {@code pro.jean-eric.le-gall}. */
+    /**
+     * The identifier without suffix, e.g. « Jean-Éric » « Le Gall » gives {@code pro.jean-eric.le-gall}.
+     *
+     * @throws IllegalArgumentException when a name has no letter usable in an identifier
+     *     (see {@link #isUsable(String)})
+     */
     public static String base(String firstName, String lastName) {
         return PREFIX + part(firstName, "first name") + "." + part(lastName, "last name");
+    }
+
+    /** Whether a name gives at least one letter or digit of an identifier (« ꆈꌠ » does not). */
+    public static boolean isUsable(String name) {
+        return name != null && !fold(name).isEmpty();
     }
 
     /** The {@code attempt}-th candidate: 1 is the base itself, then {@code base2}, {@code base3}... */
@@ -40,7 +60,19 @@ public final class LoginIdentifier {
         if (name == null) {
             throw new IllegalArgumentException(what + " is missing");
         }
-        String folded = name.strip().toLowerCase(Locale.ROOT)
+        String folded = fold(name);
+        if (folded.isEmpty()) {
+            throw new IllegalArgumentException(what + " has no letter usable in an identifier");
+        }
+        return folded;
+    }
+
+    private static String fold(String name) {
+        String latin;
+        synchronized (TO_ASCII) {
+            latin = TO_ASCII.transliterate(name.strip());
+        }
+        String folded = latin.toLowerCase(Locale.ROOT)
                 .replace("œ", "oe")
                 .replace("æ", "ae")
                 .replace("ß", "ss")
@@ -51,11 +83,7 @@ public final class LoginIdentifier {
         folded = SEPARATORS.matcher(folded).replaceAll("-");
         folded = NOT_ALLOWED.matcher(folded).replaceAll("");
         folded = HYPHENS.matcher(folded).replaceAll("-");
-        folded = trimHyphens(folded);
-        if (folded.isEmpty()) {
-            throw new IllegalArgumentException(what + " has no letter usable in an identifier");
-        }
-        return folded;
+        return trimHyphens(folded);
     }
 
     private static String trimHyphens(String value) {

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
@@ -124,7 +125,12 @@ public final class ProRegistrationAuthenticator implements Authenticator {
         AuthenticationSessionModel auth = context.getAuthenticationSession();
         String typed = Objects.requireNonNullElse(data.getFirst(RegistrationForm.SIRET), "").strip();
         auth.setAuthNote(NOTE_VALUE + RegistrationForm.SIRET, typed);
-        StructureAnswer answer = adapter.structure(typed);
+        Optional<String> formError = SiretForm.error(typed);
+        if (formError.isPresent()) {  // the adapter is asked only about what can be a SIRET
+            go(context, Step.SIRET, List.of(new FormMessage(RegistrationForm.SIRET, formError.get())));
+            return;
+        }
+        StructureAnswer answer = adapter.structure(SiretForm.normalise(typed));
         if (!answer.isFound()) {
             String key = SIRET_ERRORS.getOrDefault(answer.errorCode(), "haErrorSiretUnavailable");
             go(context, Step.SIRET, List.of(new FormMessage(RegistrationForm.SIRET, key)));

@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import fr.lehavre.hariane.idp.identifier.LoginIdentifier;
+
 /**
  * The fields of the three registration steps and their rules (pure: no Keycloak types).
  * Errors are message keys of the login theme ({@code messages_fr.properties}).
@@ -104,6 +106,8 @@ public final class RegistrationForm {
             errors.putIfAbsent(field, requiredKey);
         } else if (!NAME.matcher(value.strip()).matches()) {
             errors.putIfAbsent(field, "haErrorNameInvalid");
+        } else if (!LoginIdentifier.isUsable(value)) {
+            errors.putIfAbsent(field, "haErrorNameNoIdentifier");
         }
     }
 

@@ -45,7 +45,8 @@ public final class StructureClaimMapper extends ClaimMapper {
                 .ifPresent(organization -> token.getOtherClaims().put(IdentityNames.CLAIM_STRUCTURE, claim(organization)));
     }
 
-    static Map<String, String> claim(OrganizationModel organization) {
+    /** The claim's value: {@code siret} (the alias) and {@code name} (the register's name, else the display name). */
+    public static Map<String, String> claim(OrganizationModel organization) {
         Map<String, String> structure = new LinkedHashMap<>();
         structure.put("siret", organization.getAlias());
         List<String> names = organization.getAttributes().get("name");

@@ -52,4 +52,18 @@ class RegistrationFormTest {
         person.put(RegistrationForm.FIRST_NAME, "<script>alert(1)</script>");
         assertEquals("haErrorNameInvalid", RegistrationForm.validatePerson(person).get(RegistrationForm.FIRST_NAME));
     }
+
+    @Test
+    @DisplayName("Given a name in another alphabet, then it is accepted; with no letter ICU can transliterate, it is refused")
+    void namesInOtherAlphabets() {
+        Map<String, String> person = new HashMap<>(Map.of(RegistrationForm.FIRST_NAME, "Сергей"));
+        person.put(RegistrationForm.LAST_NAME, "Иванов");
+        person.put(RegistrationForm.EMAIL, "si@exemple.fr");
+        person.put(RegistrationForm.JOB_TITLE, "Conducteur de travaux");
+        assertTrue(RegistrationForm.validatePerson(person).isEmpty());
+        person.put(RegistrationForm.LAST_NAME, "ꆈꌠ");
+        assertEquals("haErrorNameNoIdentifier", RegistrationForm.validatePerson(person).get(RegistrationForm.LAST_NAME));
+        person.put(RegistrationForm.LAST_NAME, "ꆈꌠ Nuosu");
+        assertTrue(RegistrationForm.validatePerson(person).isEmpty());
+    }
 }
