@@ -60,3 +60,16 @@ def test_clients_with_a_restricted_scope_carry_a_role_granted_to_nobody():
         assert [r["name"] for r in client_roles[client_id]] == ["cache-anchor"], client_id
     granted = json.dumps([realm["groups"], realm.get("users", []), realm.get("scopeMappings", [])])
     assert "cache-anchor" not in granted
+
+
+def test_every_new_client_gets_the_hariane_claims_and_only_profile_roles():
+    """hariane-profile is a realm default scope; no built-in role mapper writes `roles`, whose
+    value the extension keeps to the profile roles whatever the client's role scope."""
+    realm = load_realm()
+    assert names.CLAIM_ROLES == "roles" and "hariane-profile" in realm["defaultDefaultClientScopes"]
+    scope = next(s for s in realm["clientScopes"] if s["name"] == "hariane-profile")
+    assert sorted(m["protocolMapper"] for m in scope["protocolMappers"]) == [
+        "hariane-concessions-mapper", "hariane-profile-mapper", "hariane-structure-mapper"]
+    for other in realm["clientScopes"]:
+        for mapper in other.get("protocolMappers", []):
+            assert mapper.get("config", {}).get("claim.name") != names.CLAIM_ROLES, (other["name"], mapper["name"])
