@@ -49,7 +49,9 @@ def test_an_admin_links_with_the_right_code_and_every_member_gets_the_claim(port
     public_id = value.split("|")[0]
     assert value == f"{public_id}|{label}" and public_id.startswith("ECR-")
     for username in (admin.username, colleague.username):
-        assert fresh_claims(portal, username, secrets)["concessions"] == [{"id": public_id, "label": label}]
+        linked = fresh_claims(portal, username, secrets)
+        assert linked["concessions"] == [{"id": public_id, "label": label}]
+        assert linked["concession_ids"] == [public_id]
     # the colleague (standard profile) sees the démarches, but cannot link or detach
     member = logged_in(portal.url, colleague.username)
     assert "Consulter vos demandes d'autorisation" in text(member.request("GET", f"{portal.url}/tableau-de-bord"))
@@ -62,7 +64,8 @@ def test_an_admin_links_with_the_right_code_and_every_member_gets_the_claim(port
     assert "Le compte a été détaché de votre structure." in text(after)
     assert "Consulter vos demandes d'autorisation" not in text(after)
     assert organization_concessions(kc_admin, admin.organization_id) == []
-    assert "concessions" not in fresh_claims(portal, colleague.username, secrets)
+    detached = fresh_claims(portal, colleague.username, secrets)
+    assert "concessions" not in detached and "concession_ids" not in detached
 
 
 def test_bad_input_is_refused_next_to_the_field_and_kept(portal, kc_admin, tmp_path):
