@@ -271,7 +271,7 @@ def attribution_steps(server: KeycloakServer, secrets: dict[str, str]) -> list[t
 
     return [
         ("as configured", lambda: None),
-        ("− the `hariane-profile` scope (the extension's three mappers and the profile-roles mapper)", without_hariane_scope),
+        ("− the `hariane-profile` scope (the extension's three mappers)", without_hariane_scope),
         ("− organizations (disabled)", lambda: admin.update_realm(REALM, {"organizationsEnabled": False})),
         ("− the `hariane` login theme (Keycloak's default)", lambda: admin.update_realm(REALM, {"loginTheme": ""})),
         ("− our user profile (Keycloak's default)",
@@ -347,8 +347,8 @@ def _token_facts(realm: Realm) -> str:
     with requests.Session() as session:
         tokens = realm.client.login(session, realm.usernames[0], realm.password)
     access = claims(tokens["access_token"])
-    hariane = [name for name in ("profile", "structure", "concessions") if name in access]
-    realm.facts["claims"] = ", ".join(f"`{name}`" for name in hariane) or "none of `profile`, `structure`, `concessions`"
+    hariane = [name for name in ("pro_profile", "structure", "concessions") if name in access]
+    realm.facts["claims"] = ", ".join(f"`{name}`" for name in hariane) or "none of `pro_profile`, `structure`, `concessions`"
     realm.facts["sizes"] = f"{len(tokens['access_token']):,} / {len(tokens['id_token']):,} / {len(tokens['refresh_token']):,}"
     return ",".join(hariane)
 

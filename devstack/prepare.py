@@ -187,6 +187,15 @@ def haproxy() -> None:
     debian_package("haproxy", HAPROXY.exists(), "the load balancer of the cluster test")
 
 
+def apache_openidc() -> None:
+    """Apache httpd (apache2-bin: the server and its modules, no system service started) and
+    mod_auth_openidc, the independent relying party of tests/test_relying_client.py."""
+    from devstack.apache_rp import APACHE, MOD_AUTH_OPENIDC  # stdlib-only as well
+
+    debian_package("apache2-bin", APACHE.exists(), "the Apache relying-party test")
+    debian_package("libapache2-mod-auth-openidc", MOD_AUTH_OPENIDC.exists(), "the Apache relying-party test")
+
+
 def main(argv: list[str]) -> int:
     started = time.monotonic()
     for_tests = "--for-tests" in argv
@@ -202,6 +211,7 @@ def main(argv: list[str]) -> int:
             compose_checker()
             chromium()
             haproxy()
+            apache_openidc()
     except StackError as error:
         print(f"\nerror: {error}", file=sys.stderr)
         return 1

@@ -5,14 +5,9 @@ racing for one concession get exactly one link."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import html
 import re
-import secrets as random
 import threading
 import time
-from urllib.parse import parse_qs, urlencode, urljoin, urlparse
 
 import pytest
 import requests
@@ -23,9 +18,10 @@ from portal_adapter.db import concession_accounts, concession_links, link_attemp
 
 from devstack.stack import REALM, VOIRIE_ALERT_EMAIL, VOIRIE_CONTACT
 from tests.concession_http import database, field_error, import_registry, logged_in, submit_link, text
-from tests.registration_http import RegistrationClient, person, register, synthetic_siret
+from tests.oidc_http import code_flow_tokens
+from tests.registration_http import person, register, synthetic_siret
 from tests.structures import structure_member
-from tests.test_user_management import PASSWORD, claims, login
+from tests.test_user_management import claims, login
 
 
 def organization_concessions(kc_admin, organization_id: str) -> list[str]:
@@ -54,7 +50,9 @@ def test_an_admin_links_with_the_right_code_and_every_member_gets_the_claim(port
     public_id = value.split("|")[0]
     assert value == f"{public_id}|{label}" and public_id.startswith("ECR-")
     for username in (admin.username, colleague.username):
-        assert fresh_claims(portal, username, secrets)["concessions"] == [{"id": public_id, "label": label}]
+        linked = fresh_claims(portal, username, secrets)
+        assert linked["concessions"] == [{"id": public_id, "label": label}]
+        assert linked["concession_ids"] == [public_id]
     # the colleague (standard profile) sees the démarches, but cannot link or detach
     member = logged_in(portal.url, colleague.username)
     assert "Consulter vos demandes d'autorisation" in text(member.request("GET", f"{portal.url}/tableau-de-bord"))
@@ -72,7 +70,8 @@ def test_an_admin_links_with_the_right_code_and_every_member_gets_the_claim(port
     assert "Le compte a été détaché de votre structure." in text(after)
     assert "Consulter vos demandes d'autorisation" not in text(after)
     assert organization_concessions(kc_admin, admin.organization_id) == []
-    assert "concessions" not in fresh_claims(portal, colleague.username, secrets)
+    detached = fresh_claims(portal, colleague.username, secrets)
+    assert "concessions" not in detached and "concession_ids" not in detached
 
 
 def test_bad_input_is_refused_next_to_the_field_and_kept(portal, kc_admin, tmp_path):
@@ -194,24 +193,8 @@ def test_two_administrators_of_one_structure_linking_at_once_keep_both_links(por
 
 def _account_api_token(keycloak_url: str, username: str) -> str:
     """A token of the account console (public client, PKCE), obtained as the console does."""
-    verifier = random.token_urlsafe(48)
-    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
-    redirect = f"{keycloak_url}/realms/{REALM}/account/"
-    client = RegistrationClient(keycloak_url)
-    auth = (f"{keycloak_url}/realms/{REALM}/protocol/openid-connect/auth?" + urlencode({
-        "client_id": "account-console", "response_type": "code", "scope": "openid", "redirect_uri": redirect,
-        "code_challenge": challenge, "code_challenge_method": "S256", "response_mode": "query", "state": "s"}))
-    page = client.request("GET", auth)
-    action = html.unescape(re.search(r'<form id="kc-form-login"[^>]*action="([^"]+)"', page.text).group(1))
-    for cookie in client.session.cookies:
-        cookie.secure = False
-    done = client.session.post(urljoin(page.url, action), data={"username": username, "password": PASSWORD},
-                               allow_redirects=False, timeout=30)
-    code = parse_qs(urlparse(done.headers["Location"]).query)["code"][0]
-    tokens = requests.post(f"{keycloak_url}/realms/{REALM}/protocol/openid-connect/token", timeout=30, data={
-        "grant_type": "authorization_code", "client_id": "account-console", "code": code,
-        "redirect_uri": redirect, "code_verifier": verifier}).json()
-    return tokens["access_token"]
+    return code_flow_tokens(keycloak_url, "account-console", f"{keycloak_url}/realms/{REALM}/account/",
+                            username)["access_token"]
 
 
 @pytest.fixture
@@ -227,20 +210,42 @@ def test_the_account_rest_api_cannot_write_the_link(portal, keycloak, kc_admin, 
     token_before = fresh_claims(portal, member.username, secrets)["concessions"]
     headers = {"Authorization": f"Bearer {_account_api_token(keycloak.url, member.username)}", "Accept": "application/json"}
     account = f"{keycloak.url}/realms/{REALM}/account/"
-    me = requests.get(account, headers=headers, timeout=10).json()
-    forged = {**me, "attributes": {**me.get("attributes", {}), "concessions": ["ECR-9999|FORGED"],
-                                  "concessionLinks": ["ECR-9999|FORGED"], "structureSiret": ["99999999999999"]}}
+    # the permitted path works: the account console's API reads the profile and changes the first name
+    read = requests.get(account, params={"userProfileMetadata": "true"}, headers=headers, timeout=10)
+    assert read.status_code == 200, read.text
+    me = read.json()
+    assert me["username"] == member.username
+    editable = {a["name"] for a in me["userProfileMetadata"]["attributes"] if not a["readOnly"]}
+    assert {"firstName", "lastName", "email"} <= editable
+    assert not editable & {"structureSiret", "cguVersion", "cguTextSha256", "cguAcceptedAt", "username"}
+    me.pop("userProfileMetadata")
+    renamed = requests.post(account, json={**me, "firstName": "Renommée"}, headers=headers, timeout=10)
+    assert renamed.status_code == 204, renamed.text
+    assert kc_admin.get_user(member.user_id)["firstName"] == "Renommée"
+
+    # the forbidden one: the same API, the same token, with the protected attributes forged
+    forged = {**me, "firstName": "Forgée", "attributes": {
+        **me.get("attributes", {}), "concessions": ["ECR-9999|FORGED"], "concessionLinks": ["ECR-9999|FORGED"],
+        "structureSiret": ["99999999999999"], "cguVersion": ["0"], "cguAcceptedAt": ["2000-01-01T00:00:00Z"],
+        "harianeAdmin": ["true"]}}
     answer = requests.post(account, json=forged, headers=headers, timeout=10)
-    assert answer.status_code in (200, 204, 400), answer.text
+    assert answer.status_code == 400, answer.text
+    refused = {error["field"] for error in answer.json()["errors"]}
+    assert {"structureSiret", "cguVersion", "cguAcceptedAt"} <= refused, answer.text
+    user = kc_admin.get_user(member.user_id)
+    assert user["firstName"] == "Renommée"  # the whole forged update was refused
+    stored = user["attributes"]
+    assert stored.get("structureSiret") == [member.siret]
+    assert stored.get("cguVersion") != ["0"] and stored.get("cguAcceptedAt") != ["2000-01-01T00:00:00Z"]
+    assert not any(name.startswith(("concession", "hariane")) for name in stored)
     attributes = requests.get(account, headers=headers, timeout=10).json().get("attributes", {})
     assert "concessions" not in attributes and "concessionLinks" not in attributes
-    assert kc_admin.get_user(member.user_id)["attributes"].get("structureSiret") == [member.siret]
     assert organization_concessions(kc_admin, member.organization_id) == before
     assert fresh_claims(portal, member.username, secrets)["concessions"] == token_before
     # the organization itself is out of the user's reach
     organization = f"{keycloak.url}/admin/realms/{REALM}/organizations/{member.organization_id}"
     assert requests.put(organization, json={"attributes": {"concessions": ["X|Y"]}}, headers=headers,
-                        timeout=10).status_code in (401, 403)
+                        timeout=10).status_code == 403
 
 
 def test_the_registration_form_cannot_write_the_link(portal, kc_admin, mail):

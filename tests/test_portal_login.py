@@ -75,14 +75,14 @@ def test_given_a_provisioned_admin_when_logging_in_via_the_portal_then_the_id_to
     claims = token.claims
     assert claims["exp"] > time.time()
     assert claims["preferred_username"] == user.username
-    assert claims["profile"] == "admin"
+    assert claims["pro_profile"] == "admin"
     assert "profile-admin" in claims["roles"]
     # Only profile roles reach the portal's tokens (fullScopeAllowed is off).
     assert set(claims["roles"]) <= {"profile-standard", "profile-privileged", "profile-admin"}
 
     # The check is a real one: the same token with a modified payload does not verify.
     header, payload, signature = id_token.split(".")
-    forged_claims = {**claims, "profile": "admin", "preferred_username": "pro.intrus.malveillant"}
+    forged_claims = {**claims, "pro_profile": "admin", "preferred_username": "pro.intrus.malveillant"}
     forged_payload = base64.urlsafe_b64encode(json.dumps(forged_claims).encode()).rstrip(b"=").decode()
     with pytest.raises(BadSignatureError):
         jwt.decode(f"{header}.{forged_payload}.{signature}", KeySet.import_key_set(jwks))

@@ -10,6 +10,8 @@ from devstack import paths
 from devstack.realm import embedded_user_profile, load_realm
 from portal_adapter import identity_names as names
 
+# Keycloak's own clients, spelled out in the realm file as a fresh realm has them (tests/test_account_console.py)
+KEYCLOAK_ACCOUNT_CLIENTS = ("account", "account-console")
 JAVA_NAMES = paths.EXTENSION_DIR / "src/main/java/fr/lehavre/hariane/idp/IdentityNames.java"
 
 
@@ -41,7 +43,7 @@ def test_profile_groups_carry_profile_roles():
 
 def test_secrets_are_placeholders_never_values():
     realm = load_realm()
-    for client in realm["clients"]:
+    for client in (c for c in realm["clients"] if not c.get("publicClient")):
         assert re.fullmatch(r"\$\{[A-Z_]+\}", client["secret"]), client["clientId"]
     assert realm["smtpServer"]["password"] == "${SMTP_PASSWORD}"
 
@@ -50,7 +52,8 @@ def test_clients_with_a_restricted_scope_carry_a_role_granted_to_nobody():
     """Keycloak 26.7 caches a client's role list only when it is not empty; with
     fullScopeAllowed off it reads that list for every token (realm-config/README.md)."""
     realm = load_realm()
-    restricted = {c["clientId"] for c in realm["clients"] if c.get("fullScopeAllowed") is False}
+    restricted = {c["clientId"] for c in realm["clients"]
+                  if c.get("fullScopeAllowed") is False and c["clientId"] not in KEYCLOAK_ACCOUNT_CLIENTS}
     assert restricted == {"portal", "voirie"}
     client_roles = realm["roles"]["client"]
     for client_id in restricted:
@@ -65,3 +68,16 @@ def test_login_and_admin_events_are_both_kept_90_days():
     realm = load_realm()
     assert realm["eventsEnabled"] and realm["adminEventsEnabled"]
     assert realm["eventsExpiration"] == int(realm["attributes"]["adminEventsExpiration"]) == 90 * 24 * 3600
+
+
+def test_every_new_client_gets_the_hariane_claims_and_only_profile_roles():
+    """hariane-profile is a realm default scope; no built-in role mapper writes `roles`, whose
+    value the extension keeps to the profile roles whatever the client's role scope."""
+    realm = load_realm()
+    assert names.CLAIM_ROLES == "roles" and "hariane-profile" in realm["defaultDefaultClientScopes"]
+    scope = next(s for s in realm["clientScopes"] if s["name"] == "hariane-profile")
+    assert sorted(m["protocolMapper"] for m in scope["protocolMappers"]) == [
+        "hariane-concessions-mapper", "hariane-profile-mapper", "hariane-structure-mapper"]
+    for other in realm["clientScopes"]:
+        for mapper in other.get("protocolMappers", []):
+            assert mapper.get("config", {}).get("claim.name") != names.CLAIM_ROLES, (other["name"], mapper["name"])

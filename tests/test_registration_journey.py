@@ -129,6 +129,6 @@ def test_the_whole_registration_journey(page, portal, keycloak, mail, kc_admin, 
     claims = verified_id_token(fresh.context, secrets, keycloak)
     context.close()
     assert claims["preferred_username"] == "pro.jean-eric.le-gall"
-    assert claims["profile"] == "admin"
+    assert claims["pro_profile"] == "admin"
     assert claims["structure"] == {"siret": "20008495200015", "name": "LE HAVRE SEINE METROPOLE"}
     assert claims["email_verified"] is True

@@ -105,14 +105,14 @@ def test_an_admin_adds_a_colleague_who_activates_and_logs_in_with_that_profile(p
     assert "Activation en attente" in management(browser, portal.url)
     activate(portal.url, mail, "bea.collegue@entreprise-test.test")
     colleague = claims(login(portal.url, identifier), secrets)
-    assert colleague["profile"] == "privileged"
+    assert colleague["pro_profile"] == "privileged"
     assert colleague["structure"]["siret"] == siret
 
     # A profile change shows in the colleague's next token.
     management(browser, portal.url)
     page = post(browser, f"{portal.url}/structure/utilisateurs/{user_id_of(kc_admin, identifier)}/profil", {"profil": "standard"})
     assert "Le profil a été modifié" in page
-    assert claims(login(portal.url, identifier), secrets)["profile"] == "standard"
+    assert claims(login(portal.url, identifier), secrets)["pro_profile"] == "standard"
     assert [g["name"] for g in kc_admin.get_user_groups(user_id_of(kc_admin, identifier))] == ["standard"]
 
 

@@ -137,7 +137,7 @@ def validator_for(realm: FakeRealm, clock=None) -> IdTokenValidator:
 def claims(**changes) -> dict:
     base = {"iss": ISSUER, "aud": "voirie", "azp": "voirie", "typ": "ID", "sub": "user-1", "iat": NOW - 10,
             "exp": NOW + 300, "nonce": "n", "preferred_username": "pro.camille.martin", "given_name": "Camille",
-            "family_name": "Martin", "profile": "admin",
+            "family_name": "Martin", "pro_profile": "admin",
             "structure": {"siret": "81234567600017", "name": "RESEAUX NORMANDS TRAVAUX"},
             "concessions": [NORD, PORT]}
     return {k: v for k, v in (base | changes).items() if v is not None}
@@ -350,7 +350,7 @@ def app(settings):
 def logged_in(app, concessions=(NORD,), profile: str = "standard"):
     client = app.test_client()
     with client.session_transaction() as session:
-        session["user"] = identity_from(claims(concessions=list(concessions), profile=profile))
+        session["user"] = identity_from(claims(concessions=list(concessions), pro_profile=profile))
         session["id_token"] = "header.payload.signature"
     return client
 

@@ -84,7 +84,7 @@ def callback():
         "given_name": claims.get("given_name", ""),
         "family_name": claims.get("family_name", ""),
         "email": claims.get("email", ""),
-        CLAIM_PROFILE: claims.get(CLAIM_PROFILE),
+        "profile": claims.get(CLAIM_PROFILE),  # the session's own key, read by the templates
         CLAIM_ROLES: claims.get(CLAIM_ROLES, []),
         CLAIM_STRUCTURE: claims.get(CLAIM_STRUCTURE),
     }

@@ -8,10 +8,11 @@ constants in ``idp_extension/.../IdentityNames.java``; relying applications read
 REALM = "hariane-pro"
 
 # Token claims
-CLAIM_PROFILE = "profile"  # "standard" | "privileged" | "admin"
-CLAIM_ROLES = "roles"  # the profile realm roles, e.g. ["profile-admin"]
+CLAIM_PROFILE = "pro_profile"  # "standard" | "privileged" | "admin" (not OIDC's own `profile`, a URL)
+CLAIM_ROLES = "roles"  # the profile realm roles held, e.g. ["profile-admin"]; never any other role
 CLAIM_STRUCTURE = "structure"  # {"siret": "20008495200015", "name": "LE HAVRE SEINE METROPOLE"}
 CLAIM_CONCESSIONS = "concessions"  # [{"id": "ECR-0001", "label": "..."}]; absent when none is linked
+CLAIM_CONCESSION_IDS = "concession_ids"  # ["ECR-0001"]: the same ids, flat, for every RP library
 
 # Structure (Keycloak organization) attributes
 ORG_ATTR_CONCESSIONS = "concessions"  # one "<id>|<label>" value per linked concession account

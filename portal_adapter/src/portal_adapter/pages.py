@@ -12,7 +12,7 @@ from portal_adapter.auth import current_user, login_required
 from portal_adapter.concession_pages import publish_for
 from portal_adapter.concessions.legacy_rows import NETWORK_LABELS
 from portal_adapter.concessions.links import LinkedAccount, linked_accounts
-from portal_adapter.identity_names import CLAIM_PROFILE, CLAIM_STRUCTURE
+from portal_adapter.identity_names import CLAIM_STRUCTURE
 from portal_adapter.keycloak_admin import service_account_admin
 from portal_adapter.settings import current_engine, current_settings
 
@@ -43,7 +43,7 @@ def dashboard():
     return render_template(
         "tableau_de_bord.html",
         user=user,
-        profile_label=PROFILE_LABELS.get(user.get(CLAIM_PROFILE) or "", "Aucun profil"),
+        profile_label=PROFILE_LABELS.get(user.get("profile") or "", "Aucun profil"),
         accounts=accounts,
         network_labels=NETWORK_LABELS,
     )

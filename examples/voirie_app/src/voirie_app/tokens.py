@@ -181,7 +181,7 @@ def identity_from(claims: Mapping[str, Any]) -> dict[str, Any]:
         value = claims.get(name)
         return value if isinstance(value, str) else ""
 
-    profile = claims.get("profile")
+    profile = claims.get("pro_profile")
     given, family = text("given_name"), text("family_name")
     return {
         "sub": text("sub"),

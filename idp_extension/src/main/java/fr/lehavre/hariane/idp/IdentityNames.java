@@ -9,10 +9,16 @@ public final class IdentityNames {
 
     public static final String REALM = "hariane-pro";
 
-    /** Token claim carrying the user's profile: {@code standard}, {@code privileged} or {@code admin}. */
-    public static final String CLAIM_PROFILE = "profile";
+    /**
+     * Token claim carrying the user's profile: {@code standard}, {@code privileged} or {@code admin}.
+     * Not {@code profile}: OIDC's standard claim of that name is the URL of a profile page.
+     */
+    public static final String CLAIM_PROFILE = "pro_profile";
 
-    /** Token claim carrying the profile realm roles ({@code ["profile-admin"]}), from a built-in mapper. */
+    /**
+     * Token claim carrying the profile realm roles the user holds ({@code ["profile-admin"]}) and no
+     * other role, whatever the client's role scope; emitted with {@link #CLAIM_PROFILE}.
+     */
     public static final String CLAIM_ROLES = "roles";
 
     /** Token claim carrying the user's structure: {@code {"siret": "...", "name": "..."}}. */
@@ -23,6 +29,12 @@ public final class IdentityNames {
      * {@code [{"id": "ECR-0001", "label": "..."}]}; absent when none.
      */
     public static final String CLAIM_CONCESSIONS = "concessions";
+
+    /**
+     * Token claim carrying the ids of those accounts only, {@code ["ECR-0001"]}: an array of strings
+     * every relying-party library can pass on (mod_auth_openidc drops arrays of objects); absent when none.
+     */
+    public static final String CLAIM_CONCESSION_IDS = "concession_ids";
 
     /** Structure (organization) attribute holding the links, one {@code "<id>|<label>"} value each. */
     public static final String ORG_ATTR_CONCESSIONS = "concessions";

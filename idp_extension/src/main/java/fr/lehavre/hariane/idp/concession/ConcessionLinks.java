@@ -48,4 +48,9 @@ public final class ConcessionLinks {
         }
         return new ArrayList<>(byId.values());
     }
+
+    /** The flat claim value: the ids of {@link #claim(List)}'s links, in the same order. */
+    public static List<String> ids(List<Map<String, String>> links) {
+        return links.stream().map(link -> link.get("id")).toList();
+    }
 }

@@ -1,6 +1,7 @@
 package fr.lehavre.hariane.idp.profile;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -15,7 +16,7 @@ public enum Profile {
     PRIVILEGED,
     ADMIN;
 
-    /** The value used in groups, role suffixes and the {@code profile} claim. */
+    /** The value used in groups, role suffixes and the {@code pro_profile} claim. */
     public String claimValue() {
         return name().toLowerCase(Locale.ROOT);
     }
@@ -37,5 +38,20 @@ public enum Profile {
             }
         }
         return Optional.ofNullable(best);
+    }
+
+    /**
+     * The profile role names among the given realm role names, from the least to the most
+     * powerful: the {@code roles} claim. Every other role (Keycloak's {@code offline_access},
+     * {@code default-roles-*}, ...) is left out.
+     */
+    public static List<String> roleNamesIn(Collection<String> realmRoleNames) {
+        List<String> held = new java.util.ArrayList<>();
+        for (Profile candidate : values()) {
+            if (realmRoleNames.contains(candidate.roleName())) {
+                held.add(candidate.roleName());
+            }
+        }
+        return held;
     }
 }

@@ -13,9 +13,12 @@ import fr.lehavre.hariane.idp.IdentityNames;
 import fr.lehavre.hariane.idp.claims.ClaimMapper;
 
 /**
- * Emits the {@code profile} claim ({@code standard}, {@code privileged} or {@code admin}) from
- * the user's effective realm roles (group roles included). Users without a profile role get no
- * claim, so a relying application never mistakes them for a standard user.
+ * Emits the {@code pro_profile} claim ({@code standard}, {@code privileged} or {@code admin}) and
+ * the {@code roles} claim (the {@code profile-*} realm roles held, nothing else) from the user's
+ * realm roles (group roles included). Users without a profile role get neither claim, so a
+ * relying application never mistakes them for a standard user. The roles are read from the
+ * user, not from the client's role scope: a client registered with Keycloak's defaults
+ * ({@code fullScopeAllowed} on) sees the same {@code roles} as the portal.
  */
 public final class ProfileClaimMapper extends ClaimMapper {
 
@@ -35,7 +38,8 @@ public final class ProfileClaimMapper extends ClaimMapper {
     @Override
     public String getHelpText() {
         return "Adds the claim '" + IdentityNames.CLAIM_PROFILE
-                + "': standard, privileged or admin, from the user's profile group.";
+                + "': standard, privileged or admin, from the user's profile group, and the claim '"
+                + IdentityNames.CLAIM_ROLES + "': the profile-* realm roles the user holds (no other role).";
     }
 
     @Override
@@ -47,7 +51,9 @@ public final class ProfileClaimMapper extends ClaimMapper {
         user.getGroupsStream().forEach(group -> group.getRealmRoleMappingsStream()
                 .map(RoleModel::getName)
                 .forEach(roleNames::add));
-        Profile.highestOf(roleNames)
-                .ifPresent(profile -> token.getOtherClaims().put(IdentityNames.CLAIM_PROFILE, profile.claimValue()));
+        Profile.highestOf(roleNames).ifPresent(profile -> {
+            token.getOtherClaims().put(IdentityNames.CLAIM_PROFILE, profile.claimValue());
+            token.getOtherClaims().put(IdentityNames.CLAIM_ROLES, Profile.roleNamesIn(roleNames));
+        });
     }
 }

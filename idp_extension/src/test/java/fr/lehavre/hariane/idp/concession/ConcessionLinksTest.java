@@ -32,4 +32,11 @@ class ConcessionLinksTest {
         assertTrue(ConcessionLinks.claim(null).isEmpty());
         assertTrue(ConcessionLinks.claim(List.of()).isEmpty());
     }
+
+    @Test
+    void theFlatClaimListsTheIdsInTheSameOrder() {
+        var claim = ConcessionLinks.claim(List.of("ECR-0002|GAZ", "ECR-0001|EAU", "bad id!|x"));
+        assertEquals(List.of("ECR-0001", "ECR-0002"), ConcessionLinks.ids(claim));
+        assertTrue(ConcessionLinks.ids(ConcessionLinks.claim(List.of())).isEmpty());
+    }
 }

@@ -31,4 +31,14 @@ class ProfileTest {
         assertEquals("privileged", Profile.PRIVILEGED.claimValue());
         assertEquals("profile-admin", Profile.ADMIN.roleName());
     }
+
+    @Test
+    @DisplayName("Given profile roles among Keycloak's own, then the roles claim keeps the profile roles only")
+    void rolesClaimKeepsProfileRolesOnly() {
+        assertEquals(List.of("profile-admin"), Profile.roleNamesIn(
+                List.of("offline_access", "uma_authorization", "default-roles-hariane-pro", "profile-admin", "profile-other")));
+        assertEquals(List.of("profile-standard", "profile-admin"),
+                Profile.roleNamesIn(List.of("profile-admin", "profile-standard")));
+        assertTrue(Profile.roleNamesIn(List.of("offline_access")).isEmpty());
+    }
 }
