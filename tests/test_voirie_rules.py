@@ -330,6 +330,47 @@ def test_the_backchannel_endpoint_ends_the_session_and_refuses_bad_tokens(app, m
     assert client.get("/demandes").headers["Location"] == "/connexion"
 
 
+class FakeTokenEndpoint:
+    """The realm's token endpoint as authlib's client calls it for a refresh."""
+
+    def __init__(self, answer) -> None:
+        self.answer = answer
+        self.calls: list[dict] = []
+
+    def fetch_access_token(self, **params):
+        self.calls.append(params)
+        if isinstance(self.answer, Exception):
+            raise self.answer
+        return self.answer
+
+
+def test_an_expired_access_token_is_refreshed_and_the_concessions_read_again(tmp_path):
+    from authlib.integrations.base_client import OAuthError
+    from voirie_app.auth import Authentication
+
+    store = SessionStore(tmp_path / "voirie.db")
+    store.initialize()
+    refreshed = {"id_token": signed(KEY, claims(concessions=[PORT], exp=NOW + 300)), "access_token": "a2",
+                 "refresh_token": "r2", "expires_at": NOW + 300}
+    endpoint = FakeTokenEndpoint(refreshed)
+    auth = Authentication(endpoint, validator_for(FakeRealm(KEY)), store, clock=lambda: NOW)
+    identity = identity_from(claims())
+    key = store.create(sub="user-1", sid="sid-1", identity=identity, tokens=Tokens("id", "a1", "r1", NOW + 100))
+    assert auth.current(key).identity["concessions"] == [NORD, PORT] and endpoint.calls == []  # still valid
+    expired = store.create(sub="user-1", sid="sid-1", identity=identity, tokens=Tokens("id", "a1", "r1", NOW - 1))
+    live = auth.current(expired)
+    assert endpoint.calls == [{"grant_type": "refresh_token", "refresh_token": "r1"}]
+    assert live.identity["concessions"] == [PORT] and store.get(expired).identity["concessions"] == [PORT]
+    assert store.get(expired).tokens.refresh_token == "r2"
+
+    endpoint.answer = OAuthError(error="invalid_grant", description="Session not active")
+    ended = store.create(sub="user-1", sid="sid-1", identity=identity, tokens=Tokens("id", "a1", "r1", NOW - 1))
+    assert auth.current(ended) is None and store.get(ended) is None  # the realm ended it: so does the app
+    endpoint.answer = OSError("unreachable")
+    kept = store.create(sub="user-1", sid="sid-1", identity=identity, tokens=Tokens("id", "a1", "r1", NOW - 1))
+    assert auth.current(kept) is None and store.get(kept) is not None  # not served stale, not ended either
+
+
 # --- store ---------------------------------------------------------------------------------
 
 def new_store(tmp_path: Path) -> RequestStore:
