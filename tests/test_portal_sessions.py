@@ -103,7 +103,9 @@ def test_sessions_end_by_sid_or_by_user(tmp_path):
     other = open_session(engine, "user-2", "sid-3")
     assert all(is_live(engine, key) for key in (first, second, other))
     assert end_sessions(engine, "sid-1", "user-2") == 0  # that sid is not user-2's
-    assert end_sessions(engine, "sid-1", "user-1") == 1 and not is_live(engine, first) and is_live(engine, second)
+    sidless = open_session(engine, "user-1", None)
+    assert end_sessions(engine, "sid-1", "user-1") == 2 and not is_live(engine, first) and is_live(engine, second)
+    assert not is_live(engine, sidless)  # no sid to tell it apart: it ends with that user's logout
     assert end_sessions(engine, None, "user-1") == 1 and not is_live(engine, second)
     assert end_sessions(engine, None, None) == 0 and is_live(engine, other)
     close_session(engine, other)

@@ -309,7 +309,9 @@ def test_sessions_end_by_sid_or_by_user(tmp_path):
     first, second, other = new("user-1", "sid-1"), new("user-1", "sid-2"), new("user-2", "sid-3")
     assert store.get(first).identity == {"sub": "user-1"}
     assert store.end(sid="sid-1", sub="user-2") == 0  # a sid of someone else's: nothing
-    assert store.end(sid="sid-1", sub="user-1") == 1 and store.get(first) is None and store.get(second)
+    sidless = store.create(sub="user-1", sid=None, identity={"sub": "user-1"}, tokens=tokens)
+    assert store.end(sid="sid-1", sub="user-1") == 2 and store.get(first) is None and store.get(second)
+    assert store.get(sidless) is None  # no sid to tell it apart: it ends with that user's logout
     assert store.end(sid=None, sub="user-1") == 1 and store.get(second) is None
     assert store.get(other) is not None and store.end(sid=None, sub=None) == 0
     assert not store.refreshed(first, {"sub": "user-1"}, tokens)  # an ended session stays ended

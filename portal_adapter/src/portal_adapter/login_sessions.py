@@ -41,11 +41,12 @@ def close_session(engine: sa.Engine, key: str) -> None:
 
 def end_sessions(engine: sa.Engine, sid: str | None, sub: str | None) -> int:
     """End the sessions of one realm session (``sid``, of that ``sub`` when given) or, with
-    ``sub`` alone, every session of that user; returns how many ended."""
+    ``sub`` alone, every session of that user; returns how many ended. A session of that user
+    whose ID token named no ``sid`` cannot be told apart: it ends too."""
     if sid:
         condition = login_sessions.c.sid == sid
         if sub:
-            condition = sa.and_(condition, login_sessions.c.sub == sub)
+            condition = sa.and_(sa.or_(condition, login_sessions.c.sid.is_(None)), login_sessions.c.sub == sub)
     elif sub:
         condition = login_sessions.c.sub == sub
     else:

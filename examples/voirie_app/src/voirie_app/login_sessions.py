@@ -119,11 +119,12 @@ class SessionStore:
 
     def end(self, *, sid: str | None, sub: str | None) -> int:
         """Back-channel logout: end the sessions of that realm session (``sid``), or every
-        session of that user (``sub`` alone); returns how many ended."""
+        session of that user (``sub`` alone); returns how many ended. A session of that user
+        whose ID token named no ``sid`` cannot be told apart: it ends too."""
         if sid:
             where, values = "sid = ?", [sid]
             if sub:
-                where, values = where + " AND sub = ?", [sid, sub]
+                where, values = "(sid = ? OR sid IS NULL) AND sub = ?", [sid, sub]
         elif sub:
             where, values = "sub = ?", [sub]
         else:
