@@ -19,7 +19,7 @@ from portal_adapter.login_sessions import close_session, end_sessions, is_live, 
 from portal_adapter import db, logout_token
 from tests.registration_http import RegistrationClient
 from tests.structures import structure_member
-from tests.test_user_management import PASSWORD
+from tests.test_user_management import PASSWORD, login
 
 ISSUER = "http://keycloak.test/realms/hariane-pro"
 NOW = 1_800_000_000
@@ -51,6 +51,26 @@ def test_an_anonymous_visit_lands_on_the_page_asked_for_after_login(portal, kc_a
     landed = browser.request("POST", urljoin(login_page.url, action), {"username": member.username, "password": PASSWORD})
     assert landed.url == f"{portal.url}/concessions/rattacher"
     assert landed.status_code == 200 and "Rattacher le compte" in html.unescape(landed.text)
+
+
+def test_a_stale_session_grants_nothing_the_member_lost(portal, kc_admin):
+    """Should a logout never arrive, the pages that grant something read the member's structure
+    and profile from Keycloak, not from the session's claims."""
+    member = structure_member(kc_admin)
+    browser = login(portal.url, member.username)
+    assert f"(SIRET {member.siret})" in browser.page
+    assert browser.request("GET", f"{portal.url}/structure/utilisateurs").status_code == 200
+    assert browser.request("GET", f"{portal.url}/concessions/rattacher").status_code == 200
+
+    admin_group = kc_admin.get_group_by_path("/admin")["id"]
+    kc_admin.group_user_remove(member.user_id, admin_group)  # straight in Keycloak: no logout sent
+    kc_admin.group_user_add(member.user_id, kc_admin.get_group_by_path("/standard")["id"])
+    assert browser.request("GET", f"{portal.url}/structure/utilisateurs").status_code == 403
+    assert browser.request("GET", f"{portal.url}/concessions/rattacher").status_code == 403
+
+    kc_admin.organization_user_remove(member.user_id, member.organization_id)
+    dashboard = browser.request("GET", f"{portal.url}/tableau-de-bord")
+    assert dashboard.status_code == 200 and member.siret not in dashboard.text  # the session still says it
 
 
 # --- back-channel logout tokens --------------------------------------------------------------
