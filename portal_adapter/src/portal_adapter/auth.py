@@ -27,6 +27,8 @@ from portal_adapter.settings import current_engine, current_settings
 
 log = logging.getLogger(__name__)
 bp = Blueprint("auth", __name__)
+MIN_JWKS_REFETCH_SECONDS = 10.0  # tokens naming unknown keys cannot make us hammer Keycloak
+_jwks_refetched_at = [float("-inf")]
 oauth = OAuth()
 
 
@@ -158,6 +160,9 @@ def backchannel_logout():
         try:
             subject = _validated(raw, oauth.keycloak.fetch_jwk_set(), settings)
         except logout_token.UnknownSigningKey:
+            if time.monotonic() - _jwks_refetched_at[0] < MIN_JWKS_REFETCH_SECONDS:
+                raise
+            _jwks_refetched_at[0] = time.monotonic()
             subject = _validated(raw, oauth.keycloak.fetch_jwk_set(force=True), settings)  # the key rotated
     except logout_token.InvalidLogoutToken as error:
         log.warning("back-channel logout refused: %s", error)
