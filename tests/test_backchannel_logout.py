@@ -71,3 +71,12 @@ def test_a_forged_logout_token_is_refused(request, app_name, portal, voirie):
     for token in (f"{header}.{payload}.", "not-a-token", ""):
         response = requests.post(f"{app.url}/auth/backchannel-logout", data={"logout_token": token}, timeout=10)
         assert response.status_code == 400 and response.json()["error"] == "invalid_request"
+
+
+def test_the_realm_sends_logouts_to_each_apps_own_address(kc_admin, portal, voirie):
+    """The realm's placeholders follow the stack's base URLs (here the test session's ports)."""
+    for client_id, app in (("portal", portal), ("voirie", voirie)):
+        client = kc_admin.get_client(kc_admin.get_client_id(client_id))
+        assert client["attributes"]["backchannel.logout.url"] == f"{app.url}/auth/backchannel-logout"
+        assert client["attributes"]["backchannel.logout.session.required"] == "true"
+        assert client["frontchannelLogout"] is False
