@@ -17,10 +17,19 @@ from joserfc import jwt
 from joserfc.jwk import KeySet, OctKey, RSAKey
 from voirie_app import create_app
 from voirie_app.french_dates import local_today
+from voirie_app.login_sessions import SessionStore, Tokens
 from voirie_app.rules import MAX_DESCRIPTION, NATURES, validate_request
 from voirie_app.settings import Settings
 from voirie_app.store import RequestStore, SeedError, seed_requests
-from voirie_app.tokens import IdTokenValidator, InvalidIdToken, RealmKeys, concessions_from, identity_from
+from voirie_app.tokens import (
+    BACKCHANNEL_LOGOUT_EVENT,
+    IdTokenValidator,
+    InvalidIdToken,
+    LogoutSubject,
+    RealmKeys,
+    concessions_from,
+    identity_from,
+)
 
 DEMO = Path(__file__).resolve().parent.parent / "examples" / "voirie_app" / "demo_requests.json"
 TODAY = date(2026, 11, 26)
@@ -252,6 +261,118 @@ def test_a_signed_token_with_malformed_concessions_still_logs_in_without_them():
     assert identity["concessions"] == [] and identity["structure"] is None
 
 
+# --- back-channel logout tokens and server-side sessions ----------------------------------
+
+def logout_claims(**changes) -> dict:
+    base = {"iss": ISSUER, "aud": "voirie", "iat": NOW - 2, "exp": NOW + 120, "jti": "j-1", "typ": "Logout",
+            "sub": "user-1", "sid": "sid-1", "events": {BACKCHANNEL_LOGOUT_EVENT: {}}}
+    return {k: v for k, v in (base | changes).items() if v is not None}
+
+
+def test_a_valid_logout_token_names_the_session_and_the_user():
+    validator = validator_for(FakeRealm(KEY))
+    assert validator.validate_logout_token(signed(KEY, logout_claims())) == LogoutSubject("sid-1", "user-1")
+    assert validator.validate_logout_token(signed(KEY, logout_claims(sid=None))) == LogoutSubject(None, "user-1")
+    assert validator.validate_logout_token(signed(KEY, logout_claims(sub=None))) == LogoutSubject("sid-1", None)
+
+
+@pytest.mark.parametrize("changes", [
+    {"iss": "http://elsewhere.test/realms/hariane-pro"}, {"aud": "portal"}, {"iat": None},
+    {"events": None}, {"events": {"http://schemas.openid.net/event/other": {}}},
+    {"events": {BACKCHANNEL_LOGOUT_EVENT: "yes"}}, {"nonce": "n"}, {"sid": None, "sub": None},
+    {"exp": NOW - 3600},
+], ids=["issuer", "audience", "no-iat", "no-events", "other-event", "event-not-object", "nonce", "no-sid-no-sub",
+        "expired"])
+def test_invalid_logout_tokens_are_refused(changes):
+    with pytest.raises(InvalidIdToken):
+        validator_for(FakeRealm(KEY)).validate_logout_token(signed(KEY, logout_claims(**changes)))
+
+
+def test_a_logout_token_signed_by_another_key_or_an_id_token_is_refused():
+    validator = validator_for(FakeRealm(KEY))
+    with pytest.raises(InvalidIdToken):
+        validator.validate_logout_token(signed(rsa_key("k1"), logout_claims()))  # same kid, other key
+    with pytest.raises(InvalidIdToken):
+        validator.validate_logout_token(signed(KEY, claims()))  # an ID token is not a logout token
+    with pytest.raises(InvalidIdToken):
+        validator.validate(signed(KEY, logout_claims()))  # nor the other way round
+
+
+def test_sessions_end_by_sid_or_by_user(tmp_path):
+    store = SessionStore(tmp_path / "voirie.db")
+    store.initialize()
+    tokens = Tokens("id", "access", "refresh", NOW + 300.0)
+
+    def new(sub: str, sid: str) -> str:
+        return store.create(sub=sub, sid=sid, identity={"sub": sub}, tokens=tokens)
+
+    first, second, other = new("user-1", "sid-1"), new("user-1", "sid-2"), new("user-2", "sid-3")
+    assert store.get(first).identity == {"sub": "user-1"}
+    assert store.end(sid="sid-1", sub="user-2") == 0  # a sid of someone else's: nothing
+    sidless = store.create(sub="user-1", sid=None, identity={"sub": "user-1"}, tokens=tokens)
+    assert store.end(sid="sid-1", sub="user-1") == 2 and store.get(first) is None and store.get(second)
+    assert store.get(sidless) is None  # no sid to tell it apart: it ends with that user's logout
+    assert store.end(sid=None, sub="user-1") == 1 and store.get(second) is None
+    assert store.get(other) is not None and store.end(sid=None, sub=None) == 0
+    assert not store.refreshed(first, {"sub": "user-1"}, tokens)  # an ended session stays ended
+
+
+def test_the_backchannel_endpoint_ends_the_session_and_refuses_bad_tokens(app, monkeypatch):
+    validator = app.extensions["voirie_auth"].validator
+    monkeypatch.setattr(validator, "keys", RealmKeys(DISCOVERY, FakeRealm(KEY).fetch_json))
+    monkeypatch.setattr(validator, "issuer", ISSUER)
+    monkeypatch.setattr(validator, "_now", lambda: NOW)
+    client = logged_in(app)
+    assert client.get("/demandes").status_code == 200
+    bad = app.test_client().post("/auth/backchannel-logout", data={"logout_token": signed(KEY, logout_claims(nonce="x"))})
+    assert bad.status_code == 400 and bad.json["error"] == "invalid_request"
+    assert client.get("/demandes").status_code == 200  # a refused token ends nothing
+    done = app.test_client().post("/auth/backchannel-logout", data={"logout_token": signed(KEY, logout_claims())})
+    assert done.status_code == 200 and done.headers["Cache-Control"] == "no-store"  # no CSRF token needed
+    assert client.get("/demandes").headers["Location"] == "/connexion"
+
+
+class FakeTokenEndpoint:
+    """The realm's token endpoint as authlib's client calls it for a refresh."""
+
+    def __init__(self, answer) -> None:
+        self.answer = answer
+        self.calls: list[dict] = []
+
+    def fetch_access_token(self, **params):
+        self.calls.append(params)
+        if isinstance(self.answer, Exception):
+            raise self.answer
+        return self.answer
+
+
+def test_an_expired_access_token_is_refreshed_and_the_concessions_read_again(tmp_path):
+    from authlib.integrations.base_client import OAuthError
+    from voirie_app.auth import Authentication
+
+    store = SessionStore(tmp_path / "voirie.db")
+    store.initialize()
+    refreshed = {"id_token": signed(KEY, claims(concessions=[PORT], exp=NOW + 300)), "access_token": "a2",
+                 "refresh_token": "r2", "expires_at": NOW + 300}
+    endpoint = FakeTokenEndpoint(refreshed)
+    auth = Authentication(endpoint, validator_for(FakeRealm(KEY)), store, clock=lambda: NOW)
+    identity = identity_from(claims())
+    key = store.create(sub="user-1", sid="sid-1", identity=identity, tokens=Tokens("id", "a1", "r1", NOW + 100))
+    assert auth.current(key).identity["concessions"] == [NORD, PORT] and endpoint.calls == []  # still valid
+    expired = store.create(sub="user-1", sid="sid-1", identity=identity, tokens=Tokens("id", "a1", "r1", NOW - 1))
+    live = auth.current(expired)
+    assert endpoint.calls == [{"grant_type": "refresh_token", "refresh_token": "r1"}]
+    assert live.identity["concessions"] == [PORT] and store.get(expired).identity["concessions"] == [PORT]
+    assert store.get(expired).tokens.refresh_token == "r2"
+
+    endpoint.answer = OAuthError(error="invalid_grant", description="Session not active")
+    ended = store.create(sub="user-1", sid="sid-1", identity=identity, tokens=Tokens("id", "a1", "r1", NOW - 1))
+    assert auth.current(ended) is None and store.get(ended) is None  # the realm ended it: so does the app
+    endpoint.answer = OSError("unreachable")
+    kept = store.create(sub="user-1", sid="sid-1", identity=identity, tokens=Tokens("id", "a1", "r1", NOW - 1))
+    assert auth.current(kept) is None and store.get(kept) is not None  # not served stale, not ended either
+
+
 # --- store ---------------------------------------------------------------------------------
 
 def new_store(tmp_path: Path) -> RequestStore:
@@ -348,10 +469,14 @@ def app(settings):
 
 
 def logged_in(app, concessions=(NORD,), profile: str = "standard"):
+    """A client whose server-side session holds that identity (tokens valid for an hour)."""
     client = app.test_client()
+    identity = identity_from(claims(concessions=list(concessions), pro_profile=profile))
+    key = SessionStore(app.extensions["voirie_auth"].store.path).create(
+        sub=identity["sub"], sid="sid-1", identity=identity,
+        tokens=Tokens("header.payload.signature", "access", "refresh", time.time() + 3600))
     with client.session_transaction() as session:
-        session["user"] = identity_from(claims(concessions=list(concessions), pro_profile=profile))
-        session["id_token"] = "header.payload.signature"
+        session["key"] = key
     return client
 
 
@@ -463,10 +588,13 @@ def test_errors_are_french_pages(app):
 
 def test_logout_without_a_reachable_keycloak_still_clears_the_session(app):
     client = logged_in(app)
+    with client.session_transaction() as session:
+        key = session["key"]
     response = client.post("/deconnexion", data={"csrf_token": csrf_of(client.get("/"))})
     assert response.status_code == 302
     with client.session_transaction() as session:
-        assert "user" not in session and "id_token" not in session
+        assert "key" not in session
+    assert app.extensions["voirie_auth"].store.get(key) is None  # gone server-side too
 
 
 def test_logout_ends_the_keycloak_session_with_the_id_token(app, monkeypatch):

@@ -1,26 +1,34 @@
-"""OIDC login and logout against the realm, through authlib (authorization code + PKCE S256).
+"""OIDC login and logout against the realm, through authlib (authorization code + PKCE S256),
+and the back-channel logout the realm sends when it ends a session.
 
 authlib validates the ID token: signature against the realm's JWKS, issuer, audience,
-expiry and nonce. The session keeps the user's identity and the ID token (for logout).
+expiry and nonce. The session keeps the user's identity, the ID token (for logout) and the
+key of its server-side row (``login_sessions``): a request whose row is gone — the realm
+ended that session: logout elsewhere, disabled or removed member — is anonymous again.
 """
 
 from __future__ import annotations
 
 import functools
 import logging
+import time
 from collections.abc import Callable
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.flask_client import OAuth
 from flask import Blueprint, Flask, abort, redirect, render_template, request, session, url_for
 
+from portal_adapter import logout_token
 from portal_adapter.config import Settings
 from portal_adapter.identity_names import CLAIM_PROFILE, CLAIM_ROLES, CLAIM_STRUCTURE
-from portal_adapter.settings import current_settings
+from portal_adapter.login_sessions import close_session, end_sessions, is_live, open_session
+from portal_adapter.settings import current_engine, current_settings
 
 log = logging.getLogger(__name__)
 bp = Blueprint("auth", __name__)
+MIN_JWKS_REFETCH_SECONDS = 10.0  # tokens naming unknown keys cannot make us hammer Keycloak
+_jwks_refetched_at = [float("-inf")]
 oauth = OAuth()
 
 
@@ -38,10 +46,35 @@ def init_app(app: Flask, settings: Settings) -> None:
         },
     )
     app.register_blueprint(bp)
+    from portal_adapter.app import csrf
+
+    csrf.exempt(backchannel_logout)  # server to server: the signed logout token is the proof
+
+
+@bp.before_app_request
+def end_revoked_session() -> None:
+    """A session whose server-side row is gone (ended by the realm) is anonymous again."""
+    if "user" not in session:
+        return
+    key = session.get("key")
+    if not isinstance(key, str) or not is_live(current_engine(), key):
+        log.info("session of %s ended by the realm: signed out", session["user"].get("sub"))
+        session.clear()
 
 
 def current_user() -> dict | None:
     return session.get("user")
+
+
+def local_destination(value: object) -> str | None:
+    """``value`` when it is a path of the portal itself (where to go after login); None for
+    anything a browser could read as another site (``//host``, ``/\\host``, a scheme)."""
+    if not isinstance(value, str) or not value.startswith("/") or value.startswith("//"):
+        return None
+    if "\\" in value or any(ord(c) < 0x20 or ord(c) == 0x7F for c in value):
+        return None
+    parts = urlsplit(value)
+    return value if not parts.scheme and not parts.netloc else None
 
 
 def login_required(view: Callable) -> Callable:
@@ -77,6 +110,7 @@ def callback():
         log.warning("login callback rejected: %s", error)
         return render_template("connexion_impossible.html"), 400
     claims = token.get("userinfo") or {}
+    after_login = local_destination(session.get("after_login"))
     session.clear()
     session["user"] = {
         "sub": claims.get("sub"),
@@ -89,14 +123,18 @@ def callback():
         CLAIM_STRUCTURE: claims.get(CLAIM_STRUCTURE),
     }
     session["id_token"] = token.get("id_token")
+    sid = claims.get("sid") if isinstance(claims.get("sid"), str) else None
+    session["key"] = open_session(current_engine(), claims.get("sub"), sid)
     log.info("login: user %s", claims.get("sub"))
-    return redirect(session.pop("after_login", None) or url_for("pages.dashboard"))
+    return redirect(after_login or url_for("pages.dashboard"))
 
 
 @bp.post("/deconnexion")
 def logout():
     settings = current_settings()
     id_token = session.get("id_token")
+    if isinstance(session.get("key"), str):
+        close_session(current_engine(), session["key"])
     session.clear()
     try:
         metadata = oauth.keycloak.load_server_metadata()
@@ -109,3 +147,34 @@ def logout():
     if id_token:
         query["id_token_hint"] = id_token
     return redirect(f"{end_session}?{urlencode(query)}")
+
+
+@bp.post("/auth/backchannel-logout")
+def backchannel_logout():
+    """The realm ends sessions here, server to server (OpenID Connect Back-Channel Logout 1.0):
+    200 once the sessions the logout token names are gone, 400 for any other token."""
+    settings = current_settings()
+    raw = request.form.get("logout_token", "")
+    no_store = {"Cache-Control": "no-store"}
+    try:
+        try:
+            subject = _validated(raw, oauth.keycloak.fetch_jwk_set(), settings)
+        except logout_token.UnknownSigningKey:
+            if time.monotonic() - _jwks_refetched_at[0] < MIN_JWKS_REFETCH_SECONDS:
+                raise
+            _jwks_refetched_at[0] = time.monotonic()
+            subject = _validated(raw, oauth.keycloak.fetch_jwk_set(force=True), settings)  # the key rotated
+    except logout_token.InvalidLogoutToken as error:
+        log.warning("back-channel logout refused: %s", error)
+        return {"error": "invalid_request", "error_description": "invalid logout token"}, 400, no_store
+    except (AuthlibBaseError, OSError, ValueError) as error:
+        log.warning("back-channel logout: the realm's keys are unavailable: %s", error)
+        return {"error": "temporarily_unavailable"}, 503, no_store
+    ended = end_sessions(current_engine(), subject.sid, subject.sub)
+    log.info("back-channel logout: sid %s, sub %s, %d sessions ended", subject.sid, subject.sub, ended)
+    return "", 200, no_store
+
+
+def _validated(raw: str, jwks: dict, settings: Settings) -> logout_token.LogoutSubject:
+    return logout_token.validate(raw, jwks, issuer=settings.issuer, audience=settings.portal_client_id,
+                                 now=time.time())

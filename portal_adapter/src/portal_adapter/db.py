@@ -73,6 +73,17 @@ concession_links = sa.Table(
     sa.Column("linked_by", sa.String(64), nullable=False),
 )
 
+# The portal's login sessions (the cookie names one by its key): a back-channel logout from the
+# realm deletes the rows of that realm session (sid) or user (sub), in every worker at once.
+login_sessions = sa.Table(
+    "login_sessions",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("sub", sa.String(64), nullable=False, index=True),
+    sa.Column("sid", sa.String(64), nullable=True, index=True),
+    sa.Column("created_at", sa.Float, nullable=False, index=True),
+)
+
 
 def make_engine(url: str) -> sa.Engine:
     if url.startswith("sqlite"):

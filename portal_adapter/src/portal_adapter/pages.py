@@ -37,9 +37,11 @@ def dashboard():
     """The logged-in user's dashboard."""
     user = current_user()
     siret = (user.get(CLAIM_STRUCTURE) or {}).get("siret")
+    if siret and not _live_member(user["sub"], siret):
+        # the session predates a removal from the structure: show nothing of the structure
+        user = user | {CLAIM_STRUCTURE: None}
+        g.structure_links = []
     accounts = structure_links()
-    if siret:
-        _reconcile_identity(user["sub"], siret)
     return render_template(
         "tableau_de_bord.html",
         user=user,
@@ -57,17 +59,21 @@ def structure_links() -> list[LinkedAccount]:
     return g.structure_links
 
 
-def _reconcile_identity(user_id: str, siret: str) -> None:
-    """Should an earlier identity write have failed, the structure's next visit repairs it."""
+def _live_member(user_id: str, siret: str) -> bool:
+    """Whether the user is still a member of that structure, as Keycloak says now (the session's
+    claims may be older); unreadable counts as no. Should an earlier identity write have
+    failed, the structure's next visit repairs it."""
     admin = service_account_admin(current_settings())
     try:
         organizations = admin.get_user_organizations(user_id)
     except (KeycloakError, OSError) as error:
         log.warning("dashboard: organizations of %s unreadable: %s", user_id, error)
-        return
+        return False
     for organization in organizations:
         if organization.get("alias") == siret:
             publish_for(admin, organization["id"], siret)
+            return True
+    return False
 
 
 def demarches_menu() -> list[tuple[str, str]]:

@@ -1,9 +1,10 @@
 """Reference relying application « Démarches Voirie » (Flask + authlib, client ``voirie``).
 
 It learns who the user is — structure, profile, linked concession accounts — from the
-validated ID token alone (``tokens.py``), keeps its own road-opening authorisation requests
-(``store.py``) and checks them with pure rules (``rules.py``). « Factures » shows profile
-gating: privileged and admin profiles only.
+validated ID token alone (``tokens.py``), read again whenever the access token expires, in
+a server-side session the realm can end by back-channel logout (``auth.py``); it keeps its
+own road-opening authorisation requests (``store.py``) and checks them with pure rules
+(``rules.py``). « Factures » shows profile gating: privileged and admin profiles only.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
 from voirie_app import errors, french_dates
-from voirie_app.auth import auth_blueprint, current_user
+from voirie_app.auth import Authentication, auth_blueprint, current_user
 from voirie_app.demandes import demandes_blueprint
+from voirie_app.login_sessions import SessionStore
 from voirie_app.pages import bp as pages_bp
 from voirie_app.settings import REALM, Settings
 from voirie_app.store import RequestStore
@@ -34,13 +36,16 @@ def create_app(settings: Settings | None = None) -> Flask:
         MAX_CONTENT_LENGTH=MAX_FORM_BYTES,
     )
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    CSRFProtect(app)
+    csrf = CSRFProtect(app)
+    csrf.exempt("voirie_app.auth.backchannel_logout")  # server to server: the logout token is the proof
     errors.init_app(app)
 
     store = RequestStore(settings.database_path)
     store.initialize()
     if settings.demo_requests is not None:
         store.seed(settings.demo_requests)
+    sessions = SessionStore(settings.database_path)
+    sessions.initialize()
 
     oauth = OAuth(app)
     client = oauth.register(
@@ -53,7 +58,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         issuer=settings.issuer, audience=settings.client_id,
         keys=RealmKeys(settings.metadata_url, http_json(settings.http_timeout_seconds)),
     )
-    app.register_blueprint(auth_blueprint(settings, client, validator))
+    app.register_blueprint(auth_blueprint(settings, Authentication(client, validator, sessions)))
     app.register_blueprint(pages_bp)
     app.register_blueprint(demandes_blueprint(store))
 

@@ -1,6 +1,6 @@
 """The application's own store of road-opening authorisation requests: one SQLite file (stdlib
-``sqlite3``, WAL), safe for several gunicorn workers: a connection per operation, a busy
-timeout, and references numbered inside an immediate (write-locked) transaction.
+``sqlite3``, WAL, see ``sqlite_file``), safe for several gunicorn workers; references are
+numbered inside an immediate (write-locked) transaction.
 """
 
 from __future__ import annotations
@@ -8,19 +8,18 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
-import time
-from collections.abc import Collection, Iterator
-from contextlib import closing, contextmanager
+from collections.abc import Collection
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime
 from pathlib import Path
+
+from voirie_app import sqlite_file
 
 log = logging.getLogger(__name__)
 
 STATUSES = ("Déposée", "En instruction", "Accordée", "Refusée")
 FILED = STATUSES[0]
 REFERENCE_PREFIX = "AOV"
-BUSY_TIMEOUT_SECONDS = 15.0
 
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS road_opening_requests (
@@ -76,44 +75,16 @@ class RequestStore:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
 
-    @contextmanager
-    def _connection(self) -> Iterator[sqlite3.Connection]:
-        # autocommit mode: every transaction below is explicit
-        with closing(sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)) as connection:
-            connection.row_factory = sqlite3.Row
-            yield connection
-
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        with self._connection() as connection:
-            connection.execute("BEGIN IMMEDIATE")
-            try:
-                yield connection
-            except BaseException:
-                connection.execute("ROLLBACK")
-                raise
-            connection.execute("COMMIT")
-
     def initialize(self) -> None:
         """Create the file and the table when missing (every worker may call it at once)."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        for attempt in range(5):
-            try:
-                with self._connection() as connection:
-                    connection.execute("PRAGMA journal_mode=WAL")
-                    connection.executescript(SCHEMA)
-                return
-            except sqlite3.OperationalError as error:  # another worker holds the lock just now
-                if "locked" not in str(error) or attempt == 4:
-                    raise
-                time.sleep(0.2 * (attempt + 1))
+        sqlite_file.create_schema(self.path, SCHEMA)
 
     def file(self, *, concession_id: str, concession_label: str, address: str, commune: str, start_date: date,
              end_date: date, nature: str, description: str, filed_by: str, filed_by_name: str,
              filed_at: datetime | None = None) -> RoadOpeningRequest:
         """Record a new request with the status « Déposée » and the next reference of the year."""
         stamp = utc_timestamp(filed_at)
-        with self._write() as connection:
+        with sqlite_file.write(self.path) as connection:
             reference = self._next_reference(connection, int(stamp[:4]))
             request = RoadOpeningRequest(
                 reference=reference, concession_id=concession_id, concession_label=concession_label,
@@ -147,7 +118,7 @@ class RequestStore:
         ids = sorted(set(concession_ids))
         if not ids:
             return []
-        with self._connection() as connection:
+        with sqlite_file.connect(self.path) as connection:
             rows = connection.execute(
                 f"SELECT {', '.join(COLUMNS)} FROM road_opening_requests WHERE concession_id IN "
                 f"({', '.join('?' * len(ids))}) ORDER BY filed_at DESC, id DESC",
@@ -159,7 +130,7 @@ class RequestStore:
         """Add the requests of a JSON seed file (a list of objects with every column) whose
         reference is not stored yet; returns how many were added. Idempotent."""
         requests = seed_requests(path)
-        with self._write() as connection:
+        with sqlite_file.write(self.path) as connection:
             added = sum(self._insert(connection, request, ignore_existing=True) for request in requests)
         if added:
             log.info("%d demo requests added from %s", added, path)

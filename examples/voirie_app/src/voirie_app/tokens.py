@@ -30,6 +30,7 @@ JWKS_TTL_SECONDS = 3600.0
 MIN_REFETCH_INTERVAL_SECONDS = 10.0  # an unknown kid cannot make us hammer Keycloak
 CONCESSION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")  # as the identity emits it
 MAX_CONCESSION_LABEL = 200
+BACKCHANNEL_LOGOUT_EVENT = "http://schemas.openid.net/event/backchannel-logout"
 
 FetchJson = Callable[[str], Any]
 
@@ -90,6 +91,25 @@ class RealmKeys:
         log.info("realm keys loaded from %s (%d keys)", jwks_uri, len(key_set.keys))
 
 
+def _verified_claims(raw: str, keys: RealmKeys, registry: jwt.JWTClaimsRegistry) -> dict[str, Any]:
+    """The claims of a compact JWS signed by one of the realm's keys (fetched again once for
+    an unknown key id), checked by ``registry``; InvalidIdToken otherwise."""
+    if not isinstance(raw, str) or raw.count(".") != 2:
+        raise InvalidIdToken("not a compact JWS")
+    try:
+        try:
+            token = jwt.decode(raw, keys.current(), algorithms=ALGORITHMS)
+        except InvalidKeyIdError:
+            refetched = keys.refetch()
+            if refetched is None:
+                raise
+            token = jwt.decode(raw, refetched, algorithms=ALGORITHMS)
+        registry.validate(token.claims)
+    except (JoseError, ValueError) as error:
+        raise InvalidIdToken(f"{type(error).__name__}: {error}") from error
+    return token.claims
+
+
 class IdTokenValidator:
     def __init__(self, *, issuer: str, audience: str, keys: RealmKeys, leeway: int = LEEWAY_SECONDS,
                  now: Callable[[], float] = time.time) -> None:
@@ -101,29 +121,35 @@ class IdTokenValidator:
 
     def validate(self, raw: str) -> dict[str, Any]:
         """The token's claims once every check has passed; otherwise InvalidIdToken."""
-        if not isinstance(raw, str) or raw.count(".") != 2:
-            raise InvalidIdToken("not a compact JWS")
-        try:
-            try:
-                token = jwt.decode(raw, self.keys.current(), algorithms=ALGORITHMS)
-            except InvalidKeyIdError:
-                refetched = self.keys.refetch()
-                if refetched is None:
-                    raise
-                token = jwt.decode(raw, refetched, algorithms=ALGORITHMS)
-            jwt.JWTClaimsRegistry(
-                now=lambda: int(self._now()),
-                leeway=self.leeway,
-                iss={"essential": True, "value": self.issuer},
-                aud={"essential": True, "value": self.audience},
-                exp={"essential": True},
-                sub={"essential": True},
-            ).validate(token.claims)
-        except (JoseError, ValueError) as error:
-            raise InvalidIdToken(f"{type(error).__name__}: {error}") from error
-        claims = token.claims
+        claims = _verified_claims(raw, self.keys, self._registry("exp", "sub"))
         self._check_party(claims)
         return claims
+
+    def validate_logout_token(self, raw: str) -> LogoutSubject:
+        """A back-channel logout token (OpenID Connect Back-Channel Logout 1.0, section 2.6):
+        signed by the realm, this issuer, this client as audience, ``iat`` present, the
+        back-channel logout event, no ``nonce``, and a ``sid`` or a ``sub``."""
+        claims = _verified_claims(raw, self.keys, self._registry("iat"))
+        events = claims.get("events")
+        if not isinstance(events, Mapping) or not isinstance(events.get(BACKCHANNEL_LOGOUT_EVENT), Mapping):
+            raise InvalidIdToken("no back-channel logout event")
+        if "nonce" in claims:
+            raise InvalidIdToken("a logout token must not carry a nonce")
+        sid, sub = claims.get("sid"), claims.get("sub")
+        sid = sid if isinstance(sid, str) and sid else None
+        sub = sub if isinstance(sub, str) and sub else None
+        if sid is None and sub is None:
+            raise InvalidIdToken("neither sid nor sub")
+        return LogoutSubject(sid=sid, sub=sub)
+
+    def _registry(self, *essential: str) -> jwt.JWTClaimsRegistry:
+        """Checks of this issuer and this audience, plus the ``essential`` claims' presence
+        (``exp``, when present, is checked in any case, with the leeway)."""
+        return jwt.JWTClaimsRegistry(
+            now=lambda: int(self._now()), leeway=self.leeway,
+            iss={"essential": True, "value": self.issuer}, aud={"essential": True, "value": self.audience},
+            **{name: {"essential": True} for name in essential},
+        )
 
     def _check_party(self, claims: Mapping[str, Any]) -> None:
         token_type = claims.get("typ")
@@ -135,6 +161,15 @@ class IdTokenValidator:
             raise InvalidIdToken(f"issued to another party (azp {azp!r})")
         if isinstance(audience, list) and len(audience) > 1 and azp is None:
             raise InvalidIdToken("several audiences and no azp")
+
+
+@dataclass(frozen=True)
+class LogoutSubject:
+    """Whose sessions a logout token ends: one realm session (``sid``), or every session of
+    the user (``sub`` alone)."""
+
+    sid: str | None
+    sub: str | None
 
 
 @dataclass(frozen=True)
