@@ -1,7 +1,7 @@
 """Portal login sessions kept server-side, so that a back-channel logout can end them
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0007_login_sessions
+Revises: 0006_attempt_actor
 """
 
 import sqlalchemy as sa
