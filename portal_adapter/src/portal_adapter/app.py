@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal_adapter import activation, api, auth, concession_pages, errors, health, pages, user_management
 from portal_adapter.config import Settings
+from portal_adapter.log_safety import configure as configure_logging
 
 csrf = CSRFProtect()
 
@@ -30,7 +31,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         TESTING=settings.env == "test",
     )
     app.extensions["hariane_settings"] = settings
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging(logging.INFO)
 
     csrf.init_app(app)
     auth.init_app(app, settings)

@@ -8,8 +8,6 @@ gating: privileged and admin profiles only.
 
 from __future__ import annotations
 
-import logging
-
 from authlib.integrations.flask_client import OAuth
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
@@ -17,6 +15,7 @@ from flask_wtf.csrf import CSRFProtect
 from voirie_app import errors, french_dates
 from voirie_app.auth import auth_blueprint, current_user
 from voirie_app.demandes import demandes_blueprint
+from voirie_app.log_safety import configure_logging
 from voirie_app.pages import bp as pages_bp
 from voirie_app.settings import REALM, Settings
 from voirie_app.store import RequestStore
@@ -33,7 +32,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax", SESSION_COOKIE_SECURE=settings.base_url.startswith("https://"),
         MAX_CONTENT_LENGTH=MAX_FORM_BYTES,
     )
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging()
     CSRFProtect(app)
     errors.init_app(app)
 
