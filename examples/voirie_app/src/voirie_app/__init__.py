@@ -17,6 +17,7 @@ from voirie_app.auth import auth_blueprint, current_user
 from voirie_app.demandes import demandes_blueprint
 from voirie_app.log_safety import configure_logging
 from voirie_app.pages import bp as pages_bp
+from voirie_app.security_headers import init_app as send_security_headers
 from voirie_app.settings import REALM, Settings
 from voirie_app.store import RequestStore
 from voirie_app.tokens import IdTokenValidator, RealmKeys, http_json
@@ -33,6 +34,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         MAX_CONTENT_LENGTH=MAX_FORM_BYTES,
     )
     configure_logging()
+    send_security_headers(app, settings)
     CSRFProtect(app)
     errors.init_app(app)
 
