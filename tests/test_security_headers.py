@@ -78,8 +78,9 @@ def sweep(sessions: dict[str, requests.Session], base_url: str, every: list[tupl
           keycloak_url: str) -> tuple[dict, list[str]]:
     """Request every route as every visitor; returns the statuses and what is missing."""
     statuses, problems = {}, []
+    login_flow_last = sorted(every, key=lambda route: route[1].startswith(("/connexion", "/auth/", "/deconnexion")))
     for who, session in sessions.items():
-        for method, path in every:
+        for method, path in login_flow_last:
             response = session.request(method, base_url + path, timeout=30, allow_redirects=False)
             statuses[who, method, path] = response.status_code
             problems += [f"{who} {method} {path} ({response.status_code}): {p}"
@@ -161,9 +162,10 @@ def test_an_unexpected_error_page_sends_the_security_headers(tmp_path):
         assert header_problems(response, keycloak_url) == []
 
 
-def test_hsts_only_over_https_and_no_redirect_on_http(portal, tmp_path):
-    plain = requests.get(f"{portal.url}/", timeout=10, allow_redirects=False)
-    assert plain.status_code == 200 and "Strict-Transport-Security" not in plain.headers
+def test_hsts_only_over_https_and_no_redirect_on_http(portal, voirie, tmp_path):
+    for url in (portal.url, voirie.url):  # the loopback stack over http: no redirect, no HSTS
+        plain = requests.get(f"{url}/", timeout=10, allow_redirects=False)
+        assert plain.status_code == 200 and "Strict-Transport-Security" not in plain.headers
     secure = create_portal(PortalSettings(env="test", base_url="https://hariane-pro.example",
                                           database_url=f"sqlite:///{tmp_path}/x.db")).test_client()
     over_tls = secure.get("/", base_url="https://hariane-pro.example")
@@ -174,3 +176,8 @@ def test_hsts_only_over_https_and_no_redirect_on_http(portal, tmp_path):
     assert behind_proxy.status_code == 200 and "Strict-Transport-Security" in behind_proxy.headers
     probe = secure.get("/health")  # plain http behind the proxy: answered, without HSTS
     assert probe.status_code == 200 and "Strict-Transport-Security" not in probe.headers
+    voirie_app = create_voirie(VoirieSettings(base_url="https://voirie.example", keycloak_url="http://127.0.0.1:2",
+                                              client_secret="x", secret_key="x", database_path=tmp_path / "v.db"))
+    voirie_over_tls = voirie_app.test_client().get("/", base_url="https://voirie.example")
+    assert voirie_over_tls.status_code == 200 and "Strict-Transport-Security" in voirie_over_tls.headers
+    assert "Strict-Transport-Security" not in voirie_app.test_client().get("/health").headers
