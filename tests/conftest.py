@@ -26,6 +26,7 @@ from devstack.ports import free_port
 from devstack.postgres import StackDatabase
 from devstack.services import GunicornApp, MailCatcher, PortalAdapter
 from devstack.stack import REALM, adapter_env, keycloak_env
+from tests.csp_watch import watch_csp
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -243,8 +244,10 @@ def browser():
 
 @pytest.fixture
 def page(browser, request):
-    """A fresh browser context in French; a screenshot is kept in test-artifacts/."""
+    """A fresh browser context in French; a screenshot is kept in test-artifacts/; the test
+    fails on any Content-Security-Policy violation Chromium reports (tests/csp_watch.py)."""
     context = browser.new_context(locale="fr-FR")
+    violations = watch_csp(context)
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
@@ -254,3 +257,5 @@ def page(browser, request):
     except Exception:  # noqa: BLE001 - a screenshot must never hide the test's own result
         pass
     context.close()
+    if violations.any:
+        pytest.fail(f"Content-Security-Policy violations:\n{violations.report()}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import threading
 import time
+from urllib.parse import urljoin
 
 import pytest
 import requests

@@ -79,3 +79,25 @@ def test_user_profile_labels_are_translated_for_every_theme(kc_admin):
     keys = {a["displayName"][2:-1] for a in profile["attributes"] if a.get("displayName", "").startswith("${ha")}
     assert keys and keys <= set(texts)
     assert texts["haJobTitle"] == "Fonction"
+
+
+def test_keycloak_pages_send_the_realm_browser_security_headers(keycloak, ports):
+    """docs/security-headers.md: as strict as Keycloak's own inline scripts allow."""
+    import requests
+
+    login_page = requests.get(f"{keycloak.url}/realms/{REALM}/protocol/openid-connect/auth", timeout=10, params={
+        "client_id": "portal", "response_type": "code", "scope": "openid", "code_challenge_method": "S256",
+        "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",  # RFC 7636's example
+        "redirect_uri": f"http://127.0.0.1:{ports.portal}/auth/callback"}, allow_redirects=False)
+    assert login_page.status_code == 200 and 'id="kc-form-login"' in login_page.text
+    account_console = requests.get(f"{keycloak.url}/realms/{REALM}/account/", timeout=10)
+    assert account_console.status_code == 200
+    for response in (login_page, account_console):
+        csp = {part.split()[0]: part.split()[1:] for part in response.headers["Content-Security-Policy"].split(";")
+               if part.strip()}
+        assert csp["default-src"] == ["'self'"]
+        assert csp["frame-ancestors"] == ["'self'"] and csp["object-src"] == ["'none'"]
+        assert csp["base-uri"] == ["'none'"] and csp["img-src"] == ["'self'", "data:"]
+        assert response.headers["X-Frame-Options"] == "SAMEORIGIN"
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["Referrer-Policy"] == "no-referrer"

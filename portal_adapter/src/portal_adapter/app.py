@@ -12,6 +12,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal_adapter import activation, api, auth, concession_pages, errors, health, pages, user_management
 from portal_adapter.config import Settings
+from portal_adapter.log_safety import configure as configure_logging
+from portal_adapter.security_headers import init_app as send_security_headers
 
 csrf = CSRFProtect()
 
@@ -30,8 +32,9 @@ def create_app(settings: Settings | None = None) -> Flask:
         TESTING=settings.env == "test",
     )
     app.extensions["hariane_settings"] = settings
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging(logging.INFO)
 
+    send_security_headers(app, settings)
     csrf.init_app(app)
     auth.init_app(app, settings)
     errors.init_app(app)

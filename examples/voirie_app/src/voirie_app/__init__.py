@@ -9,8 +9,6 @@ own road-opening authorisation requests (``store.py``) and checks them with pure
 
 from __future__ import annotations
 
-import logging
-
 from authlib.integrations.flask_client import OAuth
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
@@ -18,8 +16,10 @@ from flask_wtf.csrf import CSRFProtect
 from voirie_app import errors, french_dates
 from voirie_app.auth import Authentication, auth_blueprint, current_user
 from voirie_app.demandes import demandes_blueprint
+from voirie_app.log_safety import configure_logging
 from voirie_app.login_sessions import SessionStore
 from voirie_app.pages import bp as pages_bp
+from voirie_app.security_headers import init_app as send_security_headers
 from voirie_app.settings import REALM, Settings
 from voirie_app.store import RequestStore
 from voirie_app.tokens import IdTokenValidator, RealmKeys, http_json
@@ -35,7 +35,8 @@ def create_app(settings: Settings | None = None) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax", SESSION_COOKIE_SECURE=settings.base_url.startswith("https://"),
         MAX_CONTENT_LENGTH=MAX_FORM_BYTES,
     )
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging()
+    send_security_headers(app, settings)
     csrf = CSRFProtect(app)
     csrf.exempt("voirie_app.auth.backchannel_logout")  # server to server: the logout token is the proof
     errors.init_app(app)
