@@ -9,7 +9,8 @@ PYTEST_ARGS ?=
 
 help:
 	@echo "make run    - the whole stack on embedded defaults (Ctrl-C stops it)"
-	@echo "make test   - the Java unit tests and the whole pytest suite"
+	@echo "make test   - the format and lint checks, the Java unit tests and the whole pytest suite"
+	@echo "make lint   - the Python format and lint checks alone (Java's: make test-java)"
 	@echo "make reset  - forget the local data of make run (users, secrets)"
 	@echo "make clean  - remove every download and build (.local, .venv, ...)"
 
@@ -26,10 +27,14 @@ test-java:
 
 test-python:
 	$(PYTHON) -m devstack.prepare --for-tests
+	$(MAKE) --no-print-directory lint
 	$(VENV_PY) -m pytest $(PYTEST_ARGS)
 
+PY_SOURCES := devstack portal_adapter examples bench tests tools
+
 lint:
-	$(VENV_PY) -m ruff check devstack portal_adapter examples bench tests
+	$(VENV_PY) -m ruff format --check $(PY_SOURCES)
+	$(VENV_PY) -m ruff check $(PY_SOURCES)
 
 reset:
 	$(PYTHON) -m devstack.reset

@@ -32,10 +32,14 @@ def _machine() -> str:
             cpu = line.split(":", 1)[1].strip()
             break
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=paths.ROOT).stdout.strip()
-    return (f"- Date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, commit `{commit}`\n"
-            f"- Machine: {os.cpu_count()} cores ({cpu}), {memory:.0f} GiB, {platform.system()} {platform.release()}\n"
-            f"- Keycloak {keycloak_version()} on JDK {choose_jdk().major}; Python {platform.python_version()}\n")
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=paths.ROOT
+    ).stdout.strip()
+    return (
+        f"- Date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, commit `{commit}`\n"
+        f"- Machine: {os.cpu_count()} cores ({cpu}), {memory:.0f} GiB, {platform.system()} {platform.release()}\n"
+        f"- Keycloak {keycloak_version()} on JDK {choose_jdk().major}; Python {platform.python_version()}\n"
+    )
 
 
 def main(argv: list[str]) -> int:
@@ -43,9 +47,11 @@ def main(argv: list[str]) -> int:
     names = [arg.removeprefix("bench.").removesuffix(".py") for arg in argv if arg not in ("-h", "--help")]
     unknown = [name for name in names if name not in MODULES]
     if unknown or wants_help:
-        print(f"usage: python -m bench [{' '.join(MODULES)}]\n"
-              "No argument: every benchmark, docs/benchmarks.md rewritten. With names: those only, printed.",
-              file=sys.stderr)
+        print(
+            f"usage: python -m bench [{' '.join(MODULES)}]\n"
+            "No argument: every benchmark, docs/benchmarks.md rewritten. With names: those only, printed.",
+            file=sys.stderr,
+        )
         return 0 if not unknown else 2
     work = paths.LOCAL / "bench"
     work.mkdir(parents=True, exist_ok=True)
@@ -59,7 +65,9 @@ def main(argv: list[str]) -> int:
         return 0
     DOC.write_text(
         "# Benchmarks\n\nWritten by `make bench` from one run; every figure below comes from that run.\n\n"
-        + _machine() + "\n" + "\n".join(sections)
+        + _machine()
+        + "\n"
+        + "\n".join(sections)
     )
     print(DOC.read_text())
     return 0

@@ -21,7 +21,9 @@ NETWORKS = ("eau", "gaz", "electricite", "telecom", "assainissement")
 def registry_csv(rows: int) -> str:
     lines = ["Intitulé du compte;Code d'accès;Raison sociale;SIRET;Type de réseau;Contact"]
     for n in range(rows):
-        lines.append(f"Compte {n:06d};{n % 10000:04d};CONCESSIONNAIRE {n % 997};;{NETWORKS[n % 5]};contact{n}@exemple.test")
+        lines.append(
+            f"Compte {n:06d};{n % 10000:04d};CONCESSIONNAIRE {n % 997};;{NETWORKS[n % 5]};contact{n}@exemple.test"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -63,7 +65,9 @@ def run(work_dir: Path) -> str:
             fresh.append(_time(_import, engine, text))
             again.append(_time(_import, engine, text))
             engine.dispose()
-        lines.append(f"| {rows:,} | {runs} | {median_spread(parse)} | {median_spread(fresh)} | {median_spread(again)} "
-                     f"| {rows / statistics.median(fresh):,.0f} |")
+        lines.append(
+            f"| {rows:,} | {runs} | {median_spread(parse)} | {median_spread(fresh)} | {median_spread(again)} "
+            f"| {rows / statistics.median(fresh):,.0f} |"
+        )
     lines.append("")
     return "\n".join(lines)

@@ -33,8 +33,11 @@ WATCHED = ("fr.lehavre.", "organization")
 
 def _record(pid: int, realm: kl.Realm, operation: str, target: Path) -> int:
     jdk = choose_jdk().home / "bin"
-    subprocess.run([jdk / "jcmd", str(pid), "JFR.start", "name=bench", "settings=profile", f"filename={target}"],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [jdk / "jcmd", str(pid), "JFR.start", "name=bench", "settings=profile", f"filename={target}"],
+        check=True,
+        capture_output=True,
+    )
     try:
         return kl._load(realm, SECONDS, pid, operation).ops
     finally:
@@ -43,8 +46,20 @@ def _record(pid: int, realm: kl.Realm, operation: str, target: Path) -> int:
 
 def inclusive_samples(recording: Path) -> tuple[int, collections.Counter]:
     """Number of CPU samples, and per method the samples whose stack contains it."""
-    text = subprocess.run([choose_jdk().home / "bin" / "jfr", "print", "--events", "jdk.ExecutionSample",
-                           "--stack-depth", "300", str(recording)], capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(
+        [
+            choose_jdk().home / "bin" / "jfr",
+            "print",
+            "--events",
+            "jdk.ExecutionSample",
+            "--stack-depth",
+            "300",
+            str(recording),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     counts: collections.Counter = collections.Counter()
     samples = 0
     for block in text.split("jdk.ExecutionSample {")[1:]:
@@ -61,16 +76,24 @@ def compare(ours: tuple[Path, int], plain: tuple[Path, int], top: int = 40) -> s
     def per_kop(counts, method, ops):
         return 1000 * counts[method] / ops
 
-    lines = [f"CPU samples per operation: ours {ours_samples / ours_ops:.3f}, plain {plain_samples / plain_ops:.3f}",
-             "", "inclusive samples per 1,000 operations: ours - plain, ours, plain, method"]
-    methods = sorted(set(ours_counts) | set(plain_counts),
-                     key=lambda m: per_kop(plain_counts, m, plain_ops) - per_kop(ours_counts, m, ours_ops))
+    lines = [
+        f"CPU samples per operation: ours {ours_samples / ours_ops:.3f}, plain {plain_samples / plain_ops:.3f}",
+        "",
+        "inclusive samples per 1,000 operations: ours - plain, ours, plain, method",
+    ]
+    methods = sorted(
+        set(ours_counts) | set(plain_counts),
+        key=lambda m: per_kop(plain_counts, m, plain_ops) - per_kop(ours_counts, m, ours_ops),
+    )
     for method in methods[:top]:
         o, p = per_kop(ours_counts, method, ours_ops), per_kop(plain_counts, method, plain_ops)
         lines.append(f"{o - p:8.1f} {o:8.1f} {p:8.1f}  {method}")
     lines += ["", "the extension's and the organizations' frames (ours):"]
-    lines += [f"{per_kop(ours_counts, m, ours_ops):8.1f}  {m}" for m, _ in ours_counts.most_common()
-              if any(w in m for w in WATCHED)]
+    lines += [
+        f"{per_kop(ours_counts, m, ours_ops):8.1f}  {m}"
+        for m, _ in ours_counts.most_common()
+        if any(w in m for w in WATCHED)
+    ]
     return "\n".join(lines)
 
 
@@ -85,7 +108,9 @@ def main(argv: list[str]) -> int:
     password = "Bench " + secrets_module.token_urlsafe(18)
     http_port, management_port, portal_port = kl._distinct_ports(3)
     portal_url = f"http://127.0.0.1:{portal_port}"
-    server = kl._start_keycloak(paths.LOCAL / "bench" / "keycloak-login", secrets, portal_url, http_port, management_port)
+    server = kl._start_keycloak(
+        paths.LOCAL / "bench" / "keycloak-login", secrets, portal_url, http_port, management_port
+    )
     try:
         server.start()
         pid = procstat.java_pid(server.process.pid)

@@ -49,8 +49,12 @@ def _registration_round(stack: Stack) -> dict[str, list[float]]:
         browser = RegistrationClient(stack.adapter.url)
         page, url = _activation_form(browser, _mail_link(stack.mail, who["email"]))
         action = html.unescape(re.search(r'<form id="ha-activate" action="([^"]+)"', page).group(1))
-        ms, done = _timed(browser.request, "POST", urljoin(url, action), {
-            "password-new": PASSWORD, "password-confirm": PASSWORD, "acceptCgu": "on"})
+        ms, done = _timed(
+            browser.request,
+            "POST",
+            urljoin(url, action),
+            {"password-new": PASSWORD, "password-confirm": PASSWORD, "acceptCgu": "on"},
+        )
         assert "Compte mis à jour" in html.unescape(done.text)
         latencies[STEPS[3]].append(ms)
     return latencies
@@ -66,11 +70,18 @@ def _link_round(stack: Stack, folder, round_no: int) -> dict[str, list[float]]:
         member = structure_member(kc_admin)
         browser = logged_in(stack.adapter.url, member.username, ip=f"192.0.2.{round_no * 50 + n + 1}")
         url = f"{stack.adapter.url}/concessions/rattacher"
-        for name, label, code in (("wrong code (baseline)", labels[LINKS + n], "0000"),
-                                  ("link (right code, identity written)", labels[n], accounts[n][1])):
+        for name, label, code in (
+            ("wrong code (baseline)", labels[LINKS + n], "0000"),
+            ("link (right code, identity written)", labels[n], accounts[n][1]),
+        ):
             token = csrf(browser.request("GET", url).text)
-            ms, response = _timed(browser.session.post, url, data={"csrf_token": token, "intitule": label, "code": code},
-                                  allow_redirects=False, timeout=30)
+            ms, response = _timed(
+                browser.session.post,
+                url,
+                data={"csrf_token": token, "intitule": label, "code": code},
+                allow_redirects=False,
+                timeout=30,
+            )
             expected = 302 if name.startswith("link") else 400
             assert response.status_code == expected, (name, response.status_code, response.text[:300])
             result[name].append(ms)
@@ -110,8 +121,12 @@ def run_with(stack: Stack, work_dir) -> str:
     ]
     lines += [f"| {name} | {median_spread(f['p50'])} | {median_spread(f['p95'])} |" for name, f in linking.items()]
     verdict = "met" if link_p95 < 200 else "**missed**"
-    lines += ["", f"Target: link p95 under 200 ms — {verdict} (median p95 {link_p95:.0f} ms). The link's extra cost over "
-              "a wrong code is the identity write: one organization read and one write, then the database read again (a concurrent change is written too).", ""]
+    lines += [
+        "",
+        f"Target: link p95 under 200 ms — {verdict} (median p95 {link_p95:.0f} ms). The link's extra cost over "
+        "a wrong code is the identity write: one organization read and one write, then the database read again (a concurrent change is written too).",
+        "",
+    ]
     return "\n".join(lines)
 
 

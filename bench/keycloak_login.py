@@ -105,6 +105,7 @@ class Round:
 
 # -- the two realms --------------------------------------------------------------------------
 
+
 def our_realm_file() -> dict:
     return json.loads(paths.REALM_FILE.read_text(encoding="utf-8"))
 
@@ -117,7 +118,10 @@ def hashing_terms(policy: str) -> str:
 def _stored_hash(admin, user_id: str) -> str:
     credential = next(c for c in admin.get_credentials(user_id) if c["type"] == "password")
     data = json.loads(credential["credentialData"])
-    extra = {k: v[0] if isinstance(v, list) and len(v) == 1 else v for k, v in (data.get("additionalParameters") or {}).items()}
+    extra = {
+        k: v[0] if isinstance(v, list) and len(v) == 1 else v
+        for k, v in (data.get("additionalParameters") or {}).items()
+    }
     details = ", ".join(f"{k} {v}" for k, v in sorted(extra.items()))
     return f"{data['algorithm']}, {data['hashIterations']} iterations" + (f" ({details})" if details else "")
 
@@ -129,17 +133,31 @@ def provision_ours(server: KeycloakServer, secrets: dict[str, str], portal_url: 
         name = f"BENCH STRUCTURE {n:02d}"
         concessions = [f"ECR-B{n:02d}1|BENCH {n:02d} - RESEAU NORD", f"ECR-B{n:02d}2|BENCH {n:02d} - RESEAU SUD"]
         # as devstack.demo.provision_structure creates it, with the attribute the adapter writes on a link
-        org_id = admin.create_organization({
-            "name": f"{name} ({siret})", "alias": siret, "enabled": True,
-            "attributes": {"siret": [siret], "siren": [siret[:9]], "name": [name], "source": ["bench"],
-                           "concessions": concessions},
-        })
+        org_id = admin.create_organization(
+            {
+                "name": f"{name} ({siret})",
+                "alias": siret,
+                "enabled": True,
+                "attributes": {
+                    "siret": [siret],
+                    "siren": [siret[:9]],
+                    "name": [name],
+                    "source": ["bench"],
+                    "concessions": concessions,
+                },
+            }
+        )
         structures.append((org_id, siret))
     usernames = []
     for n in range(USERS):
-        user = DemoUser(username=f"pro.bench{n:02d}.martin", first_name="Bench", last_name=f"Martin{n:02d}",
-                        email=f"bench{n:02d}.martin@exemple-reseaux.test", job_title="Responsable des travaux",
-                        profile=PROFILES[n % len(PROFILES)])
+        user = DemoUser(
+            username=f"pro.bench{n:02d}.martin",
+            first_name="Bench",
+            last_name=f"Martin{n:02d}",
+            email=f"bench{n:02d}.martin@exemple-reseaux.test",
+            job_title="Responsable des travaux",
+            profile=PROFILES[n % len(PROFILES)],
+        )
         user_id = provision_user(admin, user, password)
         org_id, siret = structures[n % STRUCTURES]
         join_structure(admin, user_id, org_id, siret)
@@ -148,11 +166,17 @@ def provision_ours(server: KeycloakServer, secrets: dict[str, str], portal_url: 
             stored = _stored_hash(admin, user_id)
     realm = our_realm_file()
     client = next(c for c in realm["clients"] if c["clientId"] == "portal")
-    return Realm("ours (`hariane-pro`)", OidcClient(server.url, REALM, "portal", secrets["PORTAL_CLIENT_SECRET"],
-                                                    f"{portal_url}/auth/callback"), usernames, password, {
-        "policy": realm.get("passwordPolicy", ""), "stored": stored,
-        "scopes": ", ".join(f"`{s}`" for s in client["defaultClientScopes"]),
-    })
+    return Realm(
+        "ours (`hariane-pro`)",
+        OidcClient(server.url, REALM, "portal", secrets["PORTAL_CLIENT_SECRET"], f"{portal_url}/auth/callback"),
+        usernames,
+        password,
+        {
+            "policy": realm.get("passwordPolicy", ""),
+            "stored": stored,
+            "scopes": ", ".join(f"`{s}`" for s in client["defaultClientScopes"]),
+        },
+    )
 
 
 def create_plain(server: KeycloakServer, secrets: dict[str, str], redirect_uri: str, password: str) -> Realm:
@@ -161,30 +185,50 @@ def create_plain(server: KeycloakServer, secrets: dict[str, str], redirect_uri: 
     master.create_realm({"realm": PLAIN, "enabled": True, **({"passwordPolicy": hashing} if hashing else {})})
     admin = master_admin(server.url, "admin", secrets["KEYCLOAK_ADMIN_PASSWORD"], PLAIN)
     client_secret = secrets_module.token_urlsafe(24)
-    admin.create_client({
-        "clientId": PLAIN_CLIENT, "enabled": True, "protocol": "openid-connect", "publicClient": False,
-        "clientAuthenticatorType": "client-secret", "secret": client_secret, "standardFlowEnabled": True,
-        "directAccessGrantsEnabled": False, "redirectUris": [redirect_uri],
-        "attributes": {"pkce.code.challenge.method": "S256"},
-    })
+    admin.create_client(
+        {
+            "clientId": PLAIN_CLIENT,
+            "enabled": True,
+            "protocol": "openid-connect",
+            "publicClient": False,
+            "clientAuthenticatorType": "client-secret",
+            "secret": client_secret,
+            "standardFlowEnabled": True,
+            "directAccessGrantsEnabled": False,
+            "redirectUris": [redirect_uri],
+            "attributes": {"pkce.code.challenge.method": "S256"},
+        }
+    )
     usernames = []
     for n in range(USERS):
         username = f"bench{n:02d}"
-        user_id = admin.create_user({
-            "username": username, "email": f"bench{n:02d}.martin@exemple.test", "firstName": "Bench",
-            "lastName": f"Martin{n:02d}", "emailVerified": True, "enabled": True,
-            "credentials": [{"type": "password", "value": password, "temporary": False}],
-        })
+        user_id = admin.create_user(
+            {
+                "username": username,
+                "email": f"bench{n:02d}.martin@exemple.test",
+                "firstName": "Bench",
+                "lastName": f"Martin{n:02d}",
+                "emailVerified": True,
+                "enabled": True,
+                "credentials": [{"type": "password", "value": password, "temporary": False}],
+            }
+        )
         usernames.append(username)
         if n == 0:
             stored = _stored_hash(admin, user_id)
     client_id = admin.get_client_id(PLAIN_CLIENT)
     scopes = ", ".join(f"`{s['name']}`" for s in admin.get_client_default_client_scopes(client_id))
-    return Realm("plain (`plain`)", OidcClient(server.url, PLAIN, PLAIN_CLIENT, client_secret, redirect_uri),
-                 usernames, password, {"policy": hashing, "stored": stored, "scopes": scopes})
+    return Realm(
+        "plain (`plain`)",
+        OidcClient(server.url, PLAIN, PLAIN_CLIENT, client_secret, redirect_uri),
+        usernames,
+        password,
+        {"policy": hashing, "stored": stored, "scopes": scopes},
+    )
 
 
 # -- load ---------------------------------------------------------------------------------------
+
 
 def _step(realm: Realm, operation: str, session: requests.Session, index: int) -> Callable[[], None]:
     """One operation of virtual user ``index``: a login (users taken in turn), or a refresh of its own session."""
@@ -194,12 +238,14 @@ def _step(realm: Realm, operation: str, session: requests.Session, index: int) -
         def login() -> None:
             k = next(counter)
             realm.client.login(session, realm.usernames[(index + k * CLIENTS) % len(realm.usernames)], realm.password)
+
         return login
     tokens = realm.client.login(session, realm.usernames[index % len(realm.usernames)], realm.password)
 
     def refresh() -> None:
         nonlocal tokens
         tokens = realm.client.refresh(session, tokens["refresh_token"])
+
     return refresh
 
 
@@ -250,14 +296,21 @@ def _load(realm: Realm, seconds: float, server_pid: int, operation: str) -> Roun
     if barrier.broken or "start" not in window:
         raise RuntimeError(f"{realm.label} {operation}: the virtual users could not start: {errors[:3]}")
     flat = [ms for per_client in latencies for ms in per_client]
-    result = Round(len(flat), max(finished) - window["start"], flat, errors,
-                   procstat.cpu_seconds(server_pid) - window["server_cpu"], time.process_time() - window["client_cpu"])
+    result = Round(
+        len(flat),
+        max(finished) - window["start"],
+        flat,
+        errors,
+        procstat.cpu_seconds(server_pid) - window["server_cpu"],
+        time.process_time() - window["client_cpu"],
+    )
     if result.ops == 0:
         raise RuntimeError(f"{realm.label} {operation}: no success; first errors: {errors[:3]}")
     return result
 
 
 # -- where our extra cost goes ------------------------------------------------------------------------
+
 
 def attribution_steps(server: KeycloakServer, secrets: dict[str, str]) -> list[tuple[str, Callable[[], object]]]:
     """Our realm changed one setting at a time towards plain Keycloak (cumulative), on the live server."""
@@ -274,18 +327,25 @@ def attribution_steps(server: KeycloakServer, secrets: dict[str, str]) -> list[t
         ("− the `hariane-profile` scope (the extension's three mappers)", without_hariane_scope),
         ("− organizations (disabled)", lambda: admin.update_realm(REALM, {"organizationsEnabled": False})),
         ("− the `hariane` login theme (Keycloak's default)", lambda: admin.update_realm(REALM, {"loginTheme": ""})),
-        ("− our user profile (Keycloak's default)",
-         lambda: admin.update_realm_users_profile(plain_admin.get_realm_users_profile())),
-        ("− localisation (internationalization off)",
-         lambda: admin.update_realm(REALM, {"internationalizationEnabled": False})),
-        ("− event storage (login and admin events off)",
-         lambda: admin.update_realm(REALM, {"eventsEnabled": False, "adminEventsEnabled": False})),
+        (
+            "− our user profile (Keycloak's default)",
+            lambda: admin.update_realm_users_profile(plain_admin.get_realm_users_profile()),
+        ),
+        (
+            "− localisation (internationalization off)",
+            lambda: admin.update_realm(REALM, {"internationalizationEnabled": False}),
+        ),
+        (
+            "− event storage (login and admin events off)",
+            lambda: admin.update_realm(REALM, {"eventsEnabled": False, "adminEventsEnabled": False}),
+        ),
         ("− brute-force detection (off)", lambda: admin.update_realm(REALM, {"bruteForceProtected": False})),
     ]
 
 
-def _attribute(server: KeycloakServer, secrets: dict[str, str], ours: Realm, plain: Realm, pid: int,
-               operations: tuple[str, ...]) -> list[tuple[str, dict[str, tuple[Round, Round]]]]:
+def _attribute(
+    server: KeycloakServer, secrets: dict[str, str], ours: Realm, plain: Realm, pid: int, operations: tuple[str, ...]
+) -> list[tuple[str, dict[str, tuple[Round, Round]]]]:
     rows = []
     for step_no, (label, change) in enumerate(attribution_steps(server, secrets)):
         change()
@@ -302,6 +362,7 @@ def _attribute(server: KeycloakServer, secrets: dict[str, str], ours: Realm, pla
 
 # -- the run --------------------------------------------------------------------------------------
 
+
 def _distinct_ports(count: int) -> list[int]:
     chosen: list[int] = []
     while len(chosen) < count:
@@ -311,14 +372,19 @@ def _distinct_ports(count: int) -> list[int]:
     return chosen
 
 
-def _start_keycloak(home: Path, secrets: dict[str, str], portal_url: str, http_port: int,
-                    management_port: int) -> KeycloakServer:
+def _start_keycloak(
+    home: Path, secrets: dict[str, str], portal_url: str, http_port: int, management_port: int
+) -> KeycloakServer:
     shutil.rmtree(home / "data", ignore_errors=True)  # a fresh database; the built server is kept
     if (home / "keycloak.log").exists():
         (home / "keycloak.log").unlink()
     server = KeycloakServer(
-        home=home, http_port=http_port, management_port=management_port, admin_username="admin",
-        admin_password=secrets["KEYCLOAK_ADMIN_PASSWORD"], extra_args=THEME_CACHES,
+        home=home,
+        http_port=http_port,
+        management_port=management_port,
+        admin_username="admin",
+        admin_password=secrets["KEYCLOAK_ADMIN_PASSWORD"],
+        extra_args=THEME_CACHES,
         # No mail catcher: a login sends no e-mail; the port is closed, nothing listens there.
         env=keycloak_env(portal_url=portal_url, voirie_url="http://127.0.0.1:9", smtp_port=9, secrets=secrets),
     )
@@ -326,12 +392,17 @@ def _start_keycloak(home: Path, secrets: dict[str, str], portal_url: str, http_p
     return server
 
 
-def _adapter_memory(work_dir: Path, server: KeycloakServer, secrets: dict[str, str], port: int) -> tuple[float, float, int]:
+def _adapter_memory(
+    work_dir: Path, server: KeycloakServer, secrets: dict[str, str], port: int
+) -> tuple[float, float, int]:
     database = work_dir / "keycloak-login-adapter.db"
     for leftover in work_dir.glob(f"{database.name}*"):
         leftover.unlink()
-    adapter = PortalAdapter(port, work_dir / "keycloak-login-adapter.log", env=adapter_env(
-        keycloak_url=server.url, secrets=secrets, env="test", database_url=f"sqlite:///{database}"))
+    adapter = PortalAdapter(
+        port,
+        work_dir / "keycloak-login-adapter.log",
+        env=adapter_env(keycloak_url=server.url, secrets=secrets, env="test", database_url=f"sqlite:///{database}"),
+    )
     adapter.start()
     try:
         with requests.Session() as session:
@@ -348,8 +419,12 @@ def _token_facts(realm: Realm) -> str:
         tokens = realm.client.login(session, realm.usernames[0], realm.password)
     access = claims(tokens["access_token"])
     hariane = [name for name in ("pro_profile", "structure", "concessions") if name in access]
-    realm.facts["claims"] = ", ".join(f"`{name}`" for name in hariane) or "none of `pro_profile`, `structure`, `concessions`"
-    realm.facts["sizes"] = f"{len(tokens['access_token']):,} / {len(tokens['id_token']):,} / {len(tokens['refresh_token']):,}"
+    realm.facts["claims"] = (
+        ", ".join(f"`{name}`" for name in hariane) or "none of `pro_profile`, `structure`, `concessions`"
+    )
+    realm.facts["sizes"] = (
+        f"{len(tokens['access_token']):,} / {len(tokens['id_token']):,} / {len(tokens['refresh_token']):,}"
+    )
     return ",".join(hariane)
 
 
@@ -367,7 +442,9 @@ class Outcome:
 
     def ratios(self, operation: str, metric: Callable[[Round], float]) -> list[float]:
         per_realm = self.results[operation]
-        return [metric(a) / metric(b) for a, b in zip(per_realm[self.ours.label], per_realm[self.plain.label], strict=True)]
+        return [
+            metric(a) / metric(b) for a, b in zip(per_realm[self.ours.label], per_realm[self.plain.label], strict=True)
+        ]
 
     def missed(self) -> tuple[str, ...]:
         return tuple(op for op in self.results if statistics.median(self.ratios(op, lambda x: x.rate)) < TARGET)
@@ -388,8 +465,12 @@ def run(work_dir: Path) -> str:
 
         ours = provision_ours(server, secrets, portal_url, password)
         plain = create_plain(server, secrets, ours.client.redirect_uri, password)
-        out = Outcome(ours, plain, startup_s=startup_s,
-                      heap=" ".join(a for a in procstat.cmdline(pid) if a.startswith(("-Xmx", "-Xms"))) or "JVM defaults")
+        out = Outcome(
+            ours,
+            plain,
+            startup_s=startup_s,
+            heap=" ".join(a for a in procstat.cmdline(pid) if a.startswith(("-Xmx", "-Xms"))) or "JVM defaults",
+        )
         out.memory["after start (realm imported)"] = rest_after_start
         if _token_facts(ours) != "profile,structure,concessions":
             raise RuntimeError(f"our mappers did not run: access token claims {ours.facts['claims']}")
@@ -408,7 +489,8 @@ def run(work_dir: Path) -> str:
                 with out.samplers[operation]:
                     for realm in order:
                         out.results[operation].setdefault(realm.label, []).append(
-                            _load(realm, ROUND_SECONDS, pid, operation))
+                            _load(realm, ROUND_SECONDS, pid, operation)
+                        )
         procstat.settle(REST_SECONDS)
         out.memory["at rest after the load"] = procstat.rss_mib(pid)
         explain = tuple(out.results) if ATTRIBUTION == "1" else out.missed() if ATTRIBUTION == "auto" else ()
@@ -422,13 +504,16 @@ def run(work_dir: Path) -> str:
 
 # -- the Markdown section -------------------------------------------------------------------------
 
+
 def _verdict(out: Outcome, operation: str, what: str) -> str:
     ratios = out.ratios(operation, lambda x: x.rate)
     cpu_ratios = out.ratios(operation, lambda x: x.cpu_ms_per_op)
     ratio, cpu = statistics.median(ratios), statistics.median(cpu_ratios)
     met = ratio >= TARGET
-    cpu_text = (f"Keycloak spent {abs(cpu - 1) * 100:.0f} % {'more' if cpu >= 1 else 'less'} CPU per operation on ours "
-                f"(rounds {min(cpu_ratios):.2f}–{max(cpu_ratios):.2f} × plain)")
+    cpu_text = (
+        f"Keycloak spent {abs(cpu - 1) * 100:.0f} % {'more' if cpu >= 1 else 'less'} CPU per operation on ours "
+        f"(rounds {min(cpu_ratios):.2f}–{max(cpu_ratios):.2f} × plain)"
+    )
     if met:
         why = f"{cpu_text}; throughput rounds {min(ratios):.2f}–{max(ratios):.2f}"
         if min(ratios) < TARGET:
@@ -440,16 +525,21 @@ def _verdict(out: Outcome, operation: str, what: str) -> str:
         why = f"{cpu_text}: probably extra work on our side, though the rounds disagree (noise)"
         why += "; where it goes: the table below" if out.attribution else ""
     else:
-        why = (f"{cpu_text}, too little to explain the throughput gap: machine noise "
-               f"(rounds {min(ratios):.2f}–{max(ratios):.2f}); rerun on a quiet machine")
+        why = (
+            f"{cpu_text}, too little to explain the throughput gap: machine noise "
+            f"(rounds {min(ratios):.2f}–{max(ratios):.2f}); rerun on a quiet machine"
+        )
     return f"- {what}: ours / plain = **{ratio:.2f}** — target ≥ {TARGET:.2f} **{'met' if met else 'missed'}**: {why}."
 
 
 def _realms_table(out: Outcome) -> list[str]:
     ours, plain = out.ours, out.plain
     realm = our_realm_file()
-    brute = (f"on ({realm['failureFactor']} failures, then waits growing by {realm['waitIncrementSeconds']} s)"
-             if realm.get("bruteForceProtected") else "off")
+    brute = (
+        f"on ({realm['failureFactor']} failures, then waits growing by {realm['waitIncrementSeconds']} s)"
+        if realm.get("bruteForceProtected")
+        else "off"
+    )
     events = "login and admin events stored" if realm.get("eventsEnabled") else "off"
     hashing = hashing_terms(ours.facts["policy"])
     same = ours.facts["stored"] == plain.facts["stored"]
@@ -475,10 +565,17 @@ def _realms_table(out: Outcome) -> list[str]:
         f"| events | {events} | off (default) |",
         "| organizations | enabled | disabled (default) |",
         "",
-        (f"Hashing: our policy sets `{hashing}` and no `hashAlgorithm`; the plain realm gets the same term, so both "
-         "use Keycloak's default algorithm with it" if hashing else
-         "Hashing: our policy sets neither `hashAlgorithm` nor `hashIterations`, so both realms use Keycloak's default")
-        + (" — the credentials read back are identical in kind. " if same else " — **yet the credentials read back differ**. ")
+        (
+            f"Hashing: our policy sets `{hashing}` and no `hashAlgorithm`; the plain realm gets the same term, so both "
+            "use Keycloak's default algorithm with it"
+            if hashing
+            else "Hashing: our policy sets neither `hashAlgorithm` nor `hashIterations`, so both realms use Keycloak's default"
+        )
+        + (
+            " — the credentials read back are identical in kind. "
+            if same
+            else " — **yet the credentials read back differ**. "
+        )
         + "The other policy terms are only checked when a password is set, never at login.",
         "",
     ]
@@ -486,11 +583,15 @@ def _realms_table(out: Outcome) -> list[str]:
 
 def _load_tables(out: Outcome) -> list[str]:
     lines = []
-    for operation, title, unit, anchor in (("login", "password logins", "logins/s", ANCHOR_LOGINS_PER_VCPU),
-                                           ("refresh", "token refreshes", "refreshes/s", ANCHOR_REFRESHES_PER_VCPU)):
-        lines += [f"| {title} | {unit} | p50 (ms) | p95 (ms) | Keycloak CPU per operation (ms) "
-                  f"| {unit} per Keycloak vCPU (sizing guide: {anchor}) | Keycloak cores busy | errors |",
-                  "|---|---|---|---|---|---|---|---|"]
+    for operation, title, unit, anchor in (
+        ("login", "password logins", "logins/s", ANCHOR_LOGINS_PER_VCPU),
+        ("refresh", "token refreshes", "refreshes/s", ANCHOR_REFRESHES_PER_VCPU),
+    ):
+        lines += [
+            f"| {title} | {unit} | p50 (ms) | p95 (ms) | Keycloak CPU per operation (ms) "
+            f"| {unit} per Keycloak vCPU (sizing guide: {anchor}) | Keycloak cores busy | errors |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
         for realm in (out.ours, out.plain):
             rounds = out.results[operation][realm.label]
             lines.append(
@@ -500,17 +601,23 @@ def _load_tables(out: Outcome) -> list[str]:
                 f"| {median_spread([x.cpu_ms_per_op for x in rounds])} "
                 f"| {median_spread([1000 / x.cpu_ms_per_op for x in rounds])} "
                 f"| {median_spread([x.server_cpu_s / x.seconds for x in rounds])} "
-                f"| {sum(len(x.errors) for x in rounds)} of {sum(x.ops + len(x.errors) for x in rounds):,} |")
+                f"| {sum(len(x.errors) for x in rounds)} of {sum(x.ops + len(x.errors) for x in rounds):,} |"
+            )
         ratio = out.ratios
-        lines += [f"| **ours / plain** (paired rounds) | {median_spread(ratio(operation, lambda x: x.rate))} "
-                  f"| {median_spread(ratio(operation, lambda x: percentile(x.latencies_ms, 50)))} "
-                  f"| {median_spread(ratio(operation, lambda x: percentile(x.latencies_ms, 95)))} "
-                  f"| {median_spread(ratio(operation, lambda x: x.cpu_ms_per_op))} | | | |", ""]
-    client_cores = {op: statistics.median(x.client_cpu_s / x.seconds for rounds in per_realm.values() for x in rounds)
-                    for op, per_realm in out.results.items()}
+        lines += [
+            f"| **ours / plain** (paired rounds) | {median_spread(ratio(operation, lambda x: x.rate))} "
+            f"| {median_spread(ratio(operation, lambda x: percentile(x.latencies_ms, 50)))} "
+            f"| {median_spread(ratio(operation, lambda x: percentile(x.latencies_ms, 95)))} "
+            f"| {median_spread(ratio(operation, lambda x: x.cpu_ms_per_op))} | | | |",
+            "",
+        ]
+    client_cores = {
+        op: statistics.median(x.client_cpu_s / x.seconds for rounds in per_realm.values() for x in rounds)
+        for op, per_realm in out.results.items()
+    }
     return lines + [
         "Ratios are ours ÷ plain per round (the two realms of a round ran back to back), median (min–max). "
-        "\"Per Keycloak vCPU\" is 1000 ÷ Keycloak's CPU ms per operation (user + system time of the java process "
+        '"Per Keycloak vCPU" is 1000 ÷ Keycloak\'s CPU ms per operation (user + system time of the java process '
         "over the round): the figure comparable with the sizing guide's anchors, and the least sensitive to other "
         "processes; throughput itself is bounded by the 2 cores, shared with the load generator (which used "
         f"{client_cores['login']:.2f} core during the login rounds, {client_cores['refresh']:.2f} during the refresh "
@@ -540,9 +647,12 @@ def _attribution_table(out: Outcome) -> list[str]:
             a, b = measured[operation]
             cells.append(f"{a.cpu_ms_per_op:.1f} / {b.cpu_ms_per_op:.1f} ({a.cpu_ms_per_op / b.cpu_ms_per_op:.2f})")
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
-    lines.append("| still different after the last step: the authentication flows and required actions as written in "
-                 "the realm file, the `portal` client's `fullScopeAllowed` off, the users' groups and attributes |"
-                 + " |" * len(operations))
+    lines.append(
+        "| still different after the last step: the authentication flows and required actions as written in "
+        "the realm file, the `portal` client's `fullScopeAllowed` off, the users' groups and attributes |"
+        + " |"
+        * len(operations)
+    )
     return lines + [""]
 
 
@@ -551,10 +661,15 @@ def _memory_table(out: Outcome) -> list[str]:
     for moment, value in out.memory.items():
         if moment == "at rest after the load":
             for operation, sampler in out.samplers.items():
-                lines.append(f"| Keycloak during the {operation} rounds (both realms), median / peak of "
-                             f"{len(sampler.samples)} samples | {sampler.median:,.0f} / {sampler.peak:,.0f} | |")
-        anchor = (f"about {ANCHOR_MEMORY_MB:,} MB per node at rest (realm caches and 10,000 cached sessions included)"
-                  if moment.startswith("after start") else "")
+                lines.append(
+                    f"| Keycloak during the {operation} rounds (both realms), median / peak of "
+                    f"{len(sampler.samples)} samples | {sampler.median:,.0f} / {sampler.peak:,.0f} | |"
+                )
+        anchor = (
+            f"about {ANCHOR_MEMORY_MB:,} MB per node at rest (realm caches and 10,000 cached sessions included)"
+            if moment.startswith("after start")
+            else ""
+        )
         lines.append(f"| Keycloak (java process), {moment} | {value:,.0f} | {anchor} |")
     rss, pss, processes = out.adapter
     return lines + [
@@ -600,12 +715,19 @@ def _section(out: Outcome) -> str:
         _verdict(out, "refresh", "token refreshes/s"),
         "",
     ]
-    busy = statistics.median(x.server_cpu_s / x.seconds for per_realm in out.results.values()
-                             for rounds in per_realm.values() for x in rounds)
+    busy = statistics.median(
+        x.server_cpu_s / x.seconds
+        for per_realm in out.results.values()
+        for rounds in per_realm.values()
+        for x in rounds
+    )
     if busy < 1.2:
-        lines += [f"Keycloak kept only {busy:.2f} of the 2 cores busy (median over the rounds) while {CLIENTS} users "
-                  "waited on it: other processes were competing for the CPU, so the throughput ratios are noisy; "
-                  "the CPU-per-operation ratios much less so.", ""]
+        lines += [
+            f"Keycloak kept only {busy:.2f} of the 2 cores busy (median over the rounds) while {CLIENTS} users "
+            "waited on it: other processes were competing for the CPU, so the throughput ratios are noisy; "
+            "the CPU-per-operation ratios much less so.",
+            "",
+        ]
     lines += _attribution_table(out) + _memory_table(out)
     return "\n".join(lines)
 

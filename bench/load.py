@@ -82,7 +82,9 @@ def run_with(stack: Stack, work_dir) -> str:
         "|---|---|---|---|---|",
     ]
     for kind, values in results.items():
-        lines.append(f"| {kind} | {len(values)} | {len(values) / elapsed:.1f} | {percentile(values, 50):.0f} | "
-                     f"{percentile(values, 95):.0f} |")
+        lines.append(
+            f"| {kind} | {len(values)} | {len(values) / elapsed:.1f} | {percentile(values, 50):.0f} | "
+            f"{percentile(values, 95):.0f} |"
+        )
     lines += ["", f"Errors: **{len(errors)}**." + (f" First: `{errors[0].splitlines()[-1]}`" if errors else ""), ""]
     return "\n".join(lines)

@@ -24,13 +24,25 @@ def _clone(target: Path) -> None:
 
 
 def _make_run_ready(clone: Path, log: Path) -> float:
-    env = {**os.environ, **{name: str(free_port()) for name in (
-        "HARIANE_KEYCLOAK_PORT", "HARIANE_KEYCLOAK_MANAGEMENT_PORT", "HARIANE_PORTAL_PORT", "HARIANE_VOIRIE_PORT",
-        "HARIANE_SMTP_PORT", "HARIANE_MAIL_UI_PORT")}}
+    env = {
+        **os.environ,
+        **{
+            name: str(free_port())
+            for name in (
+                "HARIANE_KEYCLOAK_PORT",
+                "HARIANE_KEYCLOAK_MANAGEMENT_PORT",
+                "HARIANE_PORTAL_PORT",
+                "HARIANE_VOIRIE_PORT",
+                "HARIANE_SMTP_PORT",
+                "HARIANE_MAIL_UI_PORT",
+            )
+        },
+    }
     started = time.monotonic()
     with log.open("w") as out:
-        process = subprocess.Popen(["make", "run"], cwd=clone, env=env, stdout=subprocess.PIPE, stderr=out, text=True,
-                                   start_new_session=True)
+        process = subprocess.Popen(
+            ["make", "run"], cwd=clone, env=env, stdout=subprocess.PIPE, stderr=out, text=True, start_new_session=True
+        )
         try:
             for line in process.stdout:
                 out.write(line)
@@ -49,11 +61,14 @@ def _make_run_ready(clone: Path, log: Path) -> float:
 def _ci(clone: Path, log: Path) -> tuple[float, int, int, int]:
     started = time.monotonic()
     with log.open("w") as out:
-        done = subprocess.run(["bash", ".ci/run"], cwd=clone, stdout=out, stderr=subprocess.STDOUT,
-                              env={**os.environ, "CI": "true"})
+        done = subprocess.run(
+            ["bash", ".ci/run"], cwd=clone, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "CI": "true"}
+        )
     seconds = time.monotonic() - started
     text = log.read_text(errors="replace")
-    junit = sum(int(n) for n in re.findall(r"Tests run: (\d+), Failures: \d+, Errors: \d+, Skipped: \d+\s*$", text, re.M)[-1:])
+    junit = sum(
+        int(n) for n in re.findall(r"Tests run: (\d+), Failures: \d+, Errors: \d+, Skipped: \d+\s*$", text, re.M)[-1:]
+    )
     passed = re.findall(r"(\d+) passed", text)
     if done.returncode != 0:
         raise RuntimeError(f".ci/run failed in the fresh clone; see {log}")
@@ -68,17 +83,19 @@ def run(work_dir: Path) -> str:
     ready = _make_run_ready(clone, work_dir / "newcomer-make-run.log")
     ci_seconds, junit, pytest_passed, _ = _ci(clone, work_dir / "newcomer-ci.log")
     shutil.rmtree(clone, ignore_errors=True)
-    return "\n".join([
-        "## Newcomer time (`bench/newcomer.py`)",
-        "",
-        "A fresh `git clone` of the benchmarked commit (no `.venv`, no `.local`, no built jar), on this machine "
-        "with warm package caches (pip, npm, Maven, apt); one run each.",
-        "",
-        "| step | time |",
-        "|---|---|",
-        f"| clone → `make run` ready (venv, npm tools, extension build, Keycloak unpacked and started, demo data) "
-        f"| {ready:.0f} s |",
-        f"| then `.ci/run` (= `make test`: {junit} JUnit + {pytest_passed} pytest tests) | "
-        f"{ci_seconds // 60:.0f} min {ci_seconds % 60:.0f} s |",
-        "",
-    ])
+    return "\n".join(
+        [
+            "## Newcomer time (`bench/newcomer.py`)",
+            "",
+            "A fresh `git clone` of the benchmarked commit (no `.venv`, no `.local`, no built jar), on this machine "
+            "with warm package caches (pip, npm, Maven, apt); one run each.",
+            "",
+            "| step | time |",
+            "|---|---|",
+            f"| clone → `make run` ready (venv, npm tools, extension build, Keycloak unpacked and started, demo data) "
+            f"| {ready:.0f} s |",
+            f"| then `.ci/run` (= `make test`: {junit} JUnit + {pytest_passed} pytest tests) | "
+            f"{ci_seconds // 60:.0f} min {ci_seconds % 60:.0f} s |",
+            "",
+        ]
+    )

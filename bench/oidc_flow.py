@@ -52,34 +52,59 @@ class OidcClient:
         session.cookies.clear()
         verifier, challenge = pkce_pair()
         state, nonce = secrets.token_urlsafe(16), secrets.token_urlsafe(16)
-        page = session.get(f"{self._endpoints}/auth", params={
-            "client_id": self.client_id, "redirect_uri": self.redirect_uri, "response_type": "code",
-            "scope": "openid", "state": state, "nonce": nonce,
-            "code_challenge": challenge, "code_challenge_method": "S256",
-        }, timeout=60)
+        page = session.get(
+            f"{self._endpoints}/auth",
+            params={
+                "client_id": self.client_id,
+                "redirect_uri": self.redirect_uri,
+                "response_type": "code",
+                "scope": "openid",
+                "state": state,
+                "nonce": nonce,
+                "code_challenge": challenge,
+                "code_challenge_method": "S256",
+            },
+            timeout=60,
+        )
         form = LOGIN_FORM.search(page.text) if page.status_code == 200 else None
         if form is None:
             raise FlowError(f"login page: HTTP {page.status_code}, no kc-form-login: {page.text[:200]!r}")
         action = html.unescape(ACTION.search(form.group(0)).group(1))
         for cookie in session.cookies:
             cookie.secure = False  # browsers send Keycloak's Secure cookies to http://127.0.0.1; requests does not
-        posted = session.post(action, data={"username": username, "password": password, "credentialId": ""},
-                              allow_redirects=False, timeout=60)
+        posted = session.post(
+            action,
+            data={"username": username, "password": password, "credentialId": ""},
+            allow_redirects=False,
+            timeout=60,
+        )
         location = posted.headers.get("Location", "")
         if posted.status_code != 302 or not location.startswith(self.redirect_uri):
-            raise FlowError(f"login POST: HTTP {posted.status_code}, Location {location[:120]!r}: {posted.text[:200]!r}")
+            raise FlowError(
+                f"login POST: HTTP {posted.status_code}, Location {location[:120]!r}: {posted.text[:200]!r}"
+            )
         query = parse_qs(urlsplit(location).query)
         if query.get("state") != [state] or "code" not in query:
             raise FlowError(f"redirect without code or with another state: {location[:200]!r}")
-        return self._token(session, {"grant_type": "authorization_code", "code": query["code"][0],
-                                     "redirect_uri": self.redirect_uri, "code_verifier": verifier})
+        return self._token(
+            session,
+            {
+                "grant_type": "authorization_code",
+                "code": query["code"][0],
+                "redirect_uri": self.redirect_uri,
+                "code_verifier": verifier,
+            },
+        )
 
     def refresh(self, session: requests.Session, refresh_token: str) -> dict:
         return self._token(session, {"grant_type": "refresh_token", "refresh_token": refresh_token})
 
     def _token(self, session: requests.Session, form: dict) -> dict:
-        answer = session.post(f"{self._endpoints}/token", timeout=60,
-                              data=form | {"client_id": self.client_id, "client_secret": self.client_secret})
+        answer = session.post(
+            f"{self._endpoints}/token",
+            timeout=60,
+            data=form | {"client_id": self.client_id, "client_secret": self.client_secret},
+        )
         if answer.status_code != 200:
             raise FlowError(f"token endpoint ({form['grant_type']}): HTTP {answer.status_code}: {answer.text[:200]!r}")
         tokens = answer.json()

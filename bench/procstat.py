@@ -22,7 +22,7 @@ def _status(pid: int) -> dict[str, str]:
 def _stat_fields(pid: int) -> list[str]:
     with open(f"/proc/{pid}/stat", encoding="utf-8") as stat:
         text = stat.read()
-    return text[text.rindex(")") + 2:].split()  # the fields after "pid (comm)"
+    return text[text.rindex(")") + 2 :].split()  # the fields after "pid (comm)"
 
 
 def group_pids(pgid: int) -> list[int]:

@@ -68,13 +68,21 @@ def run(work_dir: Path) -> str:
         leftover.unlink()  # a fresh cache: earlier runs' answers would hide the register
     fake = FakeSirene().start()
     port = free_port()
-    adapter = PortalAdapter(port, work_dir / "bench-adapter.log", env={
-        "PORTAL_ENV": "test", "PORTAL_DATABASE_URL": f"sqlite:///{work_dir / 'bench-adapter.db'}",
-        "PORTAL_API_SECRET": API_SECRET, "SIRENE_RECHERCHE_URL": fake.recherche_url,
-        "SIRENE_INSEE_URL": fake.insee_url, "SIRENE_INSEE_API_KEY": INSEE_KEY,
-        "SIRENE_RECHERCHE_RATE_PER_SECOND": str(RATE_PER_SECOND), "SIRENE_INSEE_RATE_PER_MINUTE": "6000",
-        "KEYCLOAK_URL": "http://127.0.0.1:9",
-    })
+    adapter = PortalAdapter(
+        port,
+        work_dir / "bench-adapter.log",
+        env={
+            "PORTAL_ENV": "test",
+            "PORTAL_DATABASE_URL": f"sqlite:///{work_dir / 'bench-adapter.db'}",
+            "PORTAL_API_SECRET": API_SECRET,
+            "SIRENE_RECHERCHE_URL": fake.recherche_url,
+            "SIRENE_INSEE_URL": fake.insee_url,
+            "SIRENE_INSEE_API_KEY": INSEE_KEY,
+            "SIRENE_RECHERCHE_RATE_PER_SECOND": str(RATE_PER_SECOND),
+            "SIRENE_INSEE_RATE_PER_MINUTE": "6000",
+            "KEYCLOAK_URL": "http://127.0.0.1:9",
+        },
+    )
     adapter.start()
     headers = {"Authorization": f"Bearer {API_SECRET}"}
     rows: dict[str, dict[str, list[float]]] = {"/health (baseline)": {}, "cache hit": {}, MISS: {}}
@@ -83,7 +91,10 @@ def run(work_dir: Path) -> str:
         with requests.Session() as session:
             session.get(hit_url, headers=headers, timeout=10)  # fill the cache
             for _ in range(REPEATS):
-                for name, url, count in (("/health (baseline)", f"{adapter.url}/health", 1000), ("cache hit", hit_url, 1000)):
+                for name, url, count in (
+                    ("/health (baseline)", f"{adapter.url}/health", 1000),
+                    ("cache hit", hit_url, 1000),
+                ):
                     lat = _timed_gets(session, url, count, headers)
                     rows[name].setdefault("p50", []).append(percentile(lat, 50))
                     rows[name].setdefault("p99", []).append(percentile(lat, 99))
@@ -91,7 +102,7 @@ def run(work_dir: Path) -> str:
             # Misses: distinct unknown SIRETs, rate limiter lifted for this part only.
         miss_sirets = distinct_sirets(REPEATS * 40, start=20_000_000)
         for repeat in range(REPEATS):
-            chunk = miss_sirets[repeat * 40:(repeat + 1) * 40]
+            chunk = miss_sirets[repeat * 40 : (repeat + 1) * 40]
             lat = []
             with requests.Session() as session:
                 for siret in chunk:
@@ -106,8 +117,14 @@ def run(work_dir: Path) -> str:
         burst = distinct_sirets(50, start=30_000_000)
         started = time.time()
         with concurrent.futures.ThreadPoolExecutor(50) as pool:
-            statuses = list(pool.map(
-                lambda s: requests.get(f"{adapter.url}/api/structures/{s}", headers=headers, timeout=60).status_code, burst))
+            statuses = list(
+                pool.map(
+                    lambda s: (
+                        requests.get(f"{adapter.url}/api/structures/{s}", headers=headers, timeout=60).status_code
+                    ),
+                    burst,
+                )
+            )
         elapsed = time.time() - started
         arrivals = sorted(h.at for h in fake.hits_for("recherche"))
         insee_hits = len(fake.hits_for("insee"))

@@ -43,21 +43,38 @@ def running(work_dir: Path, name: str = "stack") -> Iterator[Stack]:
         mail = MailCatcher(ports[0], ports[1], home / "maildev.log")
         mail.start()
         started.append(mail)
-        keycloak = KeycloakServer(home=home / "keycloak", http_port=ports[2], management_port=ports[3],
-                                  admin_username="admin", admin_password=secrets["KEYCLOAK_ADMIN_PASSWORD"],
-                                  env=keycloak_env(portal_url=f"http://127.0.0.1:{ports[4]}",
-                                                   voirie_url="http://127.0.0.1:9", smtp_port=mail.smtp_port,
-                                                   secrets=secrets))
+        keycloak = KeycloakServer(
+            home=home / "keycloak",
+            http_port=ports[2],
+            management_port=ports[3],
+            admin_username="admin",
+            admin_password=secrets["KEYCLOAK_ADMIN_PASSWORD"],
+            env=keycloak_env(
+                portal_url=f"http://127.0.0.1:{ports[4]}",
+                voirie_url="http://127.0.0.1:9",
+                smtp_port=mail.smtp_port,
+                secrets=secrets,
+            ),
+        )
         keycloak.prepare()
         started.append(keycloak)
         keycloak.start()
         fake = FakeSirene().start()
         started.append(fake)
-        env = adapter_env(keycloak_url=keycloak.url, secrets=secrets, env="test",
-                          database_url=f"sqlite:///{home / 'portal-adapter.db'}", smtp_port=mail.smtp_port)
-        env |= {"SIRENE_RECHERCHE_URL": fake.recherche_url, "SIRENE_INSEE_URL": fake.insee_url,
-                "SIRENE_INSEE_API_KEY": INSEE_KEY, "SIRENE_RECHERCHE_RATE_PER_SECOND": "1000",
-                "PORTAL_TRUSTED_PROXIES": "1"}
+        env = adapter_env(
+            keycloak_url=keycloak.url,
+            secrets=secrets,
+            env="test",
+            database_url=f"sqlite:///{home / 'portal-adapter.db'}",
+            smtp_port=mail.smtp_port,
+        )
+        env |= {
+            "SIRENE_RECHERCHE_URL": fake.recherche_url,
+            "SIRENE_INSEE_URL": fake.insee_url,
+            "SIRENE_INSEE_API_KEY": INSEE_KEY,
+            "SIRENE_RECHERCHE_RATE_PER_SECOND": "1000",
+            "PORTAL_TRUSTED_PROXIES": "1",
+        }
         adapter = PortalAdapter(ports[4], home / "portal-adapter.log", env=env)
         adapter.start()
         started.append(adapter)

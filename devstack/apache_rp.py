@@ -64,7 +64,9 @@ class ApacheRelyingParty:
 
     def config(self) -> str:
         modules = "\n".join(f"LoadModule {name} {MODULES / file}" for name, file in MODULE_FILES.items())
-        echoes = "\n".join(f'    Header set {header} "%{{OIDC_CLAIM_{claim}}}e"' for claim, header in ECHOED_CLAIMS.items())
+        echoes = "\n".join(
+            f'    Header set {header} "%{{OIDC_CLAIM_{claim}}}e"' for claim, header in ECHOED_CLAIMS.items()
+        )
         return f"""{modules}
 ServerName 127.0.0.1
 User nobody

@@ -41,11 +41,27 @@ def export_realm(server: KeycloakServer, target: Path, timeout: float = 600) -> 
     jdk = choose_jdk()
     env = {**os.environ, **server.env, "JAVA_HOME": str(jdk.home), "PATH": f"{jdk.home / 'bin'}:{os.environ['PATH']}"}
     db_options = [a for a in server.extra_args if a.startswith("--db")]
-    command = [str(server.home / "bin" / "kc.sh"), "export", "--dir", str(target), "--realm", REALM,
-               "--users", "realm_file", *db_options]
+    command = [
+        str(server.home / "bin" / "kc.sh"),
+        "export",
+        "--dir",
+        str(target),
+        "--realm",
+        REALM,
+        "--users",
+        "realm_file",
+        *db_options,
+    ]
     with server.log_file.open("ab") as log:
-        done = subprocess.run(command, cwd=server.home, env=env, stdout=log, stderr=subprocess.STDOUT,
-                              stdin=subprocess.DEVNULL, timeout=timeout)
+        done = subprocess.run(
+            command,
+            cwd=server.home,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            timeout=timeout,
+        )
     exported = target / REALM_EXPORT
     if done.returncode != 0 or not exported.is_file():
         raise StackError(f"kc.sh export failed (exit {done.returncode}); log {server.log_file}:\n{server.log_tail()}")
@@ -77,8 +93,14 @@ def restore_database(source: Path, url: str) -> None:
             leftover.unlink(missing_ok=True)
         shutil.copy2(source / ADAPTER_SQLITE, destination)
         return
-    _pg_tool("pg_restore", "--clean", "--if-exists", "--no-owner", f"--dbname={_libpq_url(url)}",
-             str(source / ADAPTER_PG_DUMP))
+    _pg_tool(
+        "pg_restore",
+        "--clean",
+        "--if-exists",
+        "--no-owner",
+        f"--dbname={_libpq_url(url)}",
+        str(source / ADAPTER_PG_DUMP),
+    )
 
 
 def _libpq_url(url: str) -> str:
@@ -105,8 +127,13 @@ def main(argv: list[str]) -> int:
     from devstack import secrets_store
 
     secrets = secrets_store.load_or_create(options.run_dir / "secrets.env")
-    server = KeycloakServer(home=options.run_dir / "keycloak", http_port=0, management_port=0,
-                            admin_username="admin", admin_password=secrets["KEYCLOAK_ADMIN_PASSWORD"])
+    server = KeycloakServer(
+        home=options.run_dir / "keycloak",
+        http_port=0,
+        management_port=0,
+        admin_username="admin",
+        admin_password=secrets["KEYCLOAK_ADMIN_PASSWORD"],
+    )
     database = f"sqlite:///{options.run_dir / 'portal-adapter.db'}"
     try:
         if options.action == "export":
@@ -116,15 +143,19 @@ def main(argv: list[str]) -> int:
             print(f"Backup written to {options.folder} (realm with users, adapter database, secrets).")
         else:
             if (options.run_dir / "keycloak" / "data").exists():
-                raise StackError(f"{options.run_dir} already holds data: restore into a fresh folder (HARIANE_RUN_DIR).")
+                raise StackError(
+                    f"{options.run_dir} already holds data: restore into a fresh folder (HARIANE_RUN_DIR)."
+                )
             options.run_dir.mkdir(parents=True, exist_ok=True)
             shutil.copy2(options.folder / "secrets.env", options.run_dir / "secrets.env")
             restore_database(options.folder, database)
             imports = options.run_dir / "restore-import"
             imports.mkdir(exist_ok=True)
             shutil.copy2(options.folder / REALM_EXPORT, imports / REALM_EXPORT)
-            print(f"Restored into {options.run_dir}: start it with HARIANE_RUN_DIR={options.run_dir} "
-                  f"HARIANE_REALM_FILE={imports / REALM_EXPORT} make run")
+            print(
+                f"Restored into {options.run_dir}: start it with HARIANE_RUN_DIR={options.run_dir} "
+                f"HARIANE_REALM_FILE={imports / REALM_EXPORT} make run"
+            )
     except StackError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

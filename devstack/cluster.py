@@ -84,8 +84,9 @@ def production_build() -> Path:
         fcntl.flock(lock, fcntl.LOCK_EX)  # two sessions building at once wait for each other
         if not (home / ".built").exists():
             shutil.rmtree(home, ignore_errors=True)
-            builder = KeycloakServer(home=home, http_port=0, management_port=0, admin_username="", admin_password="",
-                                     realm_files=())
+            builder = KeycloakServer(
+                home=home, http_port=0, management_port=0, admin_username="", admin_password="", realm_files=()
+            )
             builder.prepare()
             builder.build(*BUILD_OPTIONS)
             (home / ".built").write_text(" ".join(BUILD_OPTIONS) + "\n")
@@ -128,8 +129,9 @@ class LoadBalancer:
 
     def config(self) -> str:
         def backend(name: str, check: str) -> str:
-            servers = "\n".join(f"    server {b.name} 127.0.0.1:{b.http_port} check port {b.management_port}"
-                                for b in self.backends)
+            servers = "\n".join(
+                f"    server {b.name} 127.0.0.1:{b.http_port} check port {b.management_port}" for b in self.backends
+            )
             return f"""backend {name}
     balance roundrobin
     option httpchk
@@ -187,8 +189,13 @@ frontend stats
         if check.returncode != 0:
             raise StackError(f"HAProxy refuses {self.config_file}:\n{check.stdout}{check.stderr}")
         with self.log_file.open("ab") as log:
-            self.process = subprocess.Popen([str(HAPROXY), "-db", "-f", str(self.config_file)], stdout=log,
-                                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+            self.process = subprocess.Popen(
+                [str(HAPROXY), "-db", "-f", str(self.config_file)],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -205,8 +212,11 @@ frontend stats
         """Each node's state as HAProxy's health checks of ``backend`` see it: UP, DOWN, ``UP 1/2``…"""
         with urllib.request.urlopen(f"http://127.0.0.1:{self.stats_port}/stats;csv", timeout=5) as response:
             text = response.read().decode().lstrip("# ")
-        return {row["svname"]: row["status"] for row in csv.DictReader(io.StringIO(text))
-                if row["pxname"] == backend and row["svname"] not in ("BACKEND", "FRONTEND")}
+        return {
+            row["svname"]: row["status"]
+            for row in csv.DictReader(io.StringIO(text))
+            if row["pxname"] == backend and row["svname"] not in ("BACKEND", "FRONTEND")
+        }
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -261,16 +271,27 @@ class KeycloakCluster:
             jgroups = _jgroups_port(taken)
             name = f"node{index}"
             node = KeycloakServer(
-                home=self.folder / name, http_port=http, management_port=management, admin_username="admin",
+                home=self.folder / name,
+                http_port=http,
+                management_port=management,
+                admin_username="admin",
                 admin_password=self.admin_password,
                 env=self.env | db_env,
                 start_command=("start", "--optimized"),
                 import_realm=index == 1,  # once; the other nodes find the realm in the database
-                extra_args=(*db_args, "--db-pool-max-size=30", "--http-enabled=true",
-                            f"--hostname=http://127.0.0.1:{self.lb_port}", "--proxy-headers=xforwarded",
-                            "--proxy-trusted-addresses=127.0.0.1", "--cache=ispn", "--cache-stack=jdbc-ping",
-                            "--cache-embedded-network-bind-address=127.0.0.1", f"--spi-cache-embedded--default--node-name={name}",
-                            f"--cache-embedded-network-bind-port={jgroups}"),
+                extra_args=(
+                    *db_args,
+                    "--db-pool-max-size=30",
+                    "--http-enabled=true",
+                    f"--hostname=http://127.0.0.1:{self.lb_port}",
+                    "--proxy-headers=xforwarded",
+                    "--proxy-trusted-addresses=127.0.0.1",
+                    "--cache=ispn",
+                    "--cache-stack=jdbc-ping",
+                    "--cache-embedded-network-bind-address=127.0.0.1",
+                    f"--spi-cache-embedded--default--node-name={name}",
+                    f"--cache-embedded-network-bind-port={jgroups}",
+                ),
             )
             self.nodes.append(node)
             backends.append(Backend(name, http, management))

@@ -39,8 +39,13 @@ DEMO_REGISTRY = Path(__file__).with_name("demo_registry.csv")
 def master_admin(server_url: str, username: str, password: str, realm: str) -> KeycloakAdmin:
     """An admin client logged into the master realm, working on ``realm``."""
     connection = KeycloakOpenIDConnection(
-        server_url=server_url, username=username, password=password,
-        realm_name=realm, user_realm_name="master", client_id="admin-cli", verify=True,
+        server_url=server_url,
+        username=username,
+        password=password,
+        realm_name=realm,
+        user_realm_name="master",
+        client_id="admin-cli",
+        verify=True,
     )
     return KeycloakAdmin(connection=connection)
 
@@ -49,15 +54,17 @@ def provision_user(admin: KeycloakAdmin, user: DemoUser, password: str) -> str:
     """Create ``user`` (or reset its password when it exists) in its profile group; returns its id."""
     user_id = admin.get_user_id(user.username)
     if user_id is None:
-        user_id = admin.create_user({
-            "username": user.username,
-            "firstName": user.first_name,
-            "lastName": user.last_name,
-            "email": user.email,
-            "emailVerified": True,
-            "enabled": True,
-            "attributes": {"jobTitle": [user.job_title], "newsletterOptIn": ["false"]},
-        })
+        user_id = admin.create_user(
+            {
+                "username": user.username,
+                "firstName": user.first_name,
+                "lastName": user.last_name,
+                "email": user.email,
+                "emailVerified": True,
+                "enabled": True,
+                "attributes": {"jobTitle": [user.job_title], "newsletterOptIn": ["false"]},
+            }
+        )
     admin.set_user_password(user_id, password, temporary=False)
     try:
         group = admin.get_group_by_path(f"/{user.profile}")
@@ -73,10 +80,14 @@ def provision_structure(admin: KeycloakAdmin, siret: str, name: str) -> str:
     existing = next((o for o in admin.get_organizations({"search": siret}) if o.get("alias") == siret), None)
     if existing:
         return existing["id"]
-    return admin.create_organization({
-        "name": f"{name} ({siret})", "alias": siret, "enabled": True,
-        "attributes": {"siret": [siret], "siren": [siret[:9]], "name": [name], "source": ["demo"]},
-    })
+    return admin.create_organization(
+        {
+            "name": f"{name} ({siret})",
+            "alias": siret,
+            "enabled": True,
+            "attributes": {"siret": [siret], "siren": [siret[:9]], "name": [name], "source": ["demo"]},
+        }
+    )
 
 
 def join_structure(admin: KeycloakAdmin, user_id: str, organization_id: str, siret: str) -> None:

@@ -50,27 +50,128 @@ class Establishment:
         return self.siret[:9]
 
     def one_line(self) -> str:
-        parts = [self.complement, self.street_number, self.repetition, self.street_type, self.street_name,
-                 self.distribution, self.cedex or self.postal_code, self.cedex_label or self.city]
+        parts = [
+            self.complement,
+            self.street_number,
+            self.repetition,
+            self.street_type,
+            self.street_name,
+            self.distribution,
+            self.cedex or self.postal_code,
+            self.cedex_label or self.city,
+        ]
         return " ".join(p for p in parts if p)
 
 
 # SIRETs of sirene.md's test vectors; names other than the metropolis's are fictional.
-ESTABLISHMENTS = {e.siret: e for e in (
-    Establishment("20008495200015", "LE HAVRE SEINE METROPOLE", "7343", True, "20008495200015", "19", None, "RUE",
-                  "GEORGES BRAQUE", "HOTEL DE LA COMMUNAUTE", None, "76600", "LE HAVRE", "76351", "76085",
-                  "LE HAVRE CEDEX"),
-    Establishment("73282932000074", "SOCIETE DES RESEAUX DE L'ESTUAIRE", "5599", True, "73282932000074", "4", "B",
-                  "BD", "DE STRASBOURG", None, None, "76600", "LE HAVRE", "76351", acronym="SRE"),
-    Establishment("39860733300059", "SOCIETE DES RESEAUX DE L'ESTUAIRE", "5599", False, "73282932000074", "27",
-                  None, "RTE", "INDUSTRIELLE", "BATIMENT C", None, "76700", "HARFLEUR", "76341"),
-    Establishment("21920023500014", "ASSOCIATION DES CONCESSIONNAIRES", "9220", True, "21920023500014", "1", None,
-                  "PL", "DE L'HOTEL DE VILLE", None, "BP 60", "76600", "LE HAVRE", "76351"),
-    Establishment("88087814500015", "ANCIENS ETABLISSEMENTS DU QUAI", "5499", True, "88087814500015", "3", None,
-                  "QUAI", "DE LA MARNE", None, None, "76600", "LE HAVRE", "76351", closed=True),
-    Establishment("91234567500017", None, "1000", True, "91234567500017", "12", None, "RUE", "DU PORT", None, None,
-                  "76600", "LE HAVRE", "76351", masked=True, first_name="JEANNE", last_name="MARTIN"),
-)}
+ESTABLISHMENTS = {
+    e.siret: e
+    for e in (
+        Establishment(
+            "20008495200015",
+            "LE HAVRE SEINE METROPOLE",
+            "7343",
+            True,
+            "20008495200015",
+            "19",
+            None,
+            "RUE",
+            "GEORGES BRAQUE",
+            "HOTEL DE LA COMMUNAUTE",
+            None,
+            "76600",
+            "LE HAVRE",
+            "76351",
+            "76085",
+            "LE HAVRE CEDEX",
+        ),
+        Establishment(
+            "73282932000074",
+            "SOCIETE DES RESEAUX DE L'ESTUAIRE",
+            "5599",
+            True,
+            "73282932000074",
+            "4",
+            "B",
+            "BD",
+            "DE STRASBOURG",
+            None,
+            None,
+            "76600",
+            "LE HAVRE",
+            "76351",
+            acronym="SRE",
+        ),
+        Establishment(
+            "39860733300059",
+            "SOCIETE DES RESEAUX DE L'ESTUAIRE",
+            "5599",
+            False,
+            "73282932000074",
+            "27",
+            None,
+            "RTE",
+            "INDUSTRIELLE",
+            "BATIMENT C",
+            None,
+            "76700",
+            "HARFLEUR",
+            "76341",
+        ),
+        Establishment(
+            "21920023500014",
+            "ASSOCIATION DES CONCESSIONNAIRES",
+            "9220",
+            True,
+            "21920023500014",
+            "1",
+            None,
+            "PL",
+            "DE L'HOTEL DE VILLE",
+            None,
+            "BP 60",
+            "76600",
+            "LE HAVRE",
+            "76351",
+        ),
+        Establishment(
+            "88087814500015",
+            "ANCIENS ETABLISSEMENTS DU QUAI",
+            "5499",
+            True,
+            "88087814500015",
+            "3",
+            None,
+            "QUAI",
+            "DE LA MARNE",
+            None,
+            None,
+            "76600",
+            "LE HAVRE",
+            "76351",
+            closed=True,
+        ),
+        Establishment(
+            "91234567500017",
+            None,
+            "1000",
+            True,
+            "91234567500017",
+            "12",
+            None,
+            "RUE",
+            "DU PORT",
+            None,
+            None,
+            "76600",
+            "LE HAVRE",
+            "76351",
+            masked=True,
+            first_name="JEANNE",
+            last_name="MARTIN",
+        ),
+    )
+}
 
 
 SYNTHETIC_SIREN_PREFIX = "999"
@@ -81,8 +182,22 @@ def synthetic(siret: str) -> Establishment | None:
     tests can register as many structures as they need."""
     if not siret.startswith(SYNTHETIC_SIREN_PREFIX) or len(siret) != 14:
         return None
-    return Establishment(siret, f"ENTREPRISE DE TEST {siret[3:9]}", "5710", True, siret, "10", None, "RUE",
-                         "DE PARIS", None, None, "76600", "LE HAVRE", "76351")
+    return Establishment(
+        siret,
+        f"ENTREPRISE DE TEST {siret[3:9]}",
+        "5710",
+        True,
+        siret,
+        "10",
+        None,
+        "RUE",
+        "DE PARIS",
+        None,
+        None,
+        "76600",
+        "LE HAVRE",
+        "76351",
+    )
 
 
 def find(siret: str) -> Establishment | None:
@@ -103,33 +218,64 @@ def recherche_answer(siret: str) -> dict:
 
     def establishment_fields(e: Establishment) -> dict:
         return {
-            "siret": e.siret, "est_siege": e.head_office, "etat_administratif": "F" if e.closed else "A",
-            "statut_diffusion_etablissement": "P" if e.masked else "O", "date_creation": "2019-01-01",
-            "date_fermeture": "2024-06-30" if e.closed else None, "adresse": _mask(e.one_line(), e, m),
-            "code_postal": _mask(e.postal_code, e, m), "commune": _mask(e.commune, e, m),
-            "libelle_commune": _mask(e.city, e, m), "region": "28", "activite_principale": "42.21Z",
-            "liste_enseignes": None, "nom_commercial": None, "latitude": None, "longitude": None,
+            "siret": e.siret,
+            "est_siege": e.head_office,
+            "etat_administratif": "F" if e.closed else "A",
+            "statut_diffusion_etablissement": "P" if e.masked else "O",
+            "date_creation": "2019-01-01",
+            "date_fermeture": "2024-06-30" if e.closed else None,
+            "adresse": _mask(e.one_line(), e, m),
+            "code_postal": _mask(e.postal_code, e, m),
+            "commune": _mask(e.commune, e, m),
+            "libelle_commune": _mask(e.city, e, m),
+            "region": "28",
+            "activite_principale": "42.21Z",
+            "liste_enseignes": None,
+            "nom_commercial": None,
+            "latitude": None,
+            "longitude": None,
         }
 
     siege_fields = establishment_fields(siege) | {
-        "complement_adresse": _mask(siege.complement, siege, m), "numero_voie": _mask(siege.street_number, siege, m),
-        "dernier_numero_voie": None, "indice_repetition": _mask(siege.repetition, siege, m),
-        "type_voie": _mask(siege.street_type, siege, m), "libelle_voie": _mask(siege.street_name, siege, m),
-        "distribution_speciale": _mask(siege.distribution, siege, m), "cedex": siege.cedex,
-        "libelle_cedex": siege.cedex_label, "code_pays_etranger": None, "libelle_commune_etranger": None,
-        "libelle_pays_etranger": None, "departement": "76",
+        "complement_adresse": _mask(siege.complement, siege, m),
+        "numero_voie": _mask(siege.street_number, siege, m),
+        "dernier_numero_voie": None,
+        "indice_repetition": _mask(siege.repetition, siege, m),
+        "type_voie": _mask(siege.street_type, siege, m),
+        "libelle_voie": _mask(siege.street_name, siege, m),
+        "distribution_speciale": _mask(siege.distribution, siege, m),
+        "cedex": siege.cedex,
+        "libelle_cedex": siege.cedex_label,
+        "code_pays_etranger": None,
+        "libelle_commune_etranger": None,
+        "libelle_pays_etranger": None,
+        "departement": "76",
     }
     full_name = est.name or (m if est.masked else f"{est.first_name} {est.last_name}")
     result = {
-        "siren": est.siren, "nom_complet": full_name, "nom_raison_sociale": est.name, "sigle": est.acronym,
-        "nombre_etablissements": 2, "nombre_etablissements_ouverts": 1, "siege": siege_fields,
-        "activite_principale": "42.21Z", "categorie_entreprise": "PME", "date_creation": "2019-01-01",
-        "date_fermeture": "2024-06-30" if est.closed else None, "etat_administratif": "C" if est.closed else "A",
-        "nature_juridique": est.legal_category, "statut_diffusion": "P" if est.masked else "O", "dirigeants": [],
+        "siren": est.siren,
+        "nom_complet": full_name,
+        "nom_raison_sociale": est.name,
+        "sigle": est.acronym,
+        "nombre_etablissements": 2,
+        "nombre_etablissements_ouverts": 1,
+        "siege": siege_fields,
+        "activite_principale": "42.21Z",
+        "categorie_entreprise": "PME",
+        "date_creation": "2019-01-01",
+        "date_fermeture": "2024-06-30" if est.closed else None,
+        "etat_administratif": "C" if est.closed else "A",
+        "nature_juridique": est.legal_category,
+        "statut_diffusion": "P" if est.masked else "O",
+        "dirigeants": [],
         "matching_etablissements": [establishment_fields(est) | {"ancien_siege": False}],
-        "complements": {"est_administration": est.legal_category.startswith("7"), "est_association": est.legal_category.startswith("92"),
-                        "est_entrepreneur_individuel": est.legal_category == "1000", "identifiant_association": None,
-                        "collectivite_territoriale": None},
+        "complements": {
+            "est_administration": est.legal_category.startswith("7"),
+            "est_association": est.legal_category.startswith("92"),
+            "est_entrepreneur_individuel": est.legal_category == "1000",
+            "identifiant_association": None,
+            "collectivite_territoriale": None,
+        },
     }
     return {"results": [result], "total_results": 1, "page": 1, "per_page": 10, "total_pages": 1}
 
@@ -143,16 +289,24 @@ def insee_answer(siret: str) -> dict | None:
     return {
         "header": {"statut": 200, "message": "ok"},
         "etablissement": {
-            "siren": est.siren, "nic": est.siret[9:], "siret": est.siret,
-            "statutDiffusionEtablissement": "P" if est.masked else "O", "dateCreationEtablissement": "2019-01-01",
-            "etablissementSiege": est.head_office, "nombrePeriodesEtablissement": 1,
+            "siren": est.siren,
+            "nic": est.siret[9:],
+            "siret": est.siret,
+            "statutDiffusionEtablissement": "P" if est.masked else "O",
+            "dateCreationEtablissement": "2019-01-01",
+            "etablissementSiege": est.head_office,
+            "nombrePeriodesEtablissement": 1,
             "uniteLegale": {
                 "etatAdministratifUniteLegale": "C" if est.closed else "A",
                 "statutDiffusionUniteLegale": "P" if est.masked else "O",
-                "categorieJuridiqueUniteLegale": est.legal_category, "denominationUniteLegale": est.name,
-                "sigleUniteLegale": est.acronym, "nomUniteLegale": _mask(est.last_name, est, m),
-                "nomUsageUniteLegale": None, "prenom1UniteLegale": _mask(est.first_name, est, m),
-                "prenomUsuelUniteLegale": _mask(est.first_name, est, m), "nicSiegeUniteLegale": est.head_office_siret[9:],
+                "categorieJuridiqueUniteLegale": est.legal_category,
+                "denominationUniteLegale": est.name,
+                "sigleUniteLegale": est.acronym,
+                "nomUniteLegale": _mask(est.last_name, est, m),
+                "nomUsageUniteLegale": None,
+                "prenom1UniteLegale": _mask(est.first_name, est, m),
+                "prenomUsuelUniteLegale": _mask(est.first_name, est, m),
+                "nicSiegeUniteLegale": est.head_office_siret[9:],
             },
             "adresseEtablissement": {
                 "complementAdresseEtablissement": _mask(est.complement, est, m),
@@ -164,14 +318,19 @@ def insee_answer(siret: str) -> dict | None:
                 "libelleCommuneEtablissement": _mask(est.city, est, m),
                 "libelleCommuneEtrangerEtablissement": None,
                 "distributionSpecialeEtablissement": _mask(est.distribution, est, m),
-                "codeCommuneEtablissement": _mask(est.commune, est, m), "codeCedexEtablissement": est.cedex,
-                "libelleCedexEtablissement": est.cedex_label, "codePaysEtrangerEtablissement": None,
+                "codeCommuneEtablissement": _mask(est.commune, est, m),
+                "codeCedexEtablissement": est.cedex,
+                "libelleCedexEtablissement": est.cedex_label,
+                "codePaysEtrangerEtablissement": None,
                 "libellePaysEtrangerEtablissement": None,
             },
-            "periodesEtablissement": [{
-                "dateFin": None, "dateDebut": "2019-01-01",
-                "etatAdministratifEtablissement": "F" if est.closed else "A",
-            }],
+            "periodesEtablissement": [
+                {
+                    "dateFin": None,
+                    "dateDebut": "2019-01-01",
+                    "etatAdministratifEtablissement": "F" if est.closed else "A",
+                }
+            ],
         },
     }
 
@@ -266,7 +425,11 @@ class FakeSirene:
                 return self._send_raw(request, 200, b'{"results": [ {"siren": ')
             if scenario.status != 200:
                 headers = {"Retry-After": scenario.retry_after} if scenario.retry_after else {}
-                body = {"erreur": "fake error"} if api == "recherche" else {"header": {"statut": scenario.status, "message": "fake"}}
+                body = (
+                    {"erreur": "fake error"}
+                    if api == "recherche"
+                    else {"header": {"statut": scenario.status, "message": "fake"}}
+                )
                 return self._send(request, scenario.status, body, headers)
         if api == "recherche":
             if not (siret.isdigit()):
@@ -276,7 +439,9 @@ class FakeSirene:
             return self._send(request, 401, {"fault": {"code": 900901, "message": "Invalid Credentials"}})
         answer = insee_answer(siret)
         if answer is None:
-            return self._send(request, 404, {"header": {"statut": 404, "message": f"Aucun élément trouvé pour le siret {siret}"}})
+            return self._send(
+                request, 404, {"header": {"statut": 404, "message": f"Aucun élément trouvé pour le siret {siret}"}}
+            )
         return self._send(request, 200, answer)
 
     def _send(self, request, status: int, body: dict, headers: dict[str, str] | None = None) -> None:

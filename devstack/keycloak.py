@@ -111,9 +111,7 @@ class KeycloakServer:
         providers = self.home / "providers"
         providers.mkdir(exist_ok=True)
         if not paths.EXTENSION_JAR.is_file():
-            raise StackError(
-                f"The extension jar {paths.EXTENSION_JAR} is missing: run `make prepare`."
-            )
+            raise StackError(f"The extension jar {paths.EXTENSION_JAR} is missing: run `make prepare`.")
         shutil.copy2(paths.EXTENSION_JAR, providers / paths.EXTENSION_JAR.name)
         imports = self.home / "data" / "import"
         shutil.rmtree(imports, ignore_errors=True)
@@ -155,13 +153,23 @@ class KeycloakServer:
         lib/quarkus, which prepare() made a real copy of)."""
         with self.log_file.open("ab") as log:
             try:
-                done = subprocess.run([str(self.home / "bin" / "kc.sh"), "build", *options], cwd=self.home,
-                                      env=self._process_env(), stdout=log, stderr=subprocess.STDOUT,
-                                      stdin=subprocess.DEVNULL, timeout=timeout)
+                done = subprocess.run(
+                    [str(self.home / "bin" / "kc.sh"), "build", *options],
+                    cwd=self.home,
+                    env=self._process_env(),
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    stdin=subprocess.DEVNULL,
+                    timeout=timeout,
+                )
             except subprocess.TimeoutExpired:
-                raise StackError(f"kc.sh build took more than {timeout:.0f} s; log {self.log_file}:\n{self.log_tail()}") from None
+                raise StackError(
+                    f"kc.sh build took more than {timeout:.0f} s; log {self.log_file}:\n{self.log_tail()}"
+                ) from None
         if done.returncode != 0:
-            raise StackError(f"kc.sh build failed (exit code {done.returncode}); log {self.log_file}:\n{self.log_tail()}")
+            raise StackError(
+                f"kc.sh build failed (exit code {done.returncode}); log {self.log_file}:\n{self.log_tail()}"
+            )
 
     def start(self, timeout: float = 240.0) -> None:
         self.launch()
@@ -202,8 +210,7 @@ class KeycloakServer:
             time.sleep(0.5)
         self.stop()
         raise StackError(
-            f"Keycloak was not ready after {timeout:.0f} s. "
-            f"Its log ({self.log_file}) ends with:\n{self.log_tail()}"
+            f"Keycloak was not ready after {timeout:.0f} s. Its log ({self.log_file}) ends with:\n{self.log_tail()}"
         )
 
     def log_tail(self, lines: int = 60) -> str:

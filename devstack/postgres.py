@@ -70,8 +70,10 @@ def database_mode(environ: os._Environ | dict[str, str] | None = None) -> str:
     environ = os.environ if environ is None else environ
     value = environ.get(SWITCH, "").strip().lower() or EMBEDDED
     if value not in MODES:
-        raise StackError(f"{SWITCH}={value!r} is not a database mode: use {' or '.join(MODES)} "
-                         f"(default {EMBEDDED}; see the README, « PostgreSQL mode and cluster »).")
+        raise StackError(
+            f"{SWITCH}={value!r} is not a database mode: use {' or '.join(MODES)} "
+            f"(default {EMBEDDED}; see the README, « PostgreSQL mode and cluster »)."
+        )
     return value
 
 
@@ -88,7 +90,9 @@ def bin_dir() -> Path | None:
 def require_bin_dir() -> Path:
     found = bin_dir()
     if found is None:
-        raise StackError(f"PostgreSQL's server is not installed (no {DEBIAN_ROOT}/<version>/bin/postgres). {INSTALL_HINT}")
+        raise StackError(
+            f"PostgreSQL's server is not installed (no {DEBIAN_ROOT}/<version>/bin/postgres). {INSTALL_HINT}"
+        )
     return found
 
 
@@ -116,8 +120,10 @@ def _server_user() -> _OsUser:
     try:
         entry = pwd.getpwnam(SERVER_USER_WHEN_ROOT)
     except KeyError:
-        raise StackError(f"Running as root, PostgreSQL must run as the system user {SERVER_USER_WHEN_ROOT!r}, "
-                         f"which does not exist. {INSTALL_HINT}") from None
+        raise StackError(
+            f"Running as root, PostgreSQL must run as the system user {SERVER_USER_WHEN_ROOT!r}, "
+            f"which does not exist. {INSTALL_HINT}"
+        ) from None
     return _OsUser(entry.pw_name, entry.pw_uid, entry.pw_gid)
 
 
@@ -193,8 +199,10 @@ class PostgresServer:
     def keycloak_options(self, role: str = "keycloak") -> tuple[tuple[str, ...], dict[str, str]]:
         """Keycloak's options for its database: arguments, and the password as KC_DB_PASSWORD
         (the equivalent of ``--db-password``, kept out of the process list)."""
-        return (("--db=postgres", f"--db-url={self.jdbc_url(role)}", f"--db-username={role}"),
-                {"KC_DB_PASSWORD": self.passwords[role]})
+        return (
+            ("--db=postgres", f"--db-url={self.jdbc_url(role)}", f"--db-username={role}"),
+            {"KC_DB_PASSWORD": self.passwords[role]},
+        )
 
     def sqlalchemy_url(self, role: str = "portal", schema: str | None = None) -> str:
         """The adapter's PORTAL_DATABASE_URL (psycopg 3). ``schema``: a scratch schema of the tests,
@@ -216,9 +224,14 @@ class PostgresServer:
         self._socket_dir = Path(tempfile.mkdtemp(prefix="hariane-pg-"))
         os.chown(self._socket_dir, user.uid, user.gid)
         settings = {
-            "listen_addresses": "127.0.0.1", "port": str(self.port), "unix_socket_directories": str(self._socket_dir),
-            "unix_socket_permissions": "0700", "max_connections": str(self.max_connections),
-            "shared_buffers": "64MB", "password_encryption": "scram-sha-256", "log_line_prefix": "%m [%p] %q%u@%d ",
+            "listen_addresses": "127.0.0.1",
+            "port": str(self.port),
+            "unix_socket_directories": str(self._socket_dir),
+            "unix_socket_permissions": "0700",
+            "max_connections": str(self.max_connections),
+            "shared_buffers": "64MB",
+            "password_encryption": "scram-sha-256",
+            "log_line_prefix": "%m [%p] %q%u@%d ",
         }
         if self.throwaway:
             settings |= {"fsync": "off", "synchronous_commit": "off", "full_page_writes": "off"}
@@ -226,9 +239,16 @@ class PostgresServer:
         for name, value in settings.items():
             command += ["-c", f"{name}={value}"]
         with self.log_file.open("ab") as log:
-            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                            cwd=self.home, env=_child_env(), start_new_session=True,
-                                            **user.popen_kwargs())
+            self.process = subprocess.Popen(
+                command,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                cwd=self.home,
+                env=_child_env(),
+                start_new_session=True,
+                **user.popen_kwargs(),
+            )
         self._wait_ready(timeout)
         self._provision()
 
@@ -243,8 +263,10 @@ class PostgresServer:
             os.chown(home, user.uid, user.gid)
             (self.folder / EXTERNAL_MARKER).write_text(f"{home}\n")
         if not _reachable(home, user):
-            raise StackError(f"PostgreSQL runs as {user.name!r} (it refuses root) but cannot enter {home}: "
-                             f"give it access or remove {self.folder / EXTERNAL_MARKER}.")
+            raise StackError(
+                f"PostgreSQL runs as {user.name!r} (it refuses root) but cannot enter {home}: "
+                f"give it access or remove {self.folder / EXTERNAL_MARKER}."
+            )
 
     def _initdb(self, binaries: Path, user: _OsUser) -> None:
         if self.data_dir.exists() and any(self.data_dir.iterdir()):
@@ -252,9 +274,24 @@ class PostgresServer:
         self.data_dir.mkdir(mode=0o700, exist_ok=True)
         os.chown(self.data_dir, user.uid, user.gid)
         done = subprocess.run(
-            [str(binaries / "initdb"), "-D", str(self.data_dir), "-U", user.name, "-E", "UTF8", "--no-locale",
-             "--auth-local=peer", "--auth-host=scram-sha-256"],
-            capture_output=True, text=True, cwd=self.home, env=_child_env(), **user.popen_kwargs())
+            [
+                str(binaries / "initdb"),
+                "-D",
+                str(self.data_dir),
+                "-U",
+                user.name,
+                "-E",
+                "UTF8",
+                "--no-locale",
+                "--auth-local=peer",
+                "--auth-host=scram-sha-256",
+            ],
+            capture_output=True,
+            text=True,
+            cwd=self.home,
+            env=_child_env(),
+            **user.popen_kwargs(),
+        )
         if done.returncode != 0:
             raise StackError(f"initdb failed in {self.data_dir}:\n{done.stdout}{done.stderr}")
 
@@ -263,12 +300,12 @@ class PostgresServer:
         if data_version != binaries.parent.name:
             raise StackError(
                 f"{self.data_dir} was made by PostgreSQL {data_version}, the server installed is "
-                f"{binaries.parent.name}: remove {self.folder} (`make reset` for make run's) and retry.")
+                f"{binaries.parent.name}: remove {self.folder} (`make reset` for make run's) and retry."
+            )
 
     def _write_hba(self, user: _OsUser) -> None:
         """Who may connect: the cluster's OS user on the private socket; each role to its database over TCP."""
-        lines = ["# Written by devstack/postgres.py at each start.",
-                 f"local all {user.name} peer"]
+        lines = ["# Written by devstack/postgres.py at each start.", f"local all {user.name} peer"]
         lines += [f"host {role} {role} 127.0.0.1/32 scram-sha-256" for role in self.passwords]
         hba = self.data_dir / "pg_hba.conf"
         hba.write_text("\n".join(lines) + "\n")
@@ -279,8 +316,10 @@ class PostgresServer:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise StackError(f"PostgreSQL exited with code {self.process.returncode} while starting; "
-                                 f"log {self.log_file}:\n{self.log_tail()}")
+                raise StackError(
+                    f"PostgreSQL exited with code {self.process.returncode} while starting; "
+                    f"log {self.log_file}:\n{self.log_tail()}"
+                )
             try:
                 self.psql("SELECT 1;")  # on the private socket: no failed login in the server's log
                 return
@@ -294,9 +333,30 @@ class PostgresServer:
         binaries = require_bin_dir()
         user = self._user or _server_user()
         done = subprocess.run(
-            [str(binaries / "psql"), "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", str(self._socket_dir),
-             "-p", str(self.port), "-U", user.name, "-d", database],
-            input=sql, capture_output=True, text=True, cwd="/", env=_child_env(), **user.popen_kwargs())
+            [
+                str(binaries / "psql"),
+                "-X",
+                "-q",
+                "-A",
+                "-t",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-h",
+                str(self._socket_dir),
+                "-p",
+                str(self.port),
+                "-U",
+                user.name,
+                "-d",
+                database,
+            ],
+            input=sql,
+            capture_output=True,
+            text=True,
+            cwd="/",
+            env=_child_env(),
+            **user.popen_kwargs(),
+        )
         if done.returncode != 0:
             raise StackError(f"psql failed on {database}: {done.stderr.strip()}")
         return done.stdout
@@ -355,13 +415,18 @@ class StackDatabase:
     server: PostgresServer | None = None
 
     @classmethod
-    def from_switch(cls, *, folder: Path, sqlite_file: Path, port: int, secrets: dict[str, str],
-                    throwaway: bool) -> StackDatabase:
+    def from_switch(
+        cls, *, folder: Path, sqlite_file: Path, port: int, secrets: dict[str, str], throwaway: bool
+    ) -> StackDatabase:
         mode = database_mode()
         server = None
         if mode == POSTGRES:
-            server = PostgresServer(folder, port, {"keycloak": secrets["KEYCLOAK_DB_PASSWORD"],
-                                                   "portal": secrets["PORTAL_DB_PASSWORD"]}, throwaway=throwaway)
+            server = PostgresServer(
+                folder,
+                port,
+                {"keycloak": secrets["KEYCLOAK_DB_PASSWORD"], "portal": secrets["PORTAL_DB_PASSWORD"]},
+                throwaway=throwaway,
+            )
         return cls(mode, sqlite_file, server)
 
     @property

@@ -36,7 +36,10 @@ from devstack.jdk import choose_jdk
 CHROMIUM = Path("/usr/bin/chromium")
 # The adapter's extras: its test tools, and psycopg for PostgreSQL mode and the cluster test.
 ADAPTER_EXTRAS = "test,postgres"
-PYPROJECTS = (paths.ROOT / "portal_adapter" / "pyproject.toml", paths.ROOT / "examples" / "voirie_app" / "pyproject.toml")
+PYPROJECTS = (
+    paths.ROOT / "portal_adapter" / "pyproject.toml",
+    paths.ROOT / "examples" / "voirie_app" / "pyproject.toml",
+)
 
 
 def _say(message: str) -> None:
@@ -80,13 +83,19 @@ def python_env() -> None:
         return
     _say("Python environment (.venv)")
     if not python.exists():
-        _run([sys.executable, "-m", "venv", str(paths.VENV)], "Creating the virtualenv",
-             "Install Python's venv module (`apt-get install python3-venv`).")
+        _run(
+            [sys.executable, "-m", "venv", str(paths.VENV)],
+            "Creating the virtualenv",
+            "Install Python's venv module (`apt-get install python3-venv`).",
+        )
     packages = ["-e", f"{paths.ROOT / 'portal_adapter'}[{ADAPTER_EXTRAS}]"]
     for pyproject in pyprojects[1:]:
         packages += ["-e", str(pyproject.parent)]
-    _run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *packages],
-         "Installing the Python packages", REGISTRY_HINT)
+    _run(
+        [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *packages],
+        "Installing the Python packages",
+        REGISTRY_HINT,
+    )
     stamp.write_text(digest)
 
 
@@ -99,8 +108,12 @@ def node_tools() -> None:
     _say("Node tools (maildev, axe-core)")
     if shutil.which("npm") is None:
         raise StackError("npm is not installed: install Node.js 20 (`apt-get install nodejs npm`).")
-    _run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], "npm ci in tools/node", REGISTRY_HINT,
-         cwd=paths.NODE_TOOLS)
+    _run(
+        ["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+        "npm ci in tools/node",
+        REGISTRY_HINT,
+        cwd=paths.NODE_TOOLS,
+    )
     stamp.write_text(digest)
 
 
@@ -133,9 +146,14 @@ def extension(run_tests: bool = False) -> None:
     if shutil.which("mvn") is None:
         raise StackError("Maven is not installed: `apt-get install maven`.")
     _say("Keycloak extension" + (" (with its unit tests)" if run_tests else "") + f" and Keycloak {keycloak_version()}")
-    goals = ["--no-transfer-progress", "package"] if run_tests else ["-q", "package", "-DskipTests"]
-    _run(["mvn", "-B", "-f", str(paths.EXTENSION_POM), *goals], "The Maven build of idp_extension/",
-         REGISTRY_HINT, env=maven_env())
+    # With the tests, the Java format is checked first (Spotless, see CONTRIBUTING.md).
+    goals = ["--no-transfer-progress", "spotless:check", "package"] if run_tests else ["-q", "package", "-DskipTests"]
+    _run(
+        ["mvn", "-B", "-f", str(paths.EXTENSION_POM), *goals],
+        "The Maven build of idp_extension/",
+        REGISTRY_HINT,
+        env=maven_env(),
+    )
     if not (dist / "bin" / "kc.sh").exists():
         raise StackError(f"Maven ran but {dist} is missing: remove .local/keycloak and retry.")
 
@@ -149,8 +167,12 @@ def compose_checker() -> None:
         raise StackError("Go is not installed: `apt-get install golang` (it builds tools/composecheck).")
     go = shutil.which("go") or "/usr/local/go/bin/go"
     _say("Compose checker (tools/composecheck)")
-    _run([go, "build", "-o", str(paths.COMPOSECHECK_BIN), "."], "go build in tools/composecheck", REGISTRY_HINT,
-         cwd=source)
+    _run(
+        [go, "build", "-o", str(paths.COMPOSECHECK_BIN), "."],
+        "go build in tools/composecheck",
+        REGISTRY_HINT,
+        cwd=source,
+    )
 
 
 _apt_updated = False

@@ -69,9 +69,13 @@ def main() -> int:
         portal_port = _port("HARIANE_PORTAL_PORT", 5000)
         voirie_port = _port("HARIANE_VOIRIE_PORT", 5001)
         secrets = secrets_store.load_or_create(run_dir / "secrets.env")
-        database = StackDatabase.from_switch(folder=run_dir / "postgres", sqlite_file=run_dir / "portal-adapter.db",
-                                             port=_port("HARIANE_POSTGRES_PORT", 15432), secrets=secrets,
-                                             throwaway=False)
+        database = StackDatabase.from_switch(
+            folder=run_dir / "postgres",
+            sqlite_file=run_dir / "portal-adapter.db",
+            port=_port("HARIANE_POSTGRES_PORT", 15432),
+            secrets=secrets,
+            throwaway=False,
+        )
 
         mail = MailCatcher(_port("HARIANE_SMTP_PORT", 1025), _port("HARIANE_MAIL_UI_PORT", 1080), logs / "maildev.log")
         keycloak = KeycloakServer(
@@ -85,23 +89,42 @@ def main() -> int:
                 voirie_url=f"http://127.0.0.1:{voirie_port}",
                 smtp_port=mail.smtp_port,
                 secrets=secrets,
-            ) | {"HARIANE_ENVIRONMENT_BANNER": BANNER} | database.keycloak_env(),
+            )
+            | {"HARIANE_ENVIRONMENT_BANNER": BANNER}
+            | database.keycloak_env(),
             extra_args=database.keycloak_args(),
         )
         # the command line's default database and pepper in development (portal_adapter/cli_settings.py)
-        secrets_store.write_private(run_dir / "portal-adapter.env", {
-            "PORTAL_DATABASE_URL": database.portal_url(), "CONCESSION_CODE_PEPPER": secrets["CONCESSION_CODE_PEPPER"]})
-        adapter = PortalAdapter(portal_port, logs / "portal-adapter.log",
-                                env=adapter_env(keycloak_url=keycloak.url, secrets=secrets,
-                                                database_url=database.portal_url(),
-                                                voirie_url=f"http://127.0.0.1:{voirie_port}", smtp_port=mail.smtp_port)
-                                | {"HARIANE_ENVIRONMENT_BANNER": BANNER})
-        voirie = GunicornApp(voirie_port, logs / "voirie.log", app="voirie_app.wsgi:app", base_url_env="VOIRIE_BASE_URL",
-                             env={"KEYCLOAK_URL": keycloak.url, "VOIRIE_CLIENT_SECRET": secrets["VOIRIE_CLIENT_SECRET"],
-                                  "VOIRIE_SECRET_KEY": secrets["PORTAL_SECRET_KEY"] + "-voirie",
-                                  "VOIRIE_DATABASE_PATH": str(run_dir / "voirie.db"),
-                                  "VOIRIE_DEMO_REQUESTS": str(paths.ROOT / "examples" / "voirie_app" / "demo_requests.json"),
-                                  "HARIANE_PORTAL_URL": f"http://127.0.0.1:{portal_port}"})
+        secrets_store.write_private(
+            run_dir / "portal-adapter.env",
+            {"PORTAL_DATABASE_URL": database.portal_url(), "CONCESSION_CODE_PEPPER": secrets["CONCESSION_CODE_PEPPER"]},
+        )
+        adapter = PortalAdapter(
+            portal_port,
+            logs / "portal-adapter.log",
+            env=adapter_env(
+                keycloak_url=keycloak.url,
+                secrets=secrets,
+                database_url=database.portal_url(),
+                voirie_url=f"http://127.0.0.1:{voirie_port}",
+                smtp_port=mail.smtp_port,
+            )
+            | {"HARIANE_ENVIRONMENT_BANNER": BANNER},
+        )
+        voirie = GunicornApp(
+            voirie_port,
+            logs / "voirie.log",
+            app="voirie_app.wsgi:app",
+            base_url_env="VOIRIE_BASE_URL",
+            env={
+                "KEYCLOAK_URL": keycloak.url,
+                "VOIRIE_CLIENT_SECRET": secrets["VOIRIE_CLIENT_SECRET"],
+                "VOIRIE_SECRET_KEY": secrets["PORTAL_SECRET_KEY"] + "-voirie",
+                "VOIRIE_DATABASE_PATH": str(run_dir / "voirie.db"),
+                "VOIRIE_DEMO_REQUESTS": str(paths.ROOT / "examples" / "voirie_app" / "demo_requests.json"),
+                "HARIANE_PORTAL_URL": f"http://127.0.0.1:{portal_port}",
+            },
+        )
 
         if database.server is not None:
             with console.status(f"Starting PostgreSQL (log: {database.server.log_file})…"):
@@ -117,8 +140,12 @@ def main() -> int:
         with console.status("Provisioning the demo administrator and its structure…"):
             admin = master_admin(keycloak.url, "admin", secrets["KEYCLOAK_ADMIN_PASSWORD"], REALM)
             user_id = provision_user(admin, DEMO_ADMIN, secrets["DEMO_USER_PASSWORD"])
-            join_structure(admin, user_id, provision_structure(admin, DEMO_STRUCTURE_SIRET, DEMO_STRUCTURE_NAME),
-                           DEMO_STRUCTURE_SIRET)
+            join_structure(
+                admin,
+                user_id,
+                provision_structure(admin, DEMO_STRUCTURE_SIRET, DEMO_STRUCTURE_NAME),
+                DEMO_STRUCTURE_SIRET,
+            )
         with console.status("Starting the portal adapter…"):
             adapter.start()
         processes.append(adapter)
@@ -155,13 +182,18 @@ def _print_urls(keycloak, adapter, voirie, mail, secrets, logs: Path, database: 
     table.add_row("Mail catcher (web UI)", mail.web_url)
     table.add_row("Admin console", f"{keycloak.url}/admin/master/console/#/{REALM}")
     table.add_row("  admin login", f"admin / {secrets['KEYCLOAK_ADMIN_PASSWORD']}")
-    table.add_row("Demo administrator", f"{DEMO_ADMIN.username} / {secrets['DEMO_USER_PASSWORD']}"
-                  f" ({DEMO_STRUCTURE_NAME}, SIRET {DEMO_STRUCTURE_SIRET})")
+    table.add_row(
+        "Demo administrator",
+        f"{DEMO_ADMIN.username} / {secrets['DEMO_USER_PASSWORD']}"
+        f" ({DEMO_STRUCTURE_NAME}, SIRET {DEMO_STRUCTURE_SIRET})",
+    )
     table.add_row("Concession to link", "« EAU DU HAVRE - RESEAU NORD », code 4827 (others in the README)")
     table.add_row("« Créer un compte Pro »", "SIRET 41234567000019 or another of the README's offline sample")
     table.add_row("Database", database.describe())
-    table.add_row("Logs", str(logs) + f" and {keycloak.log_file}"
-                  + (f" and {database.server.log_file}" if database.server else ""))
+    table.add_row(
+        "Logs",
+        str(logs) + f" and {keycloak.log_file}" + (f" and {database.server.log_file}" if database.server else ""),
+    )
     console.print(table)
     print(READY_LINE, flush=True)
 

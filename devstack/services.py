@@ -41,12 +41,19 @@ def tail(log: Path, lines: int = 40) -> str:
     return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
 
 
-def _spawn(command: list[str], log: Path, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.Popen:
+def _spawn(
+    command: list[str], log: Path, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.Popen:
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("ab") as out:
         return subprocess.Popen(
-            command, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            env=env, cwd=cwd, start_new_session=True,
+            command,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=env,
+            cwd=cwd,
+            start_new_session=True,
         )
 
 
@@ -72,8 +79,18 @@ class MailCatcher:
         if not paths.MAILDEV_BIN.exists():
             raise StackError("maildev is not installed: run `make prepare`.")
         self.process = _spawn(
-            [node, str(paths.MAILDEV_BIN), "--smtp", str(self.smtp_port), "--web", str(self.web_port),
-             "--ip", "127.0.0.1", "--web-ip", "127.0.0.1"],
+            [
+                node,
+                str(paths.MAILDEV_BIN),
+                "--smtp",
+                str(self.smtp_port),
+                "--web",
+                str(self.web_port),
+                "--ip",
+                "127.0.0.1",
+                "--web-ip",
+                "127.0.0.1",
+            ],
             self.log,
         )
         wait_http_ok(f"{self.web_url}/email", self.process, "The mail catcher", self.log, timeout)
@@ -118,10 +135,25 @@ class GunicornApp:
         env = {**os.environ, **self.env, self.base_url_env: self.url}
         self.before_start(env)
         self.process = _spawn(
-            [str(gunicorn), "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers),
-             "--worker-class", "gthread", "--threads", "8",
-             "--access-logfile", "-", "--error-logfile", "-", "--no-control-socket", self.app],
-            self.log, env=env,
+            [
+                str(gunicorn),
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                str(self.workers),
+                "--worker-class",
+                "gthread",
+                "--threads",
+                "8",
+                "--access-logfile",
+                "-",
+                "--error-logfile",
+                "-",
+                "--no-control-socket",
+                self.app,
+            ],
+            self.log,
+            env=env,
         )
         wait_http_ok(f"{self.url}/health", self.process, self.app, self.log, timeout)
 
@@ -135,15 +167,18 @@ class PortalAdapter(GunicornApp):
     """The portal adapter; its database is migrated before it starts."""
 
     def before_start(self, env: dict[str, str]) -> None:
-        migrate = subprocess.run([str(paths.VENV / "bin" / "portal-adapter"), "db", "upgrade"], env=env,
-                                 capture_output=True, text=True)
+        migrate = subprocess.run(
+            [str(paths.VENV / "bin" / "portal-adapter"), "db", "upgrade"], env=env, capture_output=True, text=True
+        )
         if migrate.returncode != 0:
             raise StackError(f"The adapter's database migration failed:\n{migrate.stdout}{migrate.stderr}")
 
     def cli(self, *args: str) -> subprocess.CompletedProcess:
         """Run ``portal-adapter ARGS`` against this adapter's configuration and database."""
         env = {**os.environ, **self.env, self.base_url_env: self.url}
-        done = subprocess.run([str(paths.VENV / "bin" / "portal-adapter"), *args], env=env, capture_output=True, text=True)
+        done = subprocess.run(
+            [str(paths.VENV / "bin" / "portal-adapter"), *args], env=env, capture_output=True, text=True
+        )
         if done.returncode != 0:
             raise StackError(f"portal-adapter {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
         return done

@@ -30,23 +30,41 @@ def keycloak_env(*, portal_url: str, voirie_url: str, smtp_port: int, secrets: d
     }
 
 
-def adapter_env(*, keycloak_url: str, secrets: dict[str, str], database_url: str,
-                env: str = "development", voirie_url: str = "", smtp_port: int | None = None) -> dict[str, str]:
+def adapter_env(
+    *,
+    keycloak_url: str,
+    secrets: dict[str, str],
+    database_url: str,
+    env: str = "development",
+    voirie_url: str = "",
+    smtp_port: int | None = None,
+) -> dict[str, str]:
     """Environment of the portal adapter (its PORTAL_BASE_URL is set by PortalAdapter).
 
     The SIRENE register is the offline sample unless SIRENE_RECHERCHE_URL is set."""
-    mail = {} if smtp_port is None else {
-        "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp_port), "SMTP_FROM": "ne-pas-repondre@hariane-pro.test",
-        "VOIRIE_ALERT_EMAIL": VOIRIE_ALERT_EMAIL, "VOIRIE_CONTACT": VOIRIE_CONTACT,
-    }
-    return mail | ({"VOIRIE_BASE_URL": voirie_url} if voirie_url else {}) | {
-        "PORTAL_DATABASE_URL": database_url,
-        "PORTAL_API_SECRET": secrets["PORTAL_API_SECRET"],
-        "CONCESSION_CODE_PEPPER": secrets["CONCESSION_CODE_PEPPER"],
-        "PORTAL_ENV": env,
-        "KEYCLOAK_URL": keycloak_url,
-        "KEYCLOAK_REALM": REALM,
-        "PORTAL_CLIENT_SECRET": secrets["PORTAL_CLIENT_SECRET"],
-        "PORTAL_ADAPTER_CLIENT_SECRET": secrets["PORTAL_ADAPTER_CLIENT_SECRET"],
-        "PORTAL_SECRET_KEY": secrets["PORTAL_SECRET_KEY"],
-    }
+    mail = (
+        {}
+        if smtp_port is None
+        else {
+            "SMTP_HOST": "127.0.0.1",
+            "SMTP_PORT": str(smtp_port),
+            "SMTP_FROM": "ne-pas-repondre@hariane-pro.test",
+            "VOIRIE_ALERT_EMAIL": VOIRIE_ALERT_EMAIL,
+            "VOIRIE_CONTACT": VOIRIE_CONTACT,
+        }
+    )
+    return (
+        mail
+        | ({"VOIRIE_BASE_URL": voirie_url} if voirie_url else {})
+        | {
+            "PORTAL_DATABASE_URL": database_url,
+            "PORTAL_API_SECRET": secrets["PORTAL_API_SECRET"],
+            "CONCESSION_CODE_PEPPER": secrets["CONCESSION_CODE_PEPPER"],
+            "PORTAL_ENV": env,
+            "KEYCLOAK_URL": keycloak_url,
+            "KEYCLOAK_REALM": REALM,
+            "PORTAL_CLIENT_SECRET": secrets["PORTAL_CLIENT_SECRET"],
+            "PORTAL_ADAPTER_CLIENT_SECRET": secrets["PORTAL_ADAPTER_CLIENT_SECRET"],
+            "PORTAL_SECRET_KEY": secrets["PORTAL_SECRET_KEY"],
+        }
+    )

@@ -35,8 +35,9 @@ def submit_link(browser: RegistrationClient, portal_url: str, label: str, code: 
     """GET the form (its CSRF token), POST it; returns the final response (after redirects)."""
     form = browser.request("GET", f"{portal_url}/concessions/rattacher")
     assert form.status_code == 200, form.text[:300]
-    return browser.request("POST", f"{portal_url}/concessions/rattacher",
-                           {"csrf_token": csrf(form.text), "intitule": label, "code": code})
+    return browser.request(
+        "POST", f"{portal_url}/concessions/rattacher", {"csrf_token": csrf(form.text), "intitule": label, "code": code}
+    )
 
 
 def text(response) -> str:

@@ -30,8 +30,14 @@ from tests.csp_watch import watch_csp
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
 ]
 ARTIFACTS = paths.ROOT / "test-artifacts"
 BANNER = "Serveur de test"
@@ -94,8 +100,13 @@ def mail(run_dir: Path, ports: Ports) -> Iterator[MailCatcher]:
 @pytest.fixture(scope="session")
 def database(run_dir: Path, secrets: dict[str, str]) -> Iterator[StackDatabase]:
     """The session's databases as HARIANE_DATABASE chooses: embedded (nothing to start) or PostgreSQL."""
-    chosen = StackDatabase.from_switch(folder=run_dir / "postgres", sqlite_file=run_dir / "portal-adapter.db",
-                                       port=free_port(), secrets=secrets, throwaway=True)
+    chosen = StackDatabase.from_switch(
+        folder=run_dir / "postgres",
+        sqlite_file=run_dir / "portal-adapter.db",
+        port=free_port(),
+        secrets=secrets,
+        throwaway=True,
+    )
     if chosen.server is not None:
         _LOGS["postgres"] = chosen.server.log_file
     try:
@@ -123,16 +134,20 @@ def adapter_database_url(tmp_path: Path, database: StackDatabase) -> Iterator[st
     finally:
         with owner.begin() as connection:
             # a connection the test left open (idle in a transaction) would block the DROP forever
-            connection.exec_driver_sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                                       "WHERE application_name = %s AND pid <> pg_backend_pid()", (schema,))
+            connection.exec_driver_sql(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE application_name = %s AND pid <> pg_backend_pid()",
+                (schema,),
+            )
             connection.exec_driver_sql("SET LOCAL lock_timeout = '30s'")
             connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
         owner.dispose()
 
 
 @pytest.fixture(scope="session")
-def keycloak(run_dir: Path, ports: Ports, secrets: dict[str, str], mail: MailCatcher,
-             database: StackDatabase) -> Iterator[KeycloakServer]:
+def keycloak(
+    run_dir: Path, ports: Ports, secrets: dict[str, str], mail: MailCatcher, database: StackDatabase
+) -> Iterator[KeycloakServer]:
     server = KeycloakServer(
         home=run_dir / "keycloak",
         http_port=ports.keycloak,
@@ -144,7 +159,9 @@ def keycloak(run_dir: Path, ports: Ports, secrets: dict[str, str], mail: MailCat
             voirie_url=f"http://127.0.0.1:{ports.voirie}",
             smtp_port=mail.smtp_port,
             secrets=secrets,
-        ) | {"HARIANE_ENVIRONMENT_BANNER": BANNER} | database.keycloak_env(),
+        )
+        | {"HARIANE_ENVIRONMENT_BANNER": BANNER}
+        | database.keycloak_env(),
         extra_args=database.keycloak_args(),
     )
     server.prepare()
@@ -169,15 +186,32 @@ def fake_sirene() -> Iterator[FakeSirene]:
 
 
 @pytest.fixture(scope="session")
-def portal(keycloak: KeycloakServer, ports: Ports, secrets: dict[str, str], run_dir: Path,
-           fake_sirene: FakeSirene, mail: MailCatcher, database: StackDatabase) -> Iterator[PortalAdapter]:
-    env = adapter_env(keycloak_url=keycloak.url, secrets=secrets, env="test",
-                      database_url=database.portal_url(),
-                      voirie_url=f"http://127.0.0.1:{ports.voirie}", smtp_port=mail.smtp_port)
+def portal(
+    keycloak: KeycloakServer,
+    ports: Ports,
+    secrets: dict[str, str],
+    run_dir: Path,
+    fake_sirene: FakeSirene,
+    mail: MailCatcher,
+    database: StackDatabase,
+) -> Iterator[PortalAdapter]:
+    env = adapter_env(
+        keycloak_url=keycloak.url,
+        secrets=secrets,
+        env="test",
+        database_url=database.portal_url(),
+        voirie_url=f"http://127.0.0.1:{ports.voirie}",
+        smtp_port=mail.smtp_port,
+    )
     # tests play many client addresses through X-Forwarded-For: trusted here, and only here
     env |= {"PORTAL_TRUSTED_PROXIES": "1"}
-    env |= {"SIRENE_RECHERCHE_URL": fake_sirene.recherche_url, "SIRENE_INSEE_URL": fake_sirene.insee_url,
-            "SIRENE_INSEE_API_KEY": INSEE_KEY, "SIRENE_TIMEOUT_SECONDS": "1", "HARIANE_ENVIRONMENT_BANNER": BANNER}
+    env |= {
+        "SIRENE_RECHERCHE_URL": fake_sirene.recherche_url,
+        "SIRENE_INSEE_URL": fake_sirene.insee_url,
+        "SIRENE_INSEE_API_KEY": INSEE_KEY,
+        "SIRENE_TIMEOUT_SECONDS": "1",
+        "HARIANE_ENVIRONMENT_BANNER": BANNER,
+    }
     adapter = PortalAdapter(ports.portal, run_dir / "portal-adapter.log", env=env)
     _LOGS["portal adapter"] = adapter.log
     adapter.start()
@@ -188,12 +222,20 @@ def portal(keycloak: KeycloakServer, ports: Ports, secrets: dict[str, str], run_
 @pytest.fixture(scope="session")
 def voirie(keycloak: KeycloakServer, ports: Ports, secrets: dict[str, str], run_dir: Path) -> Iterator[GunicornApp]:
     """The reference road-works relying application (examples/voirie_app), client ``voirie``."""
-    app = GunicornApp(ports.voirie, run_dir / "voirie.log", app="voirie_app.wsgi:app", base_url_env="VOIRIE_BASE_URL",
-                      env={"KEYCLOAK_URL": keycloak.url, "VOIRIE_CLIENT_SECRET": secrets["VOIRIE_CLIENT_SECRET"],
-                           "VOIRIE_SECRET_KEY": secrets["PORTAL_SECRET_KEY"] + "-voirie",
-                           "VOIRIE_DATABASE_PATH": str(run_dir / "voirie.db"),
-                           "VOIRIE_DEMO_REQUESTS": str(paths.ROOT / "examples" / "voirie_app" / "demo_requests.json"),
-                           "HARIANE_PORTAL_URL": f"http://127.0.0.1:{ports.portal}"})
+    app = GunicornApp(
+        ports.voirie,
+        run_dir / "voirie.log",
+        app="voirie_app.wsgi:app",
+        base_url_env="VOIRIE_BASE_URL",
+        env={
+            "KEYCLOAK_URL": keycloak.url,
+            "VOIRIE_CLIENT_SECRET": secrets["VOIRIE_CLIENT_SECRET"],
+            "VOIRIE_SECRET_KEY": secrets["PORTAL_SECRET_KEY"] + "-voirie",
+            "VOIRIE_DATABASE_PATH": str(run_dir / "voirie.db"),
+            "VOIRIE_DEMO_REQUESTS": str(paths.ROOT / "examples" / "voirie_app" / "demo_requests.json"),
+            "HARIANE_PORTAL_URL": f"http://127.0.0.1:{ports.portal}",
+        },
+    )
     _LOGS["voirie app"] = app.log
     app.start()
     yield app
@@ -217,8 +259,12 @@ def make_user(kc_admin):
     def make(profile: str = "admin") -> TestUser:
         suffix = uuid.uuid4().hex[:8]
         user = DemoUser(
-            username=f"pro.test-{suffix}.martin", first_name="Camille", last_name=f"Martin-{suffix}",
-            email=f"camille.{suffix}@exemple-reseaux.test", job_title="Responsable des travaux", profile=profile,
+            username=f"pro.test-{suffix}.martin",
+            first_name="Camille",
+            last_name=f"Martin-{suffix}",
+            email=f"camille.{suffix}@exemple-reseaux.test",
+            job_title="Responsable des travaux",
+            profile=profile,
         )
         password = f"Phrase de passe {uuid.uuid4().hex}"
         user_id = provision_user(kc_admin, user, password)

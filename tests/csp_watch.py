@@ -34,8 +34,10 @@ class CspViolations:
         return bool(self.events or self.console)
 
     def report(self) -> str:
-        return "\n".join([f"securitypolicyviolation: {event}" for event in self.events]
-                         + [f"console: {message}" for message in self.console])
+        return "\n".join(
+            [f"securitypolicyviolation: {event}" for event in self.events]
+            + [f"console: {message}" for message in self.console]
+        )
 
 
 def watch_csp(context) -> CspViolations:

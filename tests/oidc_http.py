@@ -19,32 +19,55 @@ from tests.test_user_management import PASSWORD
 LOGIN_FORM = re.compile(r'<form id="kc-form-login"[^>]*action="([^"]+)"')
 
 
-def post_login_form(session: requests.Session, login_page: requests.Response, username: str,
-                    password: str = PASSWORD) -> requests.Response:
+def post_login_form(
+    session: requests.Session, login_page: requests.Response, username: str, password: str = PASSWORD
+) -> requests.Response:
     """Submit Keycloak's login form; answers Keycloak's redirect, not followed. Keycloak's Secure
     cookies go to http://127.0.0.1 as a browser sends them (loopback is a secure context)."""
     action = html.unescape(LOGIN_FORM.search(login_page.text).group(1))
     for cookie in session.cookies:
         cookie.secure = False
-    return session.post(urljoin(login_page.url, action), data={"username": username, "password": password},
-                        allow_redirects=False, timeout=30)
+    return session.post(
+        urljoin(login_page.url, action),
+        data={"username": username, "password": password},
+        allow_redirects=False,
+        timeout=30,
+    )
 
 
-def code_flow_tokens(keycloak_url: str, client_id: str, redirect_uri: str, username: str,
-                     secret: str | None = None) -> dict:
+def code_flow_tokens(
+    keycloak_url: str, client_id: str, redirect_uri: str, username: str, secret: str | None = None
+) -> dict:
     """The token answer (``id_token``, ``access_token``, …) a client gets for ``username``:
     authorization code with PKCE S256, a client secret when the client is confidential."""
     verifier = random.token_urlsafe(48)
     challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
     session = requests.Session()
-    login_page = session.get(f"{keycloak_url}/realms/{REALM}/protocol/openid-connect/auth?" + urlencode({
-        "client_id": client_id, "response_type": "code", "scope": "openid", "redirect_uri": redirect_uri,
-        "code_challenge": challenge, "code_challenge_method": "S256", "response_mode": "query", "state": "s"}),
-        timeout=30)
+    login_page = session.get(
+        f"{keycloak_url}/realms/{REALM}/protocol/openid-connect/auth?"
+        + urlencode(
+            {
+                "client_id": client_id,
+                "response_type": "code",
+                "scope": "openid",
+                "redirect_uri": redirect_uri,
+                "code_challenge": challenge,
+                "code_challenge_method": "S256",
+                "response_mode": "query",
+                "state": "s",
+            }
+        ),
+        timeout=30,
+    )
     done = post_login_form(session, login_page, username)
     code = parse_qs(urlparse(done.headers["Location"]).query)["code"][0]
-    form = {"grant_type": "authorization_code", "client_id": client_id, "code": code,
-            "redirect_uri": redirect_uri, "code_verifier": verifier}
+    form = {
+        "grant_type": "authorization_code",
+        "client_id": client_id,
+        "code": code,
+        "redirect_uri": redirect_uri,
+        "code_verifier": verifier,
+    }
     if secret is not None:
         form["client_secret"] = secret
     answer = requests.post(f"{keycloak_url}/realms/{REALM}/protocol/openid-connect/token", data=form, timeout=30)

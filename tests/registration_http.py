@@ -77,9 +77,17 @@ class RegistrationClient:
         return match.group(1) if match else None
 
 
-STRUCTURE = {"structureType": "societe_commerciale", "phone": "02 35 19 45 45",
-             "structureEmail": "contact@entreprise-test.test", "country": "FRANCE", "postalCode": "76600",
-             "city": "LE HAVRE", "recipient": "ENTREPRISE DE TEST", "street": "RUE DE PARIS", "streetNumber": "10"}
+STRUCTURE = {
+    "structureType": "societe_commerciale",
+    "phone": "02 35 19 45 45",
+    "structureEmail": "contact@entreprise-test.test",
+    "country": "FRANCE",
+    "postalCode": "76600",
+    "city": "LE HAVRE",
+    "recipient": "ENTREPRISE DE TEST",
+    "street": "RUE DE PARIS",
+    "streetNumber": "10",
+}
 
 
 def person(first: str = "John", last: str = "Doe", email: str | None = None) -> dict[str, str]:
@@ -88,7 +96,9 @@ def person(first: str = "John", last: str = "Doe", email: str | None = None) -> 
     return {"firstName": first, "lastName": last, "email": email, "jobTitle": "Conducteur de travaux"}
 
 
-def register(portal_url: str, siret: str, who: dict[str, str], extra: dict[str, str] | None = None) -> RegistrationClient:
+def register(
+    portal_url: str, siret: str, who: dict[str, str], extra: dict[str, str] | None = None
+) -> RegistrationClient:
     """A whole registration; returns the client on the recap page. ``extra`` fields are
     posted with every step (what a tampering user would add to the forms)."""
     extra = extra or {}

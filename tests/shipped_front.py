@@ -27,22 +27,32 @@ class ShippedFront(LoadBalancer):
         text = SHIPPED.read_text()
         text = re.sub(r"^resolvers docker\n(?:[ \t]+.*\n)*\n", "", text, flags=re.M)
         text = text.replace(" resolvers docker init-addr last,libc,none", "")
-        for public, local in ((":8443 ", f"127.0.0.1:{self.port} "), (":9443 ", f"127.0.0.1:{self.admin_port} "),
-                              (":8080\n", f"127.0.0.1:{self.internal_port}\n")):
+        for public, local in (
+            (":8443 ", f"127.0.0.1:{self.port} "),
+            (":9443 ", f"127.0.0.1:{self.admin_port} "),
+            (":8080\n", f"127.0.0.1:{self.internal_port}\n"),
+        ):
             assert f"bind {public}" in text, public
             text = text.replace(f"bind {public}", f"bind {local}")
         for index, backend in enumerate(self.backends, start=1):
             shipped = f"server keycloak-{index} keycloak-{index}:8080 check port 9000"
             assert shipped in text
-            text = text.replace(shipped, f"server {backend.name} 127.0.0.1:{backend.http_port} "
-                                         f"check port {backend.management_port}")
-        text = text.replace("server portal-adapter portal-adapter:5000 check", f"server portal-adapter 127.0.0.1:{self.portal_port or free_port()} check")
+            text = text.replace(
+                shipped, f"server {backend.name} 127.0.0.1:{backend.http_port} check port {backend.management_port}"
+            )
+        text = text.replace(
+            "server portal-adapter portal-adapter:5000 check",
+            f"server portal-adapter 127.0.0.1:{self.portal_port or free_port()} check",
+        )
         for name, value in self.environment.items():
             text = text.replace(f'"${{{name}}}"', f'"{value}"')
         assert "${" not in text
-        return text + f"""
+        return (
+            text
+            + f"""
 frontend stats
     bind 127.0.0.1:{self.stats_port}
     stats enable
     stats uri /stats
 """
+        )

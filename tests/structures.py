@@ -24,8 +24,14 @@ def structure_member(kc_admin, siret: str | None = None, profile: str = "admin")
     siret = siret or synthetic_siret()
     organization_id = provision_structure(kc_admin, siret, f"TEST RESEAUX {siret[-6:]}")
     suffix = uuid.uuid4().hex[:8]
-    user = DemoUser(username=f"pro.test-{suffix}.lien", first_name="Lou", last_name=f"Lien-{suffix}",
-                    email=f"lou.{suffix}@reseaux-test.test", job_title="Chargée d'affaires", profile=profile)
+    user = DemoUser(
+        username=f"pro.test-{suffix}.lien",
+        first_name="Lou",
+        last_name=f"Lien-{suffix}",
+        email=f"lou.{suffix}@reseaux-test.test",
+        job_title="Chargée d'affaires",
+        profile=profile,
+    )
     user_id = provision_user(kc_admin, user, PASSWORD)
     join_structure(kc_admin, user_id, organization_id, siret)
     return Member(user.username, user_id, organization_id, siret)

@@ -29,8 +29,16 @@ def _client_setup(admin, realm: str, client_id: str) -> dict:
             "optional": sorted(s["name"] for s in admin.get_client_optional_client_scopes(internal)),
             "account roles": sorted(r["name"] for r in admin.get_client_roles_of_client_scope(internal, account)),
             "mappers": sorted(m["protocolMapper"] for m in client.get("protocolMappers", [])),
-            **{key: client.get(key) for key in ("publicClient", "fullScopeAllowed", "standardFlowEnabled",
-                                                "directAccessGrantsEnabled", "rootUrl")},
+            **{
+                key: client.get(key)
+                for key in (
+                    "publicClient",
+                    "fullScopeAllowed",
+                    "standardFlowEnabled",
+                    "directAccessGrantsEnabled",
+                    "rootUrl",
+                )
+            },
             "redirectUris": [uri.replace(f"/realms/{realm}/", "/realms/REALM/") for uri in client["redirectUris"]],
             "pkce": client["attributes"].get("pkce.code.challenge.method"),
         }
@@ -57,14 +65,16 @@ def test_the_account_clients_are_set_up_as_in_a_fresh_realm(kc_admin, fresh_real
         """The realm's default role (every new user holds it) and what it grants."""
         role = kc_admin.connection.raw_get(f"admin/realms/{realm}").json()["defaultRole"]["name"]
         composites = kc_admin.connection.raw_get(f"admin/realms/{realm}/roles/{role}/composites").json()
-        return role.replace(realm, "REALM"), sorted(("client role " if r["clientRole"] else "") + r["name"]
-                                                    for r in composites)
+        return role.replace(realm, "REALM"), sorted(
+            ("client role " if r["clientRole"] else "") + r["name"] for r in composites
+        )
 
     assert default_roles(REALM) == default_roles(fresh_realm)
 
 
 def test_a_user_changes_their_first_name_in_the_account_console_never_the_protected_attributes(
-        keycloak, kc_admin, page):
+    keycloak, kc_admin, page
+):
     member = structure_member(kc_admin, profile="standard")
     before = kc_admin.get_user(member.user_id)["attributes"]
     page.goto(f"{keycloak.url}/realms/{REALM}/account/")
@@ -79,12 +89,14 @@ def test_a_user_changes_their_first_name_in_the_account_console_never_the_protec
     for name in PROTECTED[:-1]:
         assert page.locator(f"[name='attributes.{name}'], [name='{name}'], #{name}").count() == 0, name
     assert page.locator("#username, [name='username']").evaluate_all(
-        "fields => fields.every(f => f.readOnly || f.disabled)")
+        "fields => fields.every(f => f.readOnly || f.disabled)"
+    )
 
     first_name.fill("Camélia")
     page.get_by_role("button", name="Sauvegarder").click()
     page.get_by_text("Votre compte a été mis à jour.").wait_for()
     user = kc_admin.get_user(member.user_id)
     assert user["firstName"] == "Camélia"
-    assert {k: v for k, v in user["attributes"].items() if k in PROTECTED} == \
-           {k: v for k, v in before.items() if k in PROTECTED}
+    assert {k: v for k, v in user["attributes"].items() if k in PROTECTED} == {
+        k: v for k, v in before.items() if k in PROTECTED
+    }

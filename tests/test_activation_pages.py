@@ -19,9 +19,9 @@ RECAP = [
     "votre mot de passe pour accéder à votre compte sur Hariane PRO. Pensez à bien conserver vos identifiant et "
     "mot de passe, ils vous seront demandés pour chaque connexion à votre compte.",
     "Attention ! certains services de messagerie peuvent assimiler à tort les messages transmis par la plateforme "
-    "Hariane PRO comme étant des messages publicitaires indésirables (généralement nommés \"spam\"). Si le message "
+    'Hariane PRO comme étant des messages publicitaires indésirables (généralement nommés "spam"). Si le message '
     "n'apparaît pas dans votre boîte de réception, pensez à vérifier si ce dernier ne se trouve pas dans votre "
-    "dossier \"Courrier indésirable\".",
+    'dossier "Courrier indésirable".',
 ]
 
 
@@ -38,7 +38,9 @@ def test_the_recap_page_carries_the_source_documents_text(portal):
     assert paragraphs(client.page, "ha-done") == [RECAP[0].format(identifier=identifier), *RECAP[1:]]
 
 
-def test_the_activation_link_opens_hariane_pros_confirmation_which_a_scanner_cannot_consume(page, portal, mail, kc_admin):
+def test_the_activation_link_opens_hariane_pros_confirmation_which_a_scanner_cannot_consume(
+    page, portal, mail, kc_admin
+):
     who = person("Carla", "Confirme")
     identifier = register(portal.url, synthetic_siret(), who).identifier()
     link = _mail_link(mail, who["email"])
@@ -93,4 +95,3 @@ def _artifact(name: str) -> str:
 
     ARTIFACTS.mkdir(exist_ok=True)
     return str(ARTIFACTS / f"{name}.png")
-

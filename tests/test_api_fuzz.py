@@ -33,11 +33,13 @@ FUZZ_UNAUTHENTICATED = settings(FUZZ, max_examples=40)
 
 
 def _load(portal, authorization: str | None):
-    config = SchemathesisConfig.from_dict({
-        "headers": {"Authorization": authorization} if authorization else {},
-        "checks": {"positive_data_acceptance": {"expected-statuses": VALID_FORM_ANSWERS}},
-        "request-timeout": 20,
-    })
+    config = SchemathesisConfig.from_dict(
+        {
+            "headers": {"Authorization": authorization} if authorization else {},
+            "checks": {"positive_data_acceptance": {"expected-statuses": VALID_FORM_ANSWERS}},
+            "request-timeout": 20,
+        }
+    )
     return schemathesis.openapi.from_url(f"{portal.url}/api/openapi.json", config=config, timeout=10)
 
 
@@ -122,14 +124,20 @@ HEADER_TEXT = st.text(st.characters(min_codepoint=0x21, max_codepoint=0x7E), max
 
 def _tokens(key_ids: list[str]):
     kid = st.sampled_from(key_ids) | st.text(max_size=12) | JSON
-    header = st.fixed_dictionaries(
-        {"alg": st.sampled_from(ALGORITHMS) | JSON},
-        optional={"kid": kid, **{name: JSON for name in HEADER_NAMES}},
-    ) | JSON
-    claims = st.fixed_dictionaries(
-        {"azp": st.sampled_from(["portal-adapter", "intrus"]) | JSON, "exp": st.integers() | JSON},
-        optional={"iss": st.text(max_size=20) | JSON, "client_id": JSON},
-    ) | JSON
+    header = (
+        st.fixed_dictionaries(
+            {"alg": st.sampled_from(ALGORITHMS) | JSON},
+            optional={"kid": kid, **{name: JSON for name in HEADER_NAMES}},
+        )
+        | JSON
+    )
+    claims = (
+        st.fixed_dictionaries(
+            {"azp": st.sampled_from(["portal-adapter", "intrus"]) | JSON, "exp": st.integers() | JSON},
+            optional={"iss": st.text(max_size=20) | JSON, "client_id": JSON},
+        )
+        | JSON
+    )
     signature = st.binary(max_size=64).map(_b64)
     jwt_shaped = st.builds(lambda h, c, s: f"{_b64_json(h)}.{_b64_json(c)}.{s}", header, claims, signature)
     three_parts = st.builds(lambda a, b, c: f"{a}.{b}.{c}", HEADER_TEXT, HEADER_TEXT, HEADER_TEXT)
@@ -140,8 +148,9 @@ def _tokens(key_ids: list[str]):
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_made_up_bearer_tokens_are_refused(portal, realm_key_ids, data):
     token = data.draw(_tokens(realm_key_ids), label="token")
-    response = requests.get(f"{portal.url}/api/structures/20008495200015",
-                            headers={"Authorization": f"Bearer {token}"}, timeout=20)
+    response = requests.get(
+        f"{portal.url}/api/structures/20008495200015", headers={"Authorization": f"Bearer {token}"}, timeout=20
+    )
     assert response.status_code == 401, response.text
     assert response.json()["error"]["code"] == "unauthenticated"
 
@@ -149,16 +158,25 @@ def test_made_up_bearer_tokens_are_refused(portal, realm_key_ids, data):
 def test_forged_tokens_with_the_right_claims_are_refused(portal, keycloak, realm_key_ids):
     """Claims an allowed client's token would carry, without the realm's signature; and
     ill-typed headers (``"crit": true`` made the adapter answer 500 before the fix)."""
-    claims = _b64_json({"iss": f"{keycloak.url}/realms/{REALM}", "exp": int(time.time()) + 600,
-                        "azp": "portal-adapter", "client_id": "portal-adapter"})
+    claims = _b64_json(
+        {
+            "iss": f"{keycloak.url}/realms/{REALM}",
+            "exp": int(time.time()) + 600,
+            "azp": "portal-adapter",
+            "client_id": "portal-adapter",
+        }
+    )
     forged = [f"{_b64_json({'alg': 'none'})}.{claims}."]
     for kid in realm_key_ids:
-        forged += [f"{_b64_json({'alg': 'none', 'kid': kid})}.{claims}.",
-                   f"{_b64_json({'alg': 'HS256', 'kid': kid})}.{claims}.{_b64(b'0' * 32)}",
-                   f"{_b64_json({'alg': 'RS256', 'kid': kid})}.{claims}.{_b64(b'0' * 256)}"]
+        forged += [
+            f"{_b64_json({'alg': 'none', 'kid': kid})}.{claims}.",
+            f"{_b64_json({'alg': 'HS256', 'kid': kid})}.{claims}.{_b64(b'0' * 32)}",
+            f"{_b64_json({'alg': 'RS256', 'kid': kid})}.{claims}.{_b64(b'0' * 256)}",
+        ]
         for header in ({"crit": True}, {"crit": None}, {"crit": [1]}, {"crit": [{}]}, {"kid": 5}, {"alg": ["RS256"]}):
             forged.append(f"{_b64_json({'alg': 'RS256', 'kid': kid, **header})}.{claims}.{_b64(b'0' * 256)}")
     for token in forged:
-        response = requests.get(f"{portal.url}/api/structures/20008495200015",
-                                headers={"Authorization": f"Bearer {token}"}, timeout=20)
+        response = requests.get(
+            f"{portal.url}/api/structures/20008495200015", headers={"Authorization": f"Bearer {token}"}, timeout=20
+        )
         assert response.status_code == 401, (token, response.text)

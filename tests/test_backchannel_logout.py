@@ -42,7 +42,14 @@ def _refused(page, url: str) -> bool:
 
 @pytest.mark.parametrize("action", ["desactiver", "retirer"])
 def test_a_disabled_or_removed_colleague_is_refused_by_the_portal_and_the_reference_app(
-        page, portal, voirie, mail, admin, kc_admin, action):  # noqa: F811
+    page,
+    portal,
+    voirie,
+    mail,
+    admin,  # noqa: F811 - the fixture
+    kc_admin,
+    action,
+):
     browser, _admin_id, _siret = admin
     email = f"colette.{action}@entreprise-test.test"
     colleague = add_colleague(browser, portal.url, "Colette", "Session", email, "privileged")
@@ -66,8 +73,10 @@ def test_a_disabled_or_removed_colleague_is_refused_by_the_portal_and_the_refere
 def test_a_forged_logout_token_is_refused(request, app_name, portal, voirie):
     app = request.getfixturevalue(app_name)
     header = "eyJhbGciOiJub25lIn0"  # {"alg":"none"}
-    payload = ("eyJpc3MiOiJ4Iiwic3ViIjoieCIsImV2ZW50cyI6eyJodHRwOi8vc2NoZW1hcy5vcGVuaWQubmV0L2V2ZW50L2JhY2tj"
-               "aGFubmVsLWxvZ291dCI6e319fQ")
+    payload = (
+        "eyJpc3MiOiJ4Iiwic3ViIjoieCIsImV2ZW50cyI6eyJodHRwOi8vc2NoZW1hcy5vcGVuaWQubmV0L2V2ZW50L2JhY2tj"
+        "aGFubmVsLWxvZ291dCI6e319fQ"
+    )
     for token in (f"{header}.{payload}.", "not-a-token", ""):
         response = requests.post(f"{app.url}/auth/backchannel-logout", data={"logout_token": token}, timeout=10)
         assert response.status_code == 400 and response.json()["error"] == "invalid_request"

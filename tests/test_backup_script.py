@@ -31,13 +31,21 @@ def server(tmp_path: Path) -> Iterator[PostgresServer]:
 
 def test_the_backup_job_dumps_both_databases_as_their_owners(server, tmp_path):
     for database, table in (("keycloak", "realm"), ("portal", "links")):
-        server.psql(f"CREATE TABLE {table} (name text); INSERT INTO {table} VALUES ('x');"
-                    f"ALTER TABLE {table} OWNER TO {database};", database=database)
+        server.psql(
+            f"CREATE TABLE {table} (name text); INSERT INTO {table} VALUES ('x');"
+            f"ALTER TABLE {table} OWNER TO {database};",
+            database=database,
+        )
     backups = tmp_path / "backups"
     backups.mkdir()
-    env = {"PATH": f"{bin_dir()}:{os.environ['PATH']}", "PGHOST": "127.0.0.1", "PGPORT": str(server.port),
-           "BACKUP_ROOT": str(backups), "KEYCLOAK_DB_PASSWORD": PASSWORDS["keycloak"],
-           "PORTAL_DB_PASSWORD": PASSWORDS["portal"]}
+    env = {
+        "PATH": f"{bin_dir()}:{os.environ['PATH']}",
+        "PGHOST": "127.0.0.1",
+        "PGPORT": str(server.port),
+        "BACKUP_ROOT": str(backups),
+        "KEYCLOAK_DB_PASSWORD": PASSWORDS["keycloak"],
+        "PORTAL_DB_PASSWORD": PASSWORDS["portal"],
+    }
     done = subprocess.run(["bash", str(SCRIPT), "--once"], env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     [folder] = list(backups.iterdir())

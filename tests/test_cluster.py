@@ -66,16 +66,30 @@ def cluster(run_dir: Path, secrets: dict[str, str], mail, fake_sirene) -> Iterat
     folder = run_dir / "cluster"
     portal_port = free_port()
     keycloak = KeycloakCluster(
-        folder, secrets["KEYCLOAK_ADMIN_PASSWORD"],
+        folder,
+        secrets["KEYCLOAK_ADMIN_PASSWORD"],
         {"keycloak": secrets["KEYCLOAK_DB_PASSWORD"], "portal": secrets["PORTAL_DB_PASSWORD"]},
-        env=keycloak_env(portal_url=f"http://127.0.0.1:{portal_port}", voirie_url="http://127.0.0.1:9",
-                         smtp_port=mail.smtp_port, secrets=secrets),
+        env=keycloak_env(
+            portal_url=f"http://127.0.0.1:{portal_port}",
+            voirie_url="http://127.0.0.1:9",
+            smtp_port=mail.smtp_port,
+            secrets=secrets,
+        ),
     )
     keycloak.layout()
-    env = adapter_env(keycloak_url=keycloak.url, secrets=secrets, env="test", smtp_port=mail.smtp_port,
-                      database_url=keycloak.postgres.sqlalchemy_url("portal"))
-    env |= {"SIRENE_RECHERCHE_URL": fake_sirene.recherche_url, "SIRENE_INSEE_URL": fake_sirene.insee_url,
-            "SIRENE_INSEE_API_KEY": INSEE_KEY, "PORTAL_TRUSTED_PROXIES": "1"}
+    env = adapter_env(
+        keycloak_url=keycloak.url,
+        secrets=secrets,
+        env="test",
+        smtp_port=mail.smtp_port,
+        database_url=keycloak.postgres.sqlalchemy_url("portal"),
+    )
+    env |= {
+        "SIRENE_RECHERCHE_URL": fake_sirene.recherche_url,
+        "SIRENE_INSEE_URL": fake_sirene.insee_url,
+        "SIRENE_INSEE_API_KEY": INSEE_KEY,
+        "PORTAL_TRUSTED_PROXIES": "1",
+    }
     portal = PortalAdapter(portal_port, folder / "portal-adapter.log", env=env)
     logs = keycloak.logs() | {"cluster portal adapter": portal.log}
     _LOGS.update(logs)
@@ -83,7 +97,9 @@ def cluster(run_dir: Path, secrets: dict[str, str], mail, fake_sirene) -> Iterat
     try:
         keycloak.start()
         portal.start()
-        print(f"\ncluster of {len(keycloak.nodes)} nodes behind {keycloak.url} ready in {time.monotonic() - started:.0f} s")
+        print(
+            f"\ncluster of {len(keycloak.nodes)} nodes behind {keycloak.url} ready in {time.monotonic() - started:.0f} s"
+        )
         yield Cluster(keycloak, portal, secrets)
     finally:
         portal.stop()
@@ -99,8 +115,10 @@ class FlowError(AssertionError):
 
 def page_message(page: str) -> str:
     """What a Keycloak page says to the user (its error or its title), for failure messages."""
-    found = re.search(r'(?:id="input-error[^"]*"|class="[^"]*(?:kc-feedback-text|alert__title)[^"]*")[^>]*>(.*?)</', page, re.S)
-    found = found or re.search(r'<h1[^>]*>(.*?)</h1>', page, re.S)
+    found = re.search(
+        r'(?:id="input-error[^"]*"|class="[^"]*(?:kc-feedback-text|alert__title)[^"]*")[^>]*>(.*?)</', page, re.S
+    )
+    found = found or re.search(r"<h1[^>]*>(.*?)</h1>", page, re.S)
     return html.unescape(" ".join(re.sub(r"<[^>]+>", " ", found.group(1)).split())) if found else page[:120]
 
 
@@ -128,38 +146,68 @@ class Oidc:
         verifier = random_secrets.token_urlsafe(48)
         challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
         state = random_secrets.token_urlsafe(12)
-        page = self._seen(session.get(f"{self.endpoints}/auth", timeout=30, params={
-            "client_id": "portal", "redirect_uri": self.redirect_uri, "response_type": "code", "scope": "openid",
-            "state": state, "code_challenge": challenge, "code_challenge_method": "S256"}))
+        page = self._seen(
+            session.get(
+                f"{self.endpoints}/auth",
+                timeout=30,
+                params={
+                    "client_id": "portal",
+                    "redirect_uri": self.redirect_uri,
+                    "response_type": "code",
+                    "scope": "openid",
+                    "state": state,
+                    "code_challenge": challenge,
+                    "code_challenge_method": "S256",
+                },
+            )
+        )
         form = re.search(r'<form id="kc-form-login"[^>]*action="([^"]+)"', page.text)
         if page.status_code != 200 or form is None:
             raise FlowError(f"login page: HTTP {page.status_code} « {page_message(page.text)} »")
         for cookie in session.cookies:
             cookie.secure = False  # browsers send them to http://127.0.0.1; requests does not
-        posted = self._seen(session.post(html.unescape(form.group(1)), data={"username": username, "password": password},
-                                         allow_redirects=False, timeout=30))
+        posted = self._seen(
+            session.post(
+                html.unescape(form.group(1)),
+                data={"username": username, "password": password},
+                allow_redirects=False,
+                timeout=30,
+            )
+        )
         location = posted.headers.get("Location", "")
         if posted.status_code != 302 or not location.startswith(self.redirect_uri):
-            raise FlowError(f"login POST: HTTP {posted.status_code} to {location[:80]!r} « {page_message(posted.text)} »"
-                            f" (answered by {posted.headers.get(NODE_HEADER)})")
+            raise FlowError(
+                f"login POST: HTTP {posted.status_code} to {location[:80]!r} « {page_message(posted.text)} »"
+                f" (answered by {posted.headers.get(NODE_HEADER)})"
+            )
         query = parse_qs(urlsplit(location).query)
         assert query["state"] == [state]
-        return self._token({"grant_type": "authorization_code", "code": query["code"][0],
-                            "redirect_uri": self.redirect_uri, "code_verifier": verifier})
+        return self._token(
+            {
+                "grant_type": "authorization_code",
+                "code": query["code"][0],
+                "redirect_uri": self.redirect_uri,
+                "code_verifier": verifier,
+            }
+        )
 
     def refresh(self, refresh_token: str) -> dict:
         return self._token({"grant_type": "refresh_token", "refresh_token": refresh_token})
 
     def _token(self, form: dict) -> dict:
-        response = self._seen(requests.post(f"{self.endpoints}/token", data=form, auth=("portal", self.client_secret),
-                                            timeout=30))
+        response = self._seen(
+            requests.post(f"{self.endpoints}/token", data=form, auth=("portal", self.client_secret), timeout=30)
+        )
         if response.status_code != 200:
-            raise FlowError(f"token endpoint ({form['grant_type']}): HTTP {response.status_code} {response.text[:200]!r}")
+            raise FlowError(
+                f"token endpoint ({form['grant_type']}): HTTP {response.status_code} {response.text[:200]!r}"
+            )
         return response.json()
 
     def userinfo(self, access_token: str) -> dict:
-        response = self._seen(requests.get(f"{self.endpoints}/userinfo", timeout=30,
-                                           headers={"Authorization": f"Bearer {access_token}"}))
+        response = self._seen(
+            requests.get(f"{self.endpoints}/userinfo", timeout=30, headers={"Authorization": f"Bearer {access_token}"})
+        )
         if response.status_code != 200:
             raise FlowError(f"userinfo: HTTP {response.status_code} {response.text[:200]!r}")
         return response.json()
@@ -197,8 +245,9 @@ class LoginLoad:
         self.oidc = oidc
         self.events: list[Event] = []
         self._stop = threading.Event()
-        self._threads = [threading.Thread(target=self._run, args=(usernames[n::threads],), daemon=True)
-                         for n in range(threads)]
+        self._threads = [
+            threading.Thread(target=self._run, args=(usernames[n::threads],), daemon=True) for n in range(threads)
+        ]
 
     def _run(self, usernames: list[str]) -> None:
         turn = 0
@@ -253,7 +302,8 @@ def test_each_database_role_reaches_only_its_own_database(cluster):
         with own.connect() as connection:
             assert connection.exec_driver_sql("SHOW listen_addresses").scalar() == "127.0.0.1"
             rights = connection.exec_driver_sql(
-                "SELECT rolsuper, rolcreatedb, rolcreaterole FROM pg_roles WHERE rolname = current_user").one()
+                "SELECT rolsuper, rolcreatedb, rolcreaterole FROM pg_roles WHERE rolname = current_user"
+            ).one()
             assert tuple(rights) == (False, False, False)
         own.dispose()
         foreign = sa.create_engine(postgres.sqlalchemy_url(role).rsplit("/", 1)[0] + f"/{other}")
@@ -280,9 +330,15 @@ def test_a_node_killed_under_load_loses_nothing_and_service_resumes_within_30_s(
     victim = cluster.keycloak.nodes[0]
     try:
         time.sleep(6)
-        last_user = admin.create_user({"username": f"pro.juste-avant-{uuid.uuid4().hex[:6]}", "enabled": True,
-                                       "email": f"avant.{uuid.uuid4().hex[:6]}@exemple.test",
-                                       "firstName": "Juste", "lastName": "Avant"})
+        last_user = admin.create_user(
+            {
+                "username": f"pro.juste-avant-{uuid.uuid4().hex[:6]}",
+                "enabled": True,
+                "email": f"avant.{uuid.uuid4().hex[:6]}@exemple.test",
+                "firstName": "Juste",
+                "lastName": "Avant",
+            }
+        )
         killed_at = time.monotonic()
         victim.kill()
         # the load goes on until the service answered well for a while (60 s at most)
@@ -304,12 +360,16 @@ def test_a_node_killed_under_load_loses_nothing_and_service_resumes_within_30_s(
     outage = longest_outage(load.events)
     failures = [e for e in load.events if not e.ok]
     first_ok = min((e.end for e in after if e.ok and e.start >= killed_at), default=float("inf"))
-    print(f"\nfailover: {len(before)} logins before the kill, {len(after)} after; {len(failures)} failed; "
-          f"longest outage {outage:.2f} s; first login started after the kill done {first_ok - killed_at:.2f} s after it")
+    print(
+        f"\nfailover: {len(before)} logins before the kill, {len(after)} after; {len(failures)} failed; "
+        f"longest outage {outage:.2f} s; first login started after the kill done {first_ok - killed_at:.2f} s after it"
+    )
     for event in failures[:5]:
         print(f"  failed {event.start - killed_at:+.2f} s: {event.error}")
-    print("  node2's /health/ready for HAProxy after the kill: "
-          + ", ".join(f"{state} at {moment:.0f} s" for moment, state in survivor_ready))
+    print(
+        "  node2's /health/ready for HAProxy after the kill: "
+        + ", ".join(f"{state} at {moment:.0f} s" for moment, state in survivor_ready)
+    )
     assert before and all(e.ok for e in before), [e.error for e in before if not e.ok]
     assert outage < MAX_OUTAGE
     assert first_ok - killed_at < MAX_OUTAGE

@@ -44,15 +44,24 @@ def test_the_founders_email_keeps_the_registrations_wording(portal, mail):
 
 
 @pytest.mark.parametrize(("profile", "word"), [("standard", "standard"), ("privileged", "privilégié")])
-def test_a_colleagues_email_names_the_structure_the_administrator_and_the_profile(portal, mail, admin, kc_admin, profile, word):  # noqa: F811
+def test_a_colleagues_email_names_the_structure_the_administrator_and_the_profile(
+    portal,
+    mail,
+    admin,  # noqa: F811 - the fixture
+    kc_admin,
+    profile,
+    word,
+):
     browser, admin_identifier, siret = admin
     email = person()["email"]
     identifier = add_colleague(browser, portal.url, "Béa", "Collègue", email, profile)
     message = wait_for_mail(mail, email)
     text = " ".join(message["text"].split())
     assert message["subject"] == "Création de votre compte sur Hariane Pro"
-    assert (f"Ada Admin, administrateur de la structure {structure_name(kc_admin, siret)}, vous a créé un compte "
-            f"sur Hariane PRO avec le profil utilisateur {word}.") in text
+    assert (
+        f"Ada Admin, administrateur de la structure {structure_name(kc_admin, siret)}, vous a créé un compte "
+        f"sur Hariane PRO avec le profil utilisateur {word}."
+    ) in text
     assert f"est le suivant : {identifier}" in text
     assert FOUNDER_WORDS not in text and FOUNDER_WORDS not in " ".join(message["html"].split())
     assert all(sentence in text for sentence in PROFILES_EXPLAINED)
@@ -65,10 +74,15 @@ def test_the_colleague_endpoint_refuses_strangers_and_false_inviters(portal, mai
     email = person()["email"]
     colleague = user_id_of(kc_admin, add_colleague(browser, portal.url, "Gaston", "Garde", email, "standard"))
     other_admin, _ = new_administrator(portal.url, mail, "Oscar", "Autre")
-    adapter = KeycloakAdmin(connection=KeycloakOpenIDConnection(
-        server_url=keycloak.url, realm_name=REALM, user_realm_name=REALM,
-        client_id="portal-adapter", client_secret_key=secrets["PORTAL_ADAPTER_CLIENT_SECRET"],
-    ))
+    adapter = KeycloakAdmin(
+        connection=KeycloakOpenIDConnection(
+            server_url=keycloak.url,
+            realm_name=REALM,
+            user_realm_name=REALM,
+            client_id="portal-adapter",
+            client_secret_key=secrets["PORTAL_ADAPTER_CLIENT_SECRET"],
+        )
+    )
     path = f"realms/{REALM}/hariane/colleagues/{colleague}/activation-email"
     params = {"client_id": "portal", "redirect_uri": f"{portal.url}/"}
 
@@ -81,5 +95,7 @@ def test_the_colleague_endpoint_refuses_strangers_and_false_inviters(portal, mai
     assert send(user_id_of(kc_admin, other_admin)) == 400  # an administrator of another structure
     assert send(colleague) == 400  # not an administrator
     assert send("no-such-user") == 400
-    anonymous = requests.post(f"{keycloak.url}/{path}", params={"invitedBy": user_id_of(kc_admin, admin_identifier), **params}, timeout=10)
+    anonymous = requests.post(
+        f"{keycloak.url}/{path}", params={"invitedBy": user_id_of(kc_admin, admin_identifier), **params}, timeout=10
+    )
     assert anonymous.status_code == 401

@@ -55,11 +55,14 @@ def _strong_env() -> dict[str, str]:
     return _example_env() | _strong_secrets()
 
 
-
 def _config(env: dict[str, str]) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [str(paths.COMPOSECHECK_BIN), str(paths.COMPOSE_FILE)], capture_output=True, text=True, timeout=60,
-        env={"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp"), **env}, cwd=paths.ROOT,
+        [str(paths.COMPOSECHECK_BIN), str(paths.COMPOSE_FILE)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp"), **env},
+        cwd=paths.ROOT,
     )
 
 
@@ -106,8 +109,12 @@ def test_the_load_balancer_checks_both_nodes_and_its_config_is_valid(project, tm
     for name in NODES:
         assert re.search(rf"^\s+server {name} {name}:8080 check port 9000$", config, re.M)
     assert "http-check send meth GET uri /health/ready" in config
-    env = {"PATH": os.environ["PATH"], "TLS_CERT_FILE": str(self_signed_pem(tmp_path, ("connexion.test",))),
-           "KEYCLOAK_HOSTNAME": "connexion.test", "PORTAL_HOSTNAME": "pro.test"}
+    env = {
+        "PATH": os.environ["PATH"],
+        "TLS_CERT_FILE": str(self_signed_pem(tmp_path, ("connexion.test",))),
+        "KEYCLOAK_HOSTNAME": "connexion.test",
+        "PORTAL_HOSTNAME": "pro.test",
+    }
     checked = subprocess.run([str(HAPROXY), "-c", "-f", str(HAPROXY_CONFIG)], capture_output=True, text=True, env=env)
     assert checked.returncode == 0, checked.stderr  # node names unresolvable here: servers start without address
 
@@ -141,13 +148,19 @@ def test_a_missing_secret_is_refused_with_its_name():
 # -- production rules (issue 24) ---------------------------------------------------------------
 def _frontends(config: str) -> dict[str, str]:
     """Each HAProxy frontend's body, by name."""
-    return {m.group(1): m.group(2) for m in re.finditer(r"^frontend (\S+)\n((?:[ \t]+.*\n|\n)*?)(?=^\S|\Z)",
-                                                             config, re.M)}
+    return {
+        m.group(1): m.group(2) for m in re.finditer(r"^frontend (\S+)\n((?:[ \t]+.*\n|\n)*?)(?=^\S|\Z)", config, re.M)
+    }
 
 
 def _run_entrypoint(env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run(["bash", str(ENTRYPOINT), "start", "--optimized"], capture_output=True, text=True,
-                          env={"PATH": os.environ["PATH"], "KC_SH": "/bin/echo", **env}, timeout=30)
+    return subprocess.run(
+        ["bash", str(ENTRYPOINT), "start", "--optimized"],
+        capture_output=True,
+        text=True,
+        env={"PATH": os.environ["PATH"], "KC_SH": "/bin/echo", **env},
+        timeout=30,
+    )
 
 
 def _keycloak_env(project: dict) -> dict[str, str]:
@@ -166,14 +179,28 @@ def test_keycloaks_entrypoint_starts_with_strong_secrets_and_refuses_the_example
     assert example.returncode == 0, example.stderr
     refused = _run_entrypoint(json.loads(example.stdout)["services"][NODES[0]]["environment"])
     assert refused.returncode == 78 and refused.stdout == ""
-    for name in ("KC_BOOTSTRAP_ADMIN_PASSWORD", "KC_DB_PASSWORD", "PORTAL_CLIENT_SECRET", "VOIRIE_CLIENT_SECRET",
-                 "PORTAL_ADAPTER_CLIENT_SECRET", "HARIANE_ADAPTER_API_SECRET"):
+    for name in (
+        "KC_BOOTSTRAP_ADMIN_PASSWORD",
+        "KC_DB_PASSWORD",
+        "PORTAL_CLIENT_SECRET",
+        "VOIRIE_CLIENT_SECRET",
+        "PORTAL_ADAPTER_CLIENT_SECRET",
+        "HARIANE_ADAPTER_API_SECRET",
+    ):
         assert name in refused.stderr
     assert "Secrets d'exemple ou trop faibles" in refused.stderr and "placeholder or weak secrets" in refused.stderr
 
 
-@pytest.mark.parametrize("weak", ["change-me", "change-me-to-at-least-32-random-bytes-000000000",
-                                  "a" * 40, "abcabcabcabcabcabcabcabcabcabcabcabc", "MySecret-" + "k2Lp9QzX" * 4])
+@pytest.mark.parametrize(
+    "weak",
+    [
+        "change-me",
+        "change-me-to-at-least-32-random-bytes-000000000",
+        "a" * 40,
+        "abcabcabcabcabcabcabcabcabcabcabcabc",
+        "MySecret-" + "k2Lp9QzX" * 4,
+    ],
+)
 def test_keycloaks_entrypoint_refuses_a_weak_secret_by_name(project, weak):
     env = _keycloak_env(project) | {"PORTAL_CLIENT_SECRET": weak}
     refused = _run_entrypoint(env)
@@ -201,8 +228,13 @@ def test_the_adapter_starts_with_an_operators_secrets_and_refuses_the_example_on
     example = json.loads(_config(_example_env()).stdout)["services"]["portal-adapter"]["environment"]
     with pytest.raises(ConfigError) as error:
         Settings.from_env(example)
-    for name in ("PORTAL_SECRET_KEY", "PORTAL_CLIENT_SECRET", "PORTAL_ADAPTER_CLIENT_SECRET", "PORTAL_API_SECRET",
-                 "CONCESSION_CODE_PEPPER"):
+    for name in (
+        "PORTAL_SECRET_KEY",
+        "PORTAL_CLIENT_SECRET",
+        "PORTAL_ADAPTER_CLIENT_SECRET",
+        "PORTAL_API_SECRET",
+        "CONCESSION_CODE_PEPPER",
+    ):
         assert name in str(error.value)
     assert "Secrets d'exemple ou trop faibles" in str(error.value)
 
@@ -311,8 +343,12 @@ def test_a_backup_service_dumps_both_databases_as_their_owners(project):
 def test_the_development_override_adds_mailpit_on_loopback_only():
     result = subprocess.run(
         [str(paths.COMPOSECHECK_BIN), str(paths.COMPOSE_FILE), str(paths.ROOT / "docker-compose.dev.yml")],
-        capture_output=True, text=True, timeout=60, cwd=paths.ROOT,
-        env={"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp"), **_strong_env()})
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=paths.ROOT,
+        env={"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp"), **_strong_env()},
+    )
     assert result.returncode == 0, result.stderr
     mailpit = json.loads(result.stdout)["services"]["mailpit"]
     assert [(p.get("host_ip"), p["published"]) for p in mailpit["ports"]] == [("127.0.0.1", "8025")]

@@ -70,7 +70,8 @@ def test_legacy_rows_from_csv_with_reasons_for_rejections_and_remarks():
     # an optional value that cannot be used is left out and reported: the account is imported
     assert accounts["Fibre Estuaire"].siret is None
     assert accounts["Fibre Estuaire"].remarks == (
-        "SIRET invalide (invalid_checksum) : 20008495200016 ; compte importé sans SIRET",)
+        "SIRET invalide (invalid_checksum) : 20008495200016 ; compte importé sans SIRET",
+    )
     assert accounts["Chaleur"].network_type is None
     assert accounts["Chaleur"].remarks == ("type de réseau inconnu : vapeur ; compte importé sans type de réseau",)
     assert accounts["Eau Sud"].network_type == "eau" and accounts["Eau Sud"].remarks == ()  # the dashboard's label
@@ -94,19 +95,22 @@ def test_legacy_rows_from_json():
 NOW = 1_000_000.0
 
 
-@pytest.mark.parametrize(("failures", "allowed", "reason"), [
-    (lockout.Failures(), True, None),
-    (lockout.Failures(concession=[NOW - 60, NOW - 30]), True, None),
-    (lockout.Failures(concession=[NOW - 60, NOW - 30, NOW - 10]), False, "concession"),
-    (lockout.Failures(concession=[NOW - 2000, NOW - 1900, NOW - 1800]), True, None),
-    (lockout.Failures(concession_total=10), False, "concession_hard_lock"),
-    (lockout.Failures(user=[NOW - 3600 * i for i in range(5)]), False, "user"),
-    (lockout.Failures(user=[NOW - 90000] + [NOW - 10] * 4), True, None),
-    (lockout.Failures(siret=[NOW - 100] * 10), False, "siret"),
-    (lockout.Failures(ip=[NOW - 60] * 10), False, "ip_hour"),
-    (lockout.Failures(ip=[NOW - 7200 - i for i in range(30)]), False, "ip_day"),
-    (lockout.Failures(service=[NOW - 10] * 101), False, "service_paused"),
-])
+@pytest.mark.parametrize(
+    ("failures", "allowed", "reason"),
+    [
+        (lockout.Failures(), True, None),
+        (lockout.Failures(concession=[NOW - 60, NOW - 30]), True, None),
+        (lockout.Failures(concession=[NOW - 60, NOW - 30, NOW - 10]), False, "concession"),
+        (lockout.Failures(concession=[NOW - 2000, NOW - 1900, NOW - 1800]), True, None),
+        (lockout.Failures(concession_total=10), False, "concession_hard_lock"),
+        (lockout.Failures(user=[NOW - 3600 * i for i in range(5)]), False, "user"),
+        (lockout.Failures(user=[NOW - 90000] + [NOW - 10] * 4), True, None),
+        (lockout.Failures(siret=[NOW - 100] * 10), False, "siret"),
+        (lockout.Failures(ip=[NOW - 60] * 10), False, "ip_hour"),
+        (lockout.Failures(ip=[NOW - 7200 - i for i in range(30)]), False, "ip_day"),
+        (lockout.Failures(service=[NOW - 10] * 101), False, "service_paused"),
+    ],
+)
 def test_the_lockout_table(failures, allowed, reason):
     decision = lockout.decide(failures, NOW)
     assert (decision.allowed, decision.reason) == (allowed, reason)
@@ -133,8 +137,11 @@ def test_import_is_idempotent_and_reports_rejections(tmp_path):
         "Fibre;12;FIBRE;;telecom;\n",
         encoding="utf-8",
     )
-    env = {"PATH": "/usr/bin:/bin", "PORTAL_DATABASE_URL": f"sqlite:///{tmp_path / 'a.db'}",
-           "CONCESSION_CODE_PEPPER": "x" * 40}
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "PORTAL_DATABASE_URL": f"sqlite:///{tmp_path / 'a.db'}",
+        "CONCESSION_CODE_PEPPER": "x" * 40,
+    }
     cli = [str(paths.VENV / "bin" / "portal-adapter"), "concessions", "import", str(registry)]
 
     def run() -> str:

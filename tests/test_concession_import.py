@@ -17,26 +17,38 @@ CLI = str(paths.VENV / "bin" / "portal-adapter")
 
 
 def run(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    base = {"PATH": "/usr/bin:/bin", "PORTAL_DATABASE_URL": f"sqlite:///{tmp_path / 'registry.db'}",
-            "CONCESSION_CODE_PEPPER": PEPPER}
-    return subprocess.run([CLI, "concessions", *args], env=base if env is None else env, cwd=tmp_path,
-                          capture_output=True, text=True, timeout=60)
+    base = {
+        "PATH": "/usr/bin:/bin",
+        "PORTAL_DATABASE_URL": f"sqlite:///{tmp_path / 'registry.db'}",
+        "CONCESSION_CODE_PEPPER": PEPPER,
+    }
+    return subprocess.run(
+        [CLI, "concessions", *args],
+        env=base if env is None else env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def accounts(tmp_path: Path) -> dict[str, tuple]:
-    rows = sqlite3.connect(tmp_path / "registry.db").execute(
-        "select label, company_name, network_type, siret, key from concession_accounts").fetchall()
+    rows = (
+        sqlite3.connect(tmp_path / "registry.db")
+        .execute("select label, company_name, network_type, siret, key from concession_accounts")
+        .fetchall()
+    )
     return {row[0]: row[1:] for row in rows}
 
 
 EXCEL_ROWS = [  # what Excel writes with « Enregistrer sous » → « CSV (séparateur : point-virgule) »
-    "Intitulé du compte;Code d’accès;Raison sociale;SIRET;Type de réseau;Contact",   # line 1
-    "ÉCLAIRAGE PUBLIC D’HARFLEUR;6210;LUMIÈRES DE L’ESTUAIRE;;Éclairage public;",      # line 2
+    "Intitulé du compte;Code d’accès;Raison sociale;SIRET;Type de réseau;Contact",  # line 1
+    "ÉCLAIRAGE PUBLIC D’HARFLEUR;6210;LUMIÈRES DE L’ESTUAIRE;;Éclairage public;",  # line 2
     "CŒUR DE CAUX – RÉSEAU EST;4827;RÉSEAUX NORMANDS;81234567600017;Eau potable;m.dupont@reseaux.test",
-    "",                                                                                   # line 4: blank
-    "Chaleur Ouest;12a4;CHALEUR;;Chauffage urbain;",                                      # line 5: bad code
-    "Gaz Sud;1593;GAZ SUD;;Vapeur;",                                                      # line 6: imported, remark
-    "éclairage public d'Harfleur;1111;DOUBLON;;;",                                        # line 7: duplicate
+    "",  # line 4: blank
+    "Chaleur Ouest;12a4;CHALEUR;;Chauffage urbain;",  # line 5: bad code
+    "Gaz Sud;1593;GAZ SUD;;Vapeur;",  # line 6: imported, remark
+    "éclairage public d'Harfleur;1111;DOUBLON;;;",  # line 7: duplicate
 ]
 
 
@@ -68,12 +80,20 @@ def test_an_excel_csv_in_windows_1252_imports_with_the_files_line_numbers(tmp_pa
     assert again.returncode == 0 and "0 créé, 0 mis à jour, 3 inchangés, 2 refusés" in again.stdout
 
 
-@pytest.mark.parametrize(("encoding", "separator", "newline"), [
-    ("utf-8", ",", "\n"), ("utf-8-sig", ";", "\r\n"), ("cp1252", "\t", "\r\n"), ("utf-16", "\t", "\r\n"),
-])
+@pytest.mark.parametrize(
+    ("encoding", "separator", "newline"),
+    [
+        ("utf-8", ",", "\n"),
+        ("utf-8-sig", ";", "\r\n"),
+        ("cp1252", "\t", "\r\n"),
+        ("utf-16", "\t", "\r\n"),
+    ],
+)
 def test_encodings_and_separators_are_detected(tmp_path, encoding, separator, newline):
-    lines = ["Intitulé du compte", "Code d’accès", "Raison sociale", "Type de réseau"], \
-            ["Réseau Sud", "1234", "SOCIÉTÉ, SUD", "Eau potable"]
+    lines = (
+        ["Intitulé du compte", "Code d’accès", "Raison sociale", "Type de réseau"],
+        ["Réseau Sud", "1234", "SOCIÉTÉ, SUD", "Eau potable"],
+    )
     text = newline.join(separator.join(f'"{c}"' if separator in c else c for c in line) for line in lines) + newline
     registry = tmp_path / "r.csv"
     registry.write_bytes(text.encode(encoding))
@@ -89,18 +109,23 @@ def test_a_file_without_a_required_column_gets_one_french_sentence(tmp_path):
     assert done.returncode == 2 and done.stdout == ""
     assert "Traceback" not in done.stderr
     [sentence] = [line for line in done.stderr.splitlines() if line.startswith("Erreur")]
-    assert sentence == ("Erreur : Colonnes obligatoires absentes : « intitulé du compte », « code d'accès » "
-                        "(colonnes trouvées : « Nom du compte », « Mot de passe », « Raison sociale » ; attendues : "
-                        "« intitulé du compte », « code d'accès », « raison sociale », et si connues « identifiant », "
-                        "« SIRET », « type de réseau », « contact »).")
+    assert sentence == (
+        "Erreur : Colonnes obligatoires absentes : « intitulé du compte », « code d'accès » "
+        "(colonnes trouvées : « Nom du compte », « Mot de passe », « Raison sociale » ; attendues : "
+        "« intitulé du compte », « code d'accès », « raison sociale », et si connues « identifiant », "
+        "« SIRET », « type de réseau », « contact »)."
+    )
     assert not (tmp_path / "registry.db").exists()  # nothing written
 
 
-@pytest.mark.parametrize(("content", "expected"), [
-    (b"intitule;code;raison sociale\nEau\x81;1234;EAU\n", "n'est lisible ni en UTF-8 ni en Windows-1252"),
-    (b"PK\x03\x04\x00\x00binary", "n'est pas un fichier texte"),
-    (b"", "Le fichier est vide"),
-])
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"intitule;code;raison sociale\nEau\x81;1234;EAU\n", "n'est lisible ni en UTF-8 ni en Windows-1252"),
+        (b"PK\x03\x04\x00\x00binary", "n'est pas un fichier texte"),
+        (b"", "Le fichier est vide"),
+    ],
+)
 def test_a_file_that_cannot_be_read_gets_one_french_sentence(tmp_path, content, expected):
     registry = tmp_path / "r.csv"
     registry.write_bytes(content)
@@ -128,8 +153,16 @@ def test_outside_development_the_cli_refuses_to_guess_its_database(tmp_path):
         done = run(tmp_path, "import", str(registry), env={"PATH": "/usr/bin:/bin", "PORTAL_ENV": env})
         assert done.returncode == 2 and "Traceback" not in done.stderr
         assert f"Erreur : PORTAL_ENV={env} : indiquez la base de données" in done.stderr
-    half = run(tmp_path, "import", str(registry), env={"PATH": "/usr/bin:/bin", "PORTAL_ENV": "production",
-                                                       "PORTAL_DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"})
+    half = run(
+        tmp_path,
+        "import",
+        str(registry),
+        env={
+            "PATH": "/usr/bin:/bin",
+            "PORTAL_ENV": "production",
+            "PORTAL_DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}",
+        },
+    )
     assert half.returncode == 2 and "CONCESSION_CODE_PEPPER" in half.stderr
     assert list(tmp_path.glob("*.db")) == []  # nothing written anywhere, least of all ./portal-adapter.db
 
@@ -145,10 +178,14 @@ def test_in_development_the_cli_uses_make_runs_database_and_says_so(tmp_path):
     from devstack import secrets_store
 
     database = run_dir / "portal-adapter.db"
-    secrets_store.write_private(run_dir / "portal-adapter.env", {"PORTAL_DATABASE_URL": f"sqlite:///{database}",
-                                                                  "CONCESSION_CODE_PEPPER": PEPPER})
+    secrets_store.write_private(
+        run_dir / "portal-adapter.env",
+        {"PORTAL_DATABASE_URL": f"sqlite:///{database}", "CONCESSION_CODE_PEPPER": PEPPER},
+    )
     done = run(tmp_path, "import", str(registry), "--accepter-partiel", env=env)
     assert done.returncode == 0, done.stderr
-    assert f"Base de données : sqlite:///{database} (celle de make run, {run_dir / 'portal-adapter.env'})" in done.stderr
+    assert (
+        f"Base de données : sqlite:///{database} (celle de make run, {run_dir / 'portal-adapter.env'})" in done.stderr
+    )
     assert sqlite3.connect(database).execute("select count(*) from concession_accounts").fetchone() == (3,)
     assert not (tmp_path / "portal-adapter.db").exists()

@@ -116,8 +116,11 @@ def test_staff_see_the_audit_trail_and_unlock_from_the_command_line(tmp_path):
 
     registry = tmp_path / "r.csv"
     registry.write_text(REGISTRY, encoding="utf-8")
-    env = {"PATH": "/usr/bin:/bin", "PORTAL_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
-           "CONCESSION_CODE_PEPPER": PEPPER.decode()}
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "PORTAL_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
+        "CONCESSION_CODE_PEPPER": PEPPER.decode(),
+    }
     cli = str(paths.VENV / "bin" / "portal-adapter")
 
     def run(*args: str) -> subprocess.CompletedProcess:
@@ -127,8 +130,13 @@ def test_staff_see_the_audit_trail_and_unlock_from_the_command_line(tmp_path):
     engine = make_engine(env["PORTAL_DATABASE_URL"])
     for n in range(10):
         Linker(engine, PEPPER, clock=lambda n=n: 1_000_000.0 + n * 1000).attempt(
-            user_id=f"5f0c1d2e-{n}", siret="99900000100017", ip="192.0.2.9", label="Gaz Nord", code=f"{n:04d}",
-            actor=f"pro.agent.{n} (Agent Numero{n})")
+            user_id=f"5f0c1d2e-{n}",
+            siret="99900000100017",
+            ip="192.0.2.9",
+            label="Gaz Nord",
+            code=f"{n:04d}",
+            actor=f"pro.agent.{n} (Agent Numero{n})",
+        )
     engine.dispose()
     audit = run("audit", "--label", "gaz nord")
     assert audit.returncode == 0 and audit.stdout.count("failure") == 10 and "7777" not in audit.stdout
@@ -142,15 +150,23 @@ def test_staff_see_the_audit_trail_and_unlock_from_the_command_line(tmp_path):
 def test_a_label_typed_with_typographic_apostrophes_dashes_and_ligatures_links(adapter_database_url):
     upgrade(adapter_database_url)
     engine = make_engine(adapter_database_url)
-    import_rows(engine, PEPPER, read_rows("intitule;code;raison_sociale\n"
-                                          "LUMIERES DE L'ESTUAIRE - RESEAU NORD;0421;L\n"
-                                          "COEUR DE CAUX;0422;C\n", "r.csv"))
+    import_rows(
+        engine,
+        PEPPER,
+        read_rows(
+            "intitule;code;raison_sociale\nLUMIERES DE L'ESTUAIRE - RESEAU NORD;0421;L\nCOEUR DE CAUX;0422;C\n", "r.csv"
+        ),
+    )
     linker = Linker(engine, PEPPER, clock=Clock())
     assert attempt(linker, "0421", label="Lumières de l’Estuaire – réseau nord").result == "linked"
     assert attempt(linker, "0422", label="Cœur de Caux", user="u2").result == "linked"
     with engine.connect() as connection:
-        assert connection.execute(sa.select(sa.func.count()).select_from(link_attempts)
-                                  .where(link_attempts.c.result == "failure")).scalar_one() == 0  # nothing counted
+        assert (
+            connection.execute(
+                sa.select(sa.func.count()).select_from(link_attempts).where(link_attempts.c.result == "failure")
+            ).scalar_one()
+            == 0
+        )  # nothing counted
     engine.dispose()
 
 
@@ -167,14 +183,20 @@ def test_stored_keys_are_refolded_and_their_codes_still_match(tmp_path):
         connection.exec_driver_sql(
             "insert into concession_accounts (key, public_id, label, code_digest, company_name, imported_at, updated_at) "
             "values (?, 'ECR-OLD', ?, ?, 'L', 0, 0)",
-            (old_key, "LUMIÈRES DE L’ESTUAIRE – RÉSEAU NORD", digest(PEPPER, old_key, "0421")))
+            (old_key, "LUMIÈRES DE L’ESTUAIRE – RÉSEAU NORD", digest(PEPPER, old_key, "0421")),
+        )
     engine.dispose()
     upgrade(url)
     engine = make_engine(url)
     linker = Linker(engine, PEPPER, clock=Clock())
     assert attempt(linker, "0421", label="Lumieres de l'Estuaire - reseau nord").result == "linked"
-    report = import_rows(engine, PEPPER, read_rows("intitule;code;raison_sociale;identifiant\n"
-                                                   "LUMIÈRES DE L’ESTUAIRE – RÉSEAU NORD;0421;L;ECR-OLD\n", "r.csv"))
+    report = import_rows(
+        engine,
+        PEPPER,
+        read_rows(
+            "intitule;code;raison_sociale;identifiant\nLUMIÈRES DE L’ESTUAIRE – RÉSEAU NORD;0421;L;ECR-OLD\n", "r.csv"
+        ),
+    )
     assert (report.created, report.updated, report.unchanged) == (0, 0, 1)  # found again, not duplicated
     engine.dispose()
 
@@ -233,7 +255,13 @@ def test_the_limits_of_a_person_do_not_tell_a_blocked_label_from_an_unknown_one(
         attempt(linker, f"{n:04d}", label="Gaz Nord", user=f"x{n}", ip=f"203.0.113.{n}")  # blocks Gaz Nord
     answers = {}
     for label, user in (("Gaz Nord", "curious"), ("Gaz Sud", "other")):
-        answers[label] = [_answer(attempt(linker, "7777", label=label, user=user, siret=user[:3] + "00000000017",
-                                          ip=f"192.0.2.{len(user)}")) for _ in range(6)]
+        answers[label] = [
+            _answer(
+                attempt(
+                    linker, "7777", label=label, user=user, siret=user[:3] + "00000000017", ip=f"192.0.2.{len(user)}"
+                )
+            )
+            for _ in range(6)
+        ]
     assert answers["Gaz Nord"] == answers["Gaz Sud"]
     assert answers["Gaz Nord"][-1][0] == "blocked"  # 5 failures a day for one person, then « Trop de tentatives »

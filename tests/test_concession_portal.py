@@ -61,7 +61,9 @@ def test_an_admin_links_with_the_right_code_and_every_member_gets_the_claim(port
 
     # the administrator detaches it: « Détacher » asks first, then the menu closes, the identity forgets it
     page = text(browser.request("GET", f"{portal.url}/tableau-de-bord"))
-    confirmation = re.search(r'<a class="button secondary" href="([^"]+)"\s+aria-label="Détacher le compte', page).group(1)
+    confirmation = re.search(
+        r'<a class="button secondary" href="([^"]+)"\s+aria-label="Détacher le compte', page
+    ).group(1)
     asked = browser.request("GET", urljoin(portal.url, confirmation))
     assert asked.status_code == 200 and f"Détacher le compte « {label} » ?" in text(asked)
     assert organization_concessions(kc_admin, admin.organization_id) == [value]  # the first click changed nothing
@@ -78,9 +80,11 @@ def test_an_admin_links_with_the_right_code_and_every_member_gets_the_claim(port
 def test_bad_input_is_refused_next_to_the_field_and_kept(portal, kc_admin, tmp_path):
     (label,) = import_registry(portal, tmp_path, ("Gaz Sud", "1111"))
     browser = logged_in(portal.url, structure_member(kc_admin).username)
-    for typed, message in (("", "Le code d'accès comporte 4 chiffres, par exemple : 0427."),
-                           ("12a4", "Le code d'accès comporte 4 chiffres, par exemple : 0427."),
-                           ("12345", "Le code d'accès comporte 4 chiffres, par exemple : 0427.")):
+    for typed, message in (
+        ("", "Le code d'accès comporte 4 chiffres, par exemple : 0427."),
+        ("12a4", "Le code d'accès comporte 4 chiffres, par exemple : 0427."),
+        ("12345", "Le code d'accès comporte 4 chiffres, par exemple : 0427."),
+    ):
         response = submit_link(browser, portal.url, label, typed)
         assert response.status_code == 400
         assert field_error(response.text, "code") == message
@@ -89,7 +93,10 @@ def test_bad_input_is_refused_next_to_the_field_and_kept(portal, kc_admin, tmp_p
             assert typed not in text(response)  # but never the code
         assert 'class="champ-long"' in response.text  # the label's field is as wide as labels
     response = submit_link(browser, portal.url, "   ", "1111")
-    assert field_error(response.text, "intitule") == "Indiquez l'intitulé du compte utilisé sur l'Espace Concessionnaires Réseaux."
+    assert (
+        field_error(response.text, "intitule")
+        == "Indiquez l'intitulé du compte utilisé sur l'Espace Concessionnaires Réseaux."
+    )
     wrong_label = submit_link(browser, portal.url, label + " X", "1111")
     wrong_code = submit_link(browser, portal.url, label, "1112")
     assert field_error(wrong_label.text, "code") == field_error(wrong_code.text, "code") == WRONG  # one message
@@ -123,8 +130,14 @@ def test_a_brute_force_campaign_from_many_accounts_and_addresses_gets_three_trie
         assert {r.ip for r in rows} >= {f"198.51.100.{i}" for i in range(1, 49)} | {"203.0.113.7"}
         assert {r.siret for r in rows} >= {a.siret for a in attackers}
         assert all("5821" not in str(tuple(r)) for r in rows)  # never the code
-        assert connection.execute(sa.select(sa.func.count()).select_from(concession_links).where(
-            concession_links.c.account_id == rows[0].account_id)).scalar_one() == 0
+        assert (
+            connection.execute(
+                sa.select(sa.func.count())
+                .select_from(concession_links)
+                .where(concession_links.c.account_id == rows[0].account_id)
+            ).scalar_one()
+            == 0
+        )
     engine.dispose()
 
 
@@ -139,8 +152,9 @@ def test_two_structures_racing_for_one_concession_get_exactly_one_link(portal, k
     def race(i: int) -> None:
         token = re.search(r'name="csrf_token" value="([^"]+)"', forms[i]).group(1)
         barrier.wait()
-        results[i] = browsers[i].request("POST", f"{portal.url}/concessions/rattacher",
-                                         {"csrf_token": token, "intitule": label, "code": "2468"})
+        results[i] = browsers[i].request(
+            "POST", f"{portal.url}/concessions/rattacher", {"csrf_token": token, "intitule": label, "code": "2468"}
+        )
 
     threads = [threading.Thread(target=race, args=(i,)) for i in range(2)]
     for thread in threads:
@@ -158,8 +172,11 @@ def test_two_structures_racing_for_one_concession_get_exactly_one_link(portal, k
     # the metropolis's road-works service is told
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:
-        alerts = [m for m in mail.messages() if any(t["address"] == VOIRIE_ALERT_EMAIL for t in m["to"])
-                  and label in m["subject"]]
+        alerts = [
+            m
+            for m in mail.messages()
+            if any(t["address"] == VOIRIE_ALERT_EMAIL for t in m["to"]) and label in m["subject"]
+        ]
         if alerts:
             break
         time.sleep(0.3)
@@ -179,8 +196,9 @@ def test_two_administrators_of_one_structure_linking_at_once_keep_both_links(por
         form = browsers[i].request("GET", f"{portal.url}/concessions/rattacher").text
         token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
         barrier.wait()
-        browsers[i].request("POST", f"{portal.url}/concessions/rattacher",
-                            {"csrf_token": token, "intitule": labels[i], "code": code})
+        browsers[i].request(
+            "POST", f"{portal.url}/concessions/rattacher", {"csrf_token": token, "intitule": labels[i], "code": code}
+        )
 
     threads = [threading.Thread(target=link, args=(i, code)) for i, code in enumerate(("1357", "2468"))]
     for thread in threads:
@@ -194,22 +212,28 @@ def test_two_administrators_of_one_structure_linking_at_once_keep_both_links(por
 
 def _account_api_token(keycloak_url: str, username: str) -> str:
     """A token of the account console (public client, PKCE), obtained as the console does."""
-    return code_flow_tokens(keycloak_url, "account-console", f"{keycloak_url}/realms/{REALM}/account/",
-                            username)["access_token"]
+    return code_flow_tokens(keycloak_url, "account-console", f"{keycloak_url}/realms/{REALM}/account/", username)[
+        "access_token"
+    ]
 
 
 @pytest.fixture
 def linked_member(portal, kc_admin, tmp_path):
     (label,) = import_registry(portal, tmp_path, ("Eclairage Garde", "8080"))
     admin = structure_member(kc_admin)
-    assert submit_link(logged_in(portal.url, admin.username), portal.url, label, "8080").url.endswith("/tableau-de-bord")
+    assert submit_link(logged_in(portal.url, admin.username), portal.url, label, "8080").url.endswith(
+        "/tableau-de-bord"
+    )
     return admin, organization_concessions(kc_admin, admin.organization_id)
 
 
 def test_the_account_rest_api_cannot_write_the_link(portal, keycloak, kc_admin, secrets, linked_member):
     member, before = linked_member
     token_before = fresh_claims(portal, member.username, secrets)["concessions"]
-    headers = {"Authorization": f"Bearer {_account_api_token(keycloak.url, member.username)}", "Accept": "application/json"}
+    headers = {
+        "Authorization": f"Bearer {_account_api_token(keycloak.url, member.username)}",
+        "Accept": "application/json",
+    }
     account = f"{keycloak.url}/realms/{REALM}/account/"
     # the permitted path works: the account console's API reads the profile and changes the first name
     read = requests.get(account, params={"userProfileMetadata": "true"}, headers=headers, timeout=10)
@@ -225,10 +249,19 @@ def test_the_account_rest_api_cannot_write_the_link(portal, keycloak, kc_admin, 
     assert kc_admin.get_user(member.user_id)["firstName"] == "Renommée"
 
     # the forbidden one: the same API, the same token, with the protected attributes forged
-    forged = {**me, "firstName": "Forgée", "attributes": {
-        **me.get("attributes", {}), "concessions": ["ECR-9999|FORGED"], "concessionLinks": ["ECR-9999|FORGED"],
-        "structureSiret": ["99999999999999"], "cguVersion": ["0"], "cguAcceptedAt": ["2000-01-01T00:00:00Z"],
-        "harianeAdmin": ["true"]}}
+    forged = {
+        **me,
+        "firstName": "Forgée",
+        "attributes": {
+            **me.get("attributes", {}),
+            "concessions": ["ECR-9999|FORGED"],
+            "concessionLinks": ["ECR-9999|FORGED"],
+            "structureSiret": ["99999999999999"],
+            "cguVersion": ["0"],
+            "cguAcceptedAt": ["2000-01-01T00:00:00Z"],
+            "harianeAdmin": ["true"],
+        },
+    }
     answer = requests.post(account, json=forged, headers=headers, timeout=10)
     assert answer.status_code == 400, answer.text
     refused = {error["field"] for error in answer.json()["errors"]}
@@ -245,14 +278,22 @@ def test_the_account_rest_api_cannot_write_the_link(portal, keycloak, kc_admin, 
     assert fresh_claims(portal, member.username, secrets)["concessions"] == token_before
     # the organization itself is out of the user's reach
     organization = f"{keycloak.url}/admin/realms/{REALM}/organizations/{member.organization_id}"
-    assert requests.put(organization, json={"attributes": {"concessions": ["X|Y"]}}, headers=headers,
-                        timeout=10).status_code == 403
+    assert (
+        requests.put(
+            organization, json={"attributes": {"concessions": ["X|Y"]}}, headers=headers, timeout=10
+        ).status_code
+        == 403
+    )
 
 
 def test_the_registration_form_cannot_write_the_link(portal, kc_admin, mail):
     siret = synthetic_siret()
-    forged = {"concessions": "ECR-0001|FORGED", "user.attributes.concessions": "ECR-0001|FORGED",
-              "concessionLinks": "ECR-0001|FORGED", "attributes.concessions": "ECR-0001|FORGED"}
+    forged = {
+        "concessions": "ECR-0001|FORGED",
+        "user.attributes.concessions": "ECR-0001|FORGED",
+        "concessionLinks": "ECR-0001|FORGED",
+        "attributes.concessions": "ECR-0001|FORGED",
+    }
     client = register(portal.url, siret, person("Eve", "Forge") | forged, extra=forged)  # every step
     assert client.identifier()
     organization = next(o for o in kc_admin.get_organizations({"search": siret}) if o["alias"] == siret)
@@ -267,7 +308,9 @@ def test_a_hard_lock_tells_the_service_and_the_holding_structures_administrators
 
     holder = structure_member(kc_admin)
     email = kc_admin.get_user(holder.user_id)["email"]
-    settings = Settings(env="test", smtp_host="127.0.0.1", smtp_port=mail.smtp_port, voirie_alert_email=VOIRIE_ALERT_EMAIL)
+    settings = Settings(
+        env="test", smtp_host="127.0.0.1", smtp_port=mail.smtp_port, voirie_alert_email=VOIRIE_ALERT_EMAIL
+    )
     label = f"Compte verrouille {holder.siret}"
     alerts.hard_locked(settings, kc_admin, label=label, holder_siret=holder.siret)
     deadline = time.monotonic() + 15
@@ -282,8 +325,12 @@ def test_a_hard_lock_tells_the_service_and_the_holding_structures_administrators
 
 def _answer(response) -> tuple:
     """What an answer tells: status, the error region's text, the header names."""
-    return response.status_code, field_error(response.text, "code"), field_error(response.text, "intitule"), \
-        sorted(name.lower() for name in response.headers)
+    return (
+        response.status_code,
+        field_error(response.text, "code"),
+        field_error(response.text, "intitule"),
+        sorted(name.lower() for name in response.headers),
+    )
 
 
 def _sent_to(mail, address: str, needle: str, seconds: float = 15) -> list[dict]:
@@ -304,8 +351,13 @@ def test_the_answer_to_a_blocked_real_label_equals_the_answer_to_an_unknown_labe
     assert first.url.endswith("/tableau-de-bord")  # the permitted path: the right code links
     engine = database(portal)
     with engine.begin() as connection:  # detached again, for the test
-        connection.execute(sa.delete(concession_links).where(concession_links.c.account_id.in_(
-            sa.select(concession_accounts.c.id).where(concession_accounts.c.key == label_key(label)))))
+        connection.execute(
+            sa.delete(concession_links).where(
+                concession_links.c.account_id.in_(
+                    sa.select(concession_accounts.c.id).where(concession_accounts.c.key == label_key(label))
+                )
+            )
+        )
     engine.dispose()
     for n in range(3):  # three wrong codes from three people: the concession is blocked for 15 minutes
         attacker = logged_in(portal.url, structure_member(kc_admin).username, ip=f"203.0.113.{41 + n}")
@@ -321,12 +373,15 @@ def test_the_answer_to_a_blocked_real_label_equals_the_answer_to_an_unknown_labe
 def test_a_hard_lock_quotes_the_registrys_label_and_is_answered_like_an_unknown_label(portal, kc_admin, mail, tmp_path):
     (label,) = import_registry(portal, tmp_path, ("L'Eclairage Verrou", "6543"))
     holder = structure_member(kc_admin)
-    assert submit_link(logged_in(portal.url, holder.username), portal.url, label, "6543").url.endswith("/tableau-de-bord")
+    assert submit_link(logged_in(portal.url, holder.username), portal.url, label, "6543").url.endswith(
+        "/tableau-de-bord"
+    )
     engine = database(portal)
     pepper = portal.env["CONCESSION_CODE_PEPPER"].encode()
     for n in range(9):  # nine failures over the last hours, never three within 15 minutes
         Linker(engine, pepper, clock=lambda n=n: time.time() - 20 * 60 * (n + 1)).attempt(
-            user_id=f"old{n}", siret=f"9990000{n:07d}", ip=f"198.51.100.{200 + n}", label=label, code=f"{n + 10:04d}")
+            user_id=f"old{n}", siret=f"9990000{n:07d}", ip=f"198.51.100.{200 + n}", label=label, code=f"{n + 10:04d}"
+        )
     engine.dispose()
     typed = label.lower().replace("'", "’")  # as a phone types it: the same concession
     attacker = logged_in(portal.url, structure_member(kc_admin).username, ip="203.0.113.60")

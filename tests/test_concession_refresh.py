@@ -39,21 +39,33 @@ def short_voirie_tokens(kc_admin):
 
 def _public_id(portal, label: str) -> str:
     with database(portal).connect() as connection:
-        return connection.execute(sa.text("SELECT public_id FROM concession_accounts WHERE label = :label"),
-                                  {"label": label}).scalar_one()
+        return connection.execute(
+            sa.text("SELECT public_id FROM concession_accounts WHERE label = :label"), {"label": label}
+        ).scalar_one()
 
 
 def _file(app, voirie_url: str, concession: str, address: str):
     form = app.request("GET", f"{voirie_url}/")
     start = datetime.datetime.now(ZoneInfo("Europe/Paris")).date() + datetime.timedelta(days=5)
-    return app.request("POST", f"{voirie_url}/demandes/nouvelle", {
-        "csrf_token": csrf(form.text), "concession": concession, "adresse": address, "commune": "Le Havre",
-        "date_debut": start.isoformat(), "date_fin": (start + datetime.timedelta(days=2)).isoformat(),
-        "nature": "Branchement", "description": ""})
+    return app.request(
+        "POST",
+        f"{voirie_url}/demandes/nouvelle",
+        {
+            "csrf_token": csrf(form.text),
+            "concession": concession,
+            "adresse": address,
+            "commune": "Le Havre",
+            "date_debut": start.isoformat(),
+            "date_fin": (start + datetime.timedelta(days=2)).isoformat(),
+            "nature": "Branchement",
+            "description": "",
+        },
+    )
 
 
 def test_a_detached_concession_is_refused_by_the_reference_app_within_the_token_lifetime(
-        tmp_path, portal, voirie, kc_admin, short_voirie_tokens):
+    tmp_path, portal, voirie, kc_admin, short_voirie_tokens
+):
     label = import_registry(portal, tmp_path, ("RESEAU DETACHE", "5821"))[0]
     public_id = _public_id(portal, label)
     member_a, member_b = structure_member(kc_admin), structure_member(kc_admin)
@@ -68,16 +80,26 @@ def test_a_detached_concession_is_refused_by_the_reference_app_within_the_token_
 
     # A detaches the concession; B links it and files a request for it
     dashboard = portal_a.request("GET", f"{portal.url}/tableau-de-bord")
-    detached = portal_a.request("POST", f"{portal.url}/concessions/{public_id}/detacher",
-                                {"csrf_token": csrf(dashboard.text)})
+    detached = portal_a.request(
+        "POST", f"{portal.url}/concessions/{public_id}/detacher", {"csrf_token": csrf(dashboard.text)}
+    )
     detached_at = time.monotonic()
     assert "Le compte a été détaché de votre structure." in text(detached)
     portal_b = logged_in(portal.url, member_b.username)
     assert "a été rattaché à votre structure" in text(submit_link(portal_b, portal.url, label, "5821"))
     store = RequestStore(voirie.env["VOIRIE_DATABASE_PATH"])
-    store.file(concession_id=public_id, concession_label=label, address=B_ADDRESS, commune="Le Havre",
-               start_date=datetime.date.today(), end_date=datetime.date.today(), nature="Autre", description="",
-               filed_by=member_b.user_id, filed_by_name="Structure B")
+    store.file(
+        concession_id=public_id,
+        concession_label=label,
+        address=B_ADDRESS,
+        commune="Le Havre",
+        start_date=datetime.date.today(),
+        end_date=datetime.date.today(),
+        nature="Autre",
+        description="",
+        filed_by=member_b.user_id,
+        filed_by_name="Structure B",
+    )
 
     # A's old session: refused within the token lifetime (until then its token still names the
     # concession), and from then on never shows B's request
@@ -87,7 +109,9 @@ def test_a_detached_concession_is_refused_by_the_reference_app_within_the_token_
             break
         assert time.monotonic() - detached_at < short_voirie_tokens + 10, "still open after the token lifetime"
         time.sleep(1)
-    print(f"the reference app refused the detached concession {time.monotonic() - detached_at:.1f} s after « Détacher »")
+    print(
+        f"the reference app refused the detached concession {time.monotonic() - detached_at:.1f} s after « Détacher »"
+    )
     assert "Aucun compte de concession voirie n'est rattaché à votre structure." in text(listing)
     assert B_ADDRESS not in text(listing)
     refused = _file(portal_a, voirie.url, public_id, "5 rue de la structure A")

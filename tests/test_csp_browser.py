@@ -46,8 +46,10 @@ class LoopbackSite:
 
 
 def framing_page(*targets: str) -> str:
-    frames = "".join(f'<iframe name="cadre-{i}" src="{html.escape(url)}" width="800" height="400"></iframe>'
-                     for i, url in enumerate(targets))
+    frames = "".join(
+        f'<iframe name="cadre-{i}" src="{html.escape(url)}" width="800" height="400"></iframe>'
+        for i, url in enumerate(targets)
+    )
     return f'<!doctype html><html lang="fr"><title>Site tiers</title><h1>Site tiers</h1>{frames}</html>'
 
 
@@ -69,12 +71,15 @@ def watched_context(browser):
 
 def test_the_watch_reports_what_a_strict_policy_refuses(watched_context, other_origin):
     context, violations = watched_context
-    other_origin.pages["/permis"] = ('<!doctype html><html lang="fr"><title>Permis</title><p>Rien en ligne</p>',
-                                     {"Content-Security-Policy": "default-src 'self'"})
+    other_origin.pages["/permis"] = (
+        '<!doctype html><html lang="fr"><title>Permis</title><p>Rien en ligne</p>',
+        {"Content-Security-Policy": "default-src 'self'"},
+    )
     other_origin.pages["/en-ligne"] = (
         '<!doctype html><html lang="fr"><title>En ligne</title><style>p{color:red}</style>'
         '<p style="color:blue">x</p><script>document.title = "exécuté"</script>',
-        {"Content-Security-Policy": "default-src 'self'"})
+        {"Content-Security-Policy": "default-src 'self'"},
+    )
     page = context.new_page()
     page.goto(f"{other_origin.url}/permis")
     assert page.locator("p").inner_text() == "Rien en ligne" and not violations.any
@@ -82,8 +87,11 @@ def test_the_watch_reports_what_a_strict_policy_refuses(watched_context, other_o
     page.goto(f"{other_origin.url}/en-ligne")
     page.wait_for_load_state("load")
     assert page.title() == "En ligne"  # the inline script did not run
-    assert {event["directive"] for event in violations.events} == {"style-src-elem", "style-src-attr",
-                                                                   "script-src-elem"}
+    assert {event["directive"] for event in violations.events} == {
+        "style-src-elem",
+        "style-src-attr",
+        "script-src-elem",
+    }
     assert len(violations.console) == 3
 
 
@@ -103,8 +111,13 @@ def test_another_origin_cannot_frame_the_portal_or_the_voirie_app(watched_contex
     page.goto(f"{other_origin.url}/temoin")
     assert page.frame(name="cadre-0").locator("h1").inner_text() == "Cadre autorisé"
 
-    targets = [f"{portal.url}/structure/utilisateurs", f"{portal.url}/concessions/rattacher",
-               f"{portal.url}/tableau-de-bord", f"{portal.url}/", f"{voirie.url}/demandes/nouvelle"]
+    targets = [
+        f"{portal.url}/structure/utilisateurs",
+        f"{portal.url}/concessions/rattacher",
+        f"{portal.url}/tableau-de-bord",
+        f"{portal.url}/",
+        f"{voirie.url}/demandes/nouvelle",
+    ]
     other_origin.pages["/piege"] = (framing_page(*targets), {})
     page.goto(f"{other_origin.url}/piege")
     page.wait_for_load_state("load")

@@ -31,7 +31,11 @@ def test_given_make_run_on_a_taken_port_then_it_exits_with_a_message_not_a_trace
         holder.listen()
         port = holder.getsockname()[1]
         result = subprocess.run(
-            [sys.executable, "-m", "devstack.run"], cwd=paths.ROOT, capture_output=True, text=True, timeout=60,
+            [sys.executable, "-m", "devstack.run"],
+            cwd=paths.ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
             env={"PATH": "/usr/bin:/bin", "HARIANE_RUN_DIR": str(tmp_path), "HARIANE_SMTP_PORT": str(port)},
         )
     assert result.returncode == 1

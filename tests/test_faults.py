@@ -59,14 +59,27 @@ def stack(run_dir: Path, secrets, mail, fake_sirene):
     gate = SmtpGate(mail.smtp_port)
     http, management, portal_port = free_port(), free_port(), free_port()
     keycloak = KeycloakServer(
-        home=home / "keycloak", http_port=http, management_port=management, admin_username="admin",
+        home=home / "keycloak",
+        http_port=http,
+        management_port=management,
+        admin_username="admin",
         admin_password=secrets["KEYCLOAK_ADMIN_PASSWORD"],
-        env=keycloak_env(portal_url=f"http://127.0.0.1:{portal_port}", voirie_url="http://127.0.0.1:9",
-                         smtp_port=gate.port, secrets=secrets))
-    env = adapter_env(keycloak_url=keycloak.url, secrets=secrets, env="test",
-                      database_url=f"sqlite:///{home / 'portal-adapter.db'}")
-    env |= {"SIRENE_RECHERCHE_URL": fake_sirene.recherche_url, "SIRENE_INSEE_URL": fake_sirene.insee_url,
-            "SIRENE_INSEE_API_KEY": INSEE_KEY, "PORTAL_TRUSTED_PROXIES": "1"}
+        env=keycloak_env(
+            portal_url=f"http://127.0.0.1:{portal_port}",
+            voirie_url="http://127.0.0.1:9",
+            smtp_port=gate.port,
+            secrets=secrets,
+        ),
+    )
+    env = adapter_env(
+        keycloak_url=keycloak.url, secrets=secrets, env="test", database_url=f"sqlite:///{home / 'portal-adapter.db'}"
+    )
+    env |= {
+        "SIRENE_RECHERCHE_URL": fake_sirene.recherche_url,
+        "SIRENE_INSEE_URL": fake_sirene.insee_url,
+        "SIRENE_INSEE_API_KEY": INSEE_KEY,
+        "PORTAL_TRUSTED_PROXIES": "1",
+    }
     adapter = PortalAdapter(portal_port, home / "portal-adapter.log", env=env)
     try:
         keycloak.prepare()
@@ -151,14 +164,18 @@ def test_a_mail_server_refusing_the_activation_e_mail_creates_nothing(stack):
 
 def _links(engine, account_ids) -> dict[int, int]:
     with engine.connect() as connection:
-        rows = connection.execute(sa.select(concession_links.c.account_id, sa.func.count())
-                                  .where(concession_links.c.account_id.in_(account_ids))
-                                  .group_by(concession_links.c.account_id)).fetchall()
+        rows = connection.execute(
+            sa.select(concession_links.c.account_id, sa.func.count())
+            .where(concession_links.c.account_id.in_(account_ids))
+            .group_by(concession_links.c.account_id)
+        ).fetchall()
     return {account_id: count for account_id, count in rows}
 
 
 def test_the_adapter_killed_during_links_loses_no_counter_and_links_once(stack, tmp_path):
-    labels = import_registry(stack.adapter, tmp_path, ("Panne A", "1111"), *[(f"Panne {n}", f"{n:04d}") for n in range(5)])
+    labels = import_registry(
+        stack.adapter, tmp_path, ("Panne A", "1111"), *[(f"Panne {n}", f"{n:04d}") for n in range(5)]
+    )
     kc_admin = stack.admin()
     member = structure_member(kc_admin)
     url = stack.adapter.url
@@ -171,19 +188,30 @@ def test_the_adapter_killed_during_links_loses_no_counter_and_links_once(stack, 
     for n, label in enumerate(labels[1:]):
         browser.session.headers["X-Forwarded-For"] = f"192.0.2.{20 + n}"
         done: list = []
-        worker = threading.Thread(target=lambda label=label, n=n, done=done: done.append(
-            _try(lambda: submit_link(browser, url, label, f"{n:04d}"))))
+        worker = threading.Thread(
+            target=lambda label=label, n=n, done=done: done.append(
+                _try(lambda: submit_link(browser, url, label, f"{n:04d}"))
+            )
+        )
         worker.start()
         time.sleep(random.uniform(0.0, 0.3))
-        kill(stack.adapter.process, stack.adapter.port)  # somewhere in the link: before, inside or after the transaction
+        kill(
+            stack.adapter.process, stack.adapter.port
+        )  # somewhere in the link: before, inside or after the transaction
         worker.join(30)
         stack.adapter.start()
         page = submit_link(browser, url, label, f"{n:04d}")  # the user tries again
         assert page.url.endswith("/tableau-de-bord"), page.text[:300]
 
     with engine.connect() as connection:
-        ids = [row.id for row in connection.execute(sa.select(concession_accounts.c.id, concession_accounts.c.key)
-                                                    .where(concession_accounts.c.key.in_([x.lower() for x in labels[1:]])))]
+        ids = [
+            row.id
+            for row in connection.execute(
+                sa.select(concession_accounts.c.id, concession_accounts.c.key).where(
+                    concession_accounts.c.key.in_([x.lower() for x in labels[1:]])
+                )
+            )
+        ]
     assert sorted(_links(engine, ids).values()) == [1] * 5  # exactly one link each
     organization = kc_admin.get_organization(member.organization_id)
     assert len(organization["attributes"]["concessions"]) == 5  # and the identity says the same
@@ -192,8 +220,12 @@ def test_the_adapter_killed_during_links_loses_no_counter_and_links_once(stack, 
     assert submit_link(browser, url, labels[0], "0001").status_code == 400  # third failure: counters survived
     assert submit_link(browser, url, labels[0], "1111").status_code == 429  # blocked, even with the right code
     with engine.connect() as connection:
-        results = [r.result for r in connection.execute(
-            sa.select(link_attempts.c.result).where(link_attempts.c.label == labels[0].lower()))]
+        results = [
+            r.result
+            for r in connection.execute(
+                sa.select(link_attempts.c.result).where(link_attempts.c.label == labels[0].lower())
+            )
+        ]
     assert results == ["failure", "failure", "failure", "blocked"]
     engine.dispose()
 
@@ -208,19 +240,25 @@ def _try(action):
 def test_the_import_killed_half_way_is_completed_by_a_re_run(stack, tmp_path):
     rows = 60_000
     registry = tmp_path / "registre.csv"
-    registry.write_text("intitulé du compte;code d'accès;raison sociale\n"
-                        + "".join(f"Moitie {n:06d};{n % 10000:04d};SOCIETE {n % 97}\n" for n in range(rows)))
+    registry.write_text(
+        "intitulé du compte;code d'accès;raison sociale\n"
+        + "".join(f"Moitie {n:06d};{n % 10000:04d};SOCIETE {n % 97}\n" for n in range(rows))
+    )
     env = {**os.environ, **stack.adapter.env}
     command = [str(paths.VENV / "bin" / "portal-adapter"), "concessions", "import", str(registry)]
     engine = sa.create_engine(stack.adapter.env["PORTAL_DATABASE_URL"])
 
     def imported() -> int:
         with engine.connect() as connection:
-            return connection.execute(sa.select(sa.func.count()).select_from(concession_accounts)
-                                      .where(concession_accounts.c.key.like("moitie %"))).scalar_one()
+            return connection.execute(
+                sa.select(sa.func.count())
+                .select_from(concession_accounts)
+                .where(concession_accounts.c.key.like("moitie %"))
+            ).scalar_one()
 
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               start_new_session=True)
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
     deadline = time.monotonic() + 60
     while imported() == 0 and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -231,11 +269,15 @@ def test_the_import_killed_half_way_is_completed_by_a_re_run(stack, tmp_path):
     done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     created, unchanged = rows - half, half
-    assert (f"{created} créé{'s' * (created > 1)}, 0 mis à jour, {unchanged} inchangé{'s' * (unchanged > 1)}, "
-            "0 refusé") in done.stdout
+    assert (
+        f"{created} créé{'s' * (created > 1)}, 0 mis à jour, {unchanged} inchangé{'s' * (unchanged > 1)}, 0 refusé"
+    ) in done.stdout
     with engine.connect() as connection:
-        distinct = connection.execute(sa.select(sa.func.count(sa.distinct(concession_accounts.c.key)))
-                                      .where(concession_accounts.c.key.like("moitie %"))).scalar_one()
+        distinct = connection.execute(
+            sa.select(sa.func.count(sa.distinct(concession_accounts.c.key))).where(
+                concession_accounts.c.key.like("moitie %")
+            )
+        ).scalar_one()
     assert imported() == distinct == rows  # complete, nothing duplicated
     engine.dispose()
 
@@ -248,7 +290,8 @@ def test_backup_then_restore_on_a_fresh_data_folder_keeps_users_and_links(stack,
     (label,) = import_registry(stack.adapter, tmp_path, ("Sauvegarde", "2580"))
     member = structure_member(stack.admin())
     assert submit_link(logged_in(stack.adapter.url, member.username), stack.adapter.url, label, "2580").url.endswith(
-        "/tableau-de-bord")
+        "/tableau-de-bord"
+    )
     backup = tmp_path / "sauvegarde"
     backup_database(stack.adapter.env["PORTAL_DATABASE_URL"], backup)  # online
     stack.adapter.stop()
@@ -259,11 +302,20 @@ def test_backup_then_restore_on_a_fresh_data_folder_keeps_users_and_links(stack,
     restored_url = f"sqlite:///{home / 'portal-adapter.db'}"
     home.mkdir()
     restore_database(backup, restored_url)
-    keycloak = KeycloakServer(home=home / "keycloak", http_port=free_port(), management_port=free_port(),
-                              admin_username="admin", admin_password=secrets["KEYCLOAK_ADMIN_PASSWORD"],
-                              realm_files=(exported,), env=stack.keycloak.env)
-    adapter = PortalAdapter(stack.adapter.port, home / "portal-adapter.log",
-                            env=stack.adapter.env | {"KEYCLOAK_URL": keycloak.url, "PORTAL_DATABASE_URL": restored_url})
+    keycloak = KeycloakServer(
+        home=home / "keycloak",
+        http_port=free_port(),
+        management_port=free_port(),
+        admin_username="admin",
+        admin_password=secrets["KEYCLOAK_ADMIN_PASSWORD"],
+        realm_files=(exported,),
+        env=stack.keycloak.env,
+    )
+    adapter = PortalAdapter(
+        stack.adapter.port,
+        home / "portal-adapter.log",
+        env=stack.adapter.env | {"KEYCLOAK_URL": keycloak.url, "PORTAL_DATABASE_URL": restored_url},
+    )
     try:
         keycloak.prepare()
         keycloak.start()

@@ -21,8 +21,13 @@ from tests.tls_cert import self_signed_pem
 pytestmark = pytest.mark.skipif(not HAPROXY.exists(), reason="Debian's HAProxy is not installed")
 KEYCLOAK_HOST, PORTAL_HOST = "127.0.0.1", "pro.localhost"
 SPOOFED = "203.0.113.7"
-CLIENT_HEADERS = {"X-Forwarded-For": SPOOFED, "X-Forwarded-Proto": "http", "X-Forwarded-Host": "evil.example",
-                  "X-Forwarded-Port": "80", "Forwarded": f"for={SPOOFED};proto=http"}
+CLIENT_HEADERS = {
+    "X-Forwarded-For": SPOOFED,
+    "X-Forwarded-Proto": "http",
+    "X-Forwarded-Host": "evil.example",
+    "X-Forwarded-Port": "80",
+    "Forwarded": f"for={SPOOFED};proto=http",
+}
 
 
 class Echo(ThreadingHTTPServer):
@@ -56,10 +61,16 @@ def front(tmp_path_factory) -> Iterator[tuple[ShippedFront, str]]:
     folder: Path = tmp_path_factory.mktemp("haproxy-front")
     pem = self_signed_pem(folder / "tls", ("localhost", PORTAL_HOST))
     keycloak, portal = Echo("keycloak"), Echo("portal")
-    balancer = ShippedFront(free_port(), free_port(), [Backend(f"node{i}", keycloak.port, keycloak.port) for i in (1, 2)],
-                            folder, admin_port=free_port(), internal_port=free_port(), portal_port=portal.port,
-                            environment={"TLS_CERT_FILE": str(pem), "KEYCLOAK_HOSTNAME": KEYCLOAK_HOST,
-                                         "PORTAL_HOSTNAME": PORTAL_HOST})
+    balancer = ShippedFront(
+        free_port(),
+        free_port(),
+        [Backend(f"node{i}", keycloak.port, keycloak.port) for i in (1, 2)],
+        folder,
+        admin_port=free_port(),
+        internal_port=free_port(),
+        portal_port=portal.port,
+        environment={"TLS_CERT_FILE": str(pem), "KEYCLOAK_HOSTNAME": KEYCLOAK_HOST, "PORTAL_HOSTNAME": PORTAL_HOST},
+    )
     try:
         balancer.start()
         yield balancer, str(folder / "tls" / "tls.crt")
@@ -91,8 +102,14 @@ def test_the_public_listener_routes_by_host_and_refuses_the_admin_side(front):
     public = f"https://127.0.0.1:{balancer.port}"
     assert _get(f"{public}/", ca, host=PORTAL_HOST).json()["server"] == "portal"
     assert _get(f"{public}/admin/", ca, host=PORTAL_HOST).json()["server"] == "portal"  # the portal's own paths
-    for path in ("/admin", "/admin/", "/admin/master/console/", "/admin/realms/hariane-pro/users", "/realms/master",
-                 "/realms/master/protocol/openid-connect/token"):
+    for path in (
+        "/admin",
+        "/admin/",
+        "/admin/master/console/",
+        "/admin/realms/hariane-pro/users",
+        "/realms/master",
+        "/realms/master/protocol/openid-connect/token",
+    ):
         assert _get(f"{public}{path}", ca).status_code == 403, path
     assert _get(f"{public}/realms/hariane-pro", ca, host="evil.example").status_code == 404  # unknown host
 
@@ -112,6 +129,10 @@ def test_the_internal_listener_serves_the_realms_api_but_not_the_master_realm(fr
     headers = {k.lower(): v for k, v in seen["headers"].items()}
     assert (headers["x-forwarded-for"], headers["x-forwarded-proto"]) == ("127.0.0.1", "http")
     assert "x-forwarded-host" not in headers
-    for path in ("/realms/master", "/realms/master/protocol/openid-connect/token", "/admin/master/console/",
-                 "/admin/realms/master/users"):
+    for path in (
+        "/realms/master",
+        "/realms/master/protocol/openid-connect/token",
+        "/admin/master/console/",
+        "/admin/realms/master/users",
+    ):
         assert _get(f"{internal}{path}", False).status_code == 403, path

@@ -7,7 +7,14 @@ from keycloak.exceptions import KeycloakGetError
 
 from devstack.stack import REALM
 
-ADAPTER_ROLES = {"query-users", "view-users", "manage-users", "query-groups", "view-organizations", "manage-organizations"}
+ADAPTER_ROLES = {
+    "query-users",
+    "view-users",
+    "manage-users",
+    "query-groups",
+    "view-organizations",
+    "manage-organizations",
+}
 
 
 def test_the_realm_is_french_first_with_organizations(kc_admin):
@@ -60,10 +67,15 @@ def test_the_adapter_service_account_holds_only_what_it_needs(kc_admin, keycloak
     roles = {r["name"] for r in kc_admin.get_client_roles_of_user(sa_user["id"], realm_management)}
     assert roles == ADAPTER_ROLES
 
-    adapter = KeycloakAdmin(connection=KeycloakOpenIDConnection(
-        server_url=keycloak.url, realm_name=REALM, user_realm_name=REALM,
-        client_id="portal-adapter", client_secret_key=secrets["PORTAL_ADAPTER_CLIENT_SECRET"],
-    ))
+    adapter = KeycloakAdmin(
+        connection=KeycloakOpenIDConnection(
+            server_url=keycloak.url,
+            realm_name=REALM,
+            user_realm_name=REALM,
+            client_id="portal-adapter",
+            client_secret_key=secrets["PORTAL_ADAPTER_CLIENT_SECRET"],
+        )
+    )
     assert isinstance(adapter.get_users({"max": 1}), list)
     try:
         adapter.get_clients()
@@ -85,16 +97,28 @@ def test_keycloak_pages_send_the_realm_browser_security_headers(keycloak, ports)
     """docs/security-headers.md: as strict as Keycloak's own inline scripts allow."""
     import requests
 
-    login_page = requests.get(f"{keycloak.url}/realms/{REALM}/protocol/openid-connect/auth", timeout=10, params={
-        "client_id": "portal", "response_type": "code", "scope": "openid", "code_challenge_method": "S256",
-        "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",  # RFC 7636's example
-        "redirect_uri": f"http://127.0.0.1:{ports.portal}/auth/callback"}, allow_redirects=False)
+    login_page = requests.get(
+        f"{keycloak.url}/realms/{REALM}/protocol/openid-connect/auth",
+        timeout=10,
+        params={
+            "client_id": "portal",
+            "response_type": "code",
+            "scope": "openid",
+            "code_challenge_method": "S256",
+            "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",  # RFC 7636's example
+            "redirect_uri": f"http://127.0.0.1:{ports.portal}/auth/callback",
+        },
+        allow_redirects=False,
+    )
     assert login_page.status_code == 200 and 'id="kc-form-login"' in login_page.text
     account_console = requests.get(f"{keycloak.url}/realms/{REALM}/account/", timeout=10)
     assert account_console.status_code == 200
     for response in (login_page, account_console):
-        csp = {part.split()[0]: part.split()[1:] for part in response.headers["Content-Security-Policy"].split(";")
-               if part.strip()}
+        csp = {
+            part.split()[0]: part.split()[1:]
+            for part in response.headers["Content-Security-Policy"].split(";")
+            if part.strip()
+        }
         assert csp["default-src"] == ["'self'"]
         assert csp["frame-ancestors"] == ["'self'"] and csp["object-src"] == ["'none'"]
         assert csp["base-uri"] == ["'none'"] and csp["img-src"] == ["'self'", "data:"]

@@ -37,10 +37,14 @@ def test_a_forged_log_line_in_a_request_stays_inside_its_own_record(request, app
     assert refused.status_code == 400
     wait_for_line(app.log, "login refused by the identity provider: access_denied")
 
-    forged = requests.get(f"{app.url}/auth/callback", params={"error": f"x\n{FORGED}\r\x1b[2K"}, timeout=10,
-                          # gunicorn refuses C0 controls in headers, not C1 ones (NEL, U+0085: a line
-                          # break to Unicode-aware readers); its access log shows the User-Agent
-                          headers={"User-Agent": b"robot\x85NEL"})
+    forged = requests.get(
+        f"{app.url}/auth/callback",
+        params={"error": f"x\n{FORGED}\r\x1b[2K"},
+        timeout=10,
+        # gunicorn refuses C0 controls in headers, not C1 ones (NEL, U+0085: a line
+        # break to Unicode-aware readers); its access log shows the User-Agent
+        headers={"User-Agent": b"robot\x85NEL"},
+    )
     assert forged.status_code == 400
     wait_for_line(app.log, '"robot\\x85NEL"')
     lines = wait_for_line(app.log, f"login refused by the identity provider: x\\n{FORGED}\\r\\x1b[2K")
@@ -53,8 +57,15 @@ def test_a_traceback_keeps_its_lines_but_none_passes_for_a_record(formatter):
     try:
         raise ValueError(f"bad value x\n{FORGED}")
     except ValueError:
-        record = logging.LogRecord("portal_adapter.errors", logging.ERROR, __file__, 1, "unexpected error: %s %d",
-                                   (f"y\u2028{FORGED}", 3), sys.exc_info())
+        record = logging.LogRecord(
+            "portal_adapter.errors",
+            logging.ERROR,
+            __file__,
+            1,
+            "unexpected error: %s %d",
+            (f"y\u2028{FORGED}", 3),
+            sys.exc_info(),
+        )
     first, *rest = formatter.format(record).split("\n")
     assert f"unexpected error: y\\u2028{FORGED} 3" in first
     assert rest[0].strip() == "Traceback (most recent call last):"

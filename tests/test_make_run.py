@@ -30,8 +30,13 @@ pytestmark = pytest.mark.slow
 def _start(env: dict[str, str], log: Path) -> tuple[subprocess.Popen, str]:
     """Start `make run`'s stack and return once it printed its ready line."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "devstack.run"], cwd=paths.ROOT, env=env,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+        [sys.executable, "-m", "devstack.run"],
+        cwd=paths.ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
     )
     lines: queue.Queue[str | None] = queue.Queue()
 
@@ -72,16 +77,28 @@ def _interrupt(process: subprocess.Popen) -> int:
 
 def test_make_run_serves_the_stack_stops_on_ctrl_c_and_keeps_users(tmp_path, page):
     run_dir = paths.LOCAL / "test-runs" / f"make-run-{os.getpid()}"
-    ports = {name: free_port() for name in (
-        "HARIANE_KEYCLOAK_PORT", "HARIANE_KEYCLOAK_MANAGEMENT_PORT", "HARIANE_PORTAL_PORT",
-        "HARIANE_VOIRIE_PORT", "HARIANE_SMTP_PORT", "HARIANE_MAIL_UI_PORT",
-        "HARIANE_POSTGRES_PORT")}  # the last one used with HARIANE_DATABASE=postgres only
+    ports = {
+        name: free_port()
+        for name in (
+            "HARIANE_KEYCLOAK_PORT",
+            "HARIANE_KEYCLOAK_MANAGEMENT_PORT",
+            "HARIANE_PORTAL_PORT",
+            "HARIANE_VOIRIE_PORT",
+            "HARIANE_SMTP_PORT",
+            "HARIANE_MAIL_UI_PORT",
+            "HARIANE_POSTGRES_PORT",
+        )
+    }  # the last one used with HARIANE_DATABASE=postgres only
     env = {**os.environ, "HARIANE_RUN_DIR": str(run_dir), **{k: str(v) for k, v in ports.items()}}
     keycloak_url = f"http://127.0.0.1:{ports['HARIANE_KEYCLOAK_PORT']}"
     portal_url = f"http://127.0.0.1:{ports['HARIANE_PORTAL_PORT']}"
     try:
         process, output = _start(env, tmp_path / "run1.log")
-        for url in (portal_url, f"{keycloak_url}/realms/{REALM}/account/", f"http://127.0.0.1:{ports['HARIANE_MAIL_UI_PORT']}"):
+        for url in (
+            portal_url,
+            f"{keycloak_url}/realms/{REALM}/account/",
+            f"http://127.0.0.1:{ports['HARIANE_MAIL_UI_PORT']}",
+        ):
             assert url.split("/realms")[0] in output, url
         secrets = load_or_create(run_dir / "secrets.env")
         assert secrets["KEYCLOAK_ADMIN_PASSWORD"] in output  # generated, printed, never fixed
@@ -98,17 +115,29 @@ def test_make_run_serves_the_stack_stops_on_ctrl_c_and_keeps_users(tmp_path, pag
 
         # the command line without settings works on make run's own database and pepper, and says so:
         # the demo registry make run imported is found again unchanged (same database, same pepper)
-        cli = subprocess.run([str(paths.VENV / "bin" / "portal-adapter"), "concessions", "import", str(DEMO_REGISTRY)],
-                             env={"PATH": os.environ["PATH"], "HARIANE_RUN_DIR": str(run_dir)}, cwd=tmp_path,
-                             capture_output=True, text=True, timeout=120)
+        cli = subprocess.run(
+            [str(paths.VENV / "bin" / "portal-adapter"), "concessions", "import", str(DEMO_REGISTRY)],
+            env={"PATH": os.environ["PATH"], "HARIANE_RUN_DIR": str(run_dir)},
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert cli.returncode == 0, cli.stderr
         assert f"(celle de make run, {run_dir / 'portal-adapter.env'})" in cli.stderr
         assert "0 créé, 0 mis à jour, 4 inchangés, 0 refusé" in cli.stdout
         assert not (tmp_path / "portal-adapter.db").exists()
 
         admin = master_admin(keycloak_url, "admin", secrets["KEYCLOAK_ADMIN_PASSWORD"], REALM)
-        kept_id = admin.create_user({"username": "pro.garde.memoire", "enabled": True, "email": "garde@exemple.test",
-                                     "firstName": "Garde", "lastName": "Mémoire"})
+        kept_id = admin.create_user(
+            {
+                "username": "pro.garde.memoire",
+                "enabled": True,
+                "email": "garde@exemple.test",
+                "firstName": "Garde",
+                "lastName": "Mémoire",
+            }
+        )
 
         assert _interrupt(process) == 0
         for name, port in ports.items():

@@ -46,9 +46,14 @@ def test_a_cyrillic_name_registers_in_the_browser_with_a_transliterated_identifi
     assert (user["firstName"], user["lastName"]) == ("Сергей", "Иванов")  # kept as typed for display
 
 
-@pytest.mark.parametrize(("last", "expected"), [
-    ("محمد", "pro.fatima.mhmd"), ("Παπαδόπουλος", "pro.fatima.papadopoulos"), ("王", "pro.fatima.wang"),
-])
+@pytest.mark.parametrize(
+    ("last", "expected"),
+    [
+        ("محمد", "pro.fatima.mhmd"),
+        ("Παπαδόπουλος", "pro.fatima.papadopoulos"),
+        ("王", "pro.fatima.wang"),
+    ],
+)
 def test_other_alphabets_register_over_http(portal, kc_admin, last, expected):
     client = RegistrationClient(portal.url).start()
     client.submit(siret=synthetic_siret())
@@ -77,16 +82,24 @@ def test_a_name_without_latin_letters_gets_a_french_message_and_keeps_everything
     assert re.fullmatch(r"pro\.ana\.nuosu\d*", client.identifier())
 
 
-@pytest.mark.parametrize(("first", "last", "expected"), [
-    ("Сергей", "Иванов", "pro.sergej.ivanov"), ("Fatima", "محمد", "pro.fatima.mhmd"),
-    ("Νίκος", "Παπαδόπουλος", "pro.nikos.papadopoulos"), ("Lei", "王", "pro.lei.wang"),
-])
+@pytest.mark.parametrize(
+    ("first", "last", "expected"),
+    [
+        ("Сергей", "Иванов", "pro.sergej.ivanov"),
+        ("Fatima", "محمد", "pro.fatima.mhmd"),
+        ("Νίκος", "Παπαδόπουλος", "pro.nikos.papadopoulos"),
+        ("Lei", "王", "pro.lei.wang"),
+    ],
+)
 def test_add_a_colleague_with_a_name_in_another_alphabet(portal, admin, kc_admin, first, last, expected):  # noqa: F811
     browser, _, _ = admin
     management(browser, portal.url)
     email = person()["email"]
-    page = post(browser, f"{portal.url}/structure/utilisateurs/ajouter",
-                {"prenom": first, "nom": last, "courriel": email, "fonction": "Agent", "profil": "standard"})
+    page = post(
+        browser,
+        f"{portal.url}/structure/utilisateurs/ajouter",
+        {"prenom": first, "nom": last, "courriel": email, "fonction": "Agent", "profil": "standard"},
+    )
     identifier = re.search(r"Le compte (pro\.[a-z0-9.-]+) a été créé", page).group(1)
     assert re.fullmatch(re.escape(expected) + r"\d*", identifier)
     user = kc_admin.get_user(kc_admin.get_user_id(identifier))
@@ -98,9 +111,18 @@ def test_add_a_colleague_whose_name_has_no_latin_letters_gets_a_french_message(p
     browser, _, _ = admin
     management(browser, portal.url)
     email = person()["email"]
-    response = browser.request("POST", f"{portal.url}/structure/utilisateurs/ajouter",
-                               {"csrf_token": csrf(browser.page), "prenom": "Ana", "nom": UNMAPPABLE,
-                                "courriel": email, "fonction": "Agent", "profil": "standard"})
+    response = browser.request(
+        "POST",
+        f"{portal.url}/structure/utilisateurs/ajouter",
+        {
+            "csrf_token": csrf(browser.page),
+            "prenom": "Ana",
+            "nom": UNMAPPABLE,
+            "courriel": email,
+            "fonction": "Agent",
+            "profil": "standard",
+        },
+    )
     assert response.status_code == 400
     text = html.unescape(response.text)
     assert re.search(r'id="nom-erreur"[^>]*>Ce nom ne permet pas de former l\'identifiant de connexion', text)

@@ -36,7 +36,9 @@ def verified_id_token(context, secrets: dict, keycloak) -> dict:
     jwks = requests.get(f"{issuer}/protocol/openid-connect/certs", timeout=10).json()
     token = jwt.decode(id_token, KeySet.import_key_set(jwks))
     jwt.JWTClaimsRegistry(
-        iss={"essential": True, "value": issuer}, aud={"essential": True, "value": "portal"}, exp={"essential": True},
+        iss={"essential": True, "value": issuer},
+        aud={"essential": True, "value": "portal"},
+        exp={"essential": True},
     ).validate(token.claims)
     return token.claims
 

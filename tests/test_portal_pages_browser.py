@@ -54,8 +54,7 @@ def row(page, identifier: str):
     return page.locator(f'tr[data-user="{identifier}"]')
 
 
-def test_disable_and_remove_ask_first_and_the_last_administrator_is_not_offered_them(
-        context, portal, mail, kc_admin):
+def test_disable_and_remove_ask_first_and_the_last_administrator_is_not_offered_them(context, portal, mail, kc_admin):
     identifier, _ = new_administrator(portal.url, mail, "Lea", "Confirme")
     page = context(java_script_enabled=False).new_page()
     log_in(page, portal.url, identifier)
@@ -140,7 +139,12 @@ def test_every_portal_page_fits_a_phone_and_a_desktop(context, portal, mail):
     page.goto(f"{portal.url}/concessions/rattacher")
     check("rattacher-concession")
     page.goto(f"{portal.url}/structure/utilisateurs")
-    add_colleague(page, "Jean-Baptiste", "De La Fontaine-Martin", f"jean-baptiste.delafontaine.{time.time_ns()}@entreprise-tres-longue.test")
+    add_colleague(
+        page,
+        "Jean-Baptiste",
+        "De La Fontaine-Martin",
+        f"jean-baptiste.delafontaine.{time.time_ns()}@entreprise-tres-longue.test",
+    )
     check("gestion-utilisateurs")
     page.get_by_role("button", name="Ajouter le collègue").click()
     check("gestion-utilisateurs-erreurs")

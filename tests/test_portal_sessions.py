@@ -29,15 +29,30 @@ JWKS = KeySet([KEY]).as_dict(private=False)
 
 # --- after login, the page asked for ---------------------------------------------------------
 
+
 @pytest.mark.parametrize("path", ["/concessions/rattacher", "/structure/utilisateurs", "/tableau-de-bord?x=1"])
 def test_portal_paths_are_kept(path):
     assert local_destination(path) == path
 
 
-@pytest.mark.parametrize("value", [
-    "//evil.test", "//evil.test/tableau-de-bord", "/\\evil.test", "/\\/evil.test", "https://evil.test/",
-    "http:/evil.test", "javascript:alert(1)", "evil.test", "", None, 42, "/tab\nleau", "/\x00",
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "//evil.test",
+        "//evil.test/tableau-de-bord",
+        "/\\evil.test",
+        "/\\/evil.test",
+        "https://evil.test/",
+        "http:/evil.test",
+        "javascript:alert(1)",
+        "evil.test",
+        "",
+        None,
+        42,
+        "/tab\nleau",
+        "/\x00",
+    ],
+)
 def test_anything_else_is_dropped(value):
     assert local_destination(value) is None
 
@@ -48,7 +63,9 @@ def test_an_anonymous_visit_lands_on_the_page_asked_for_after_login(portal, kc_a
     login_page = browser.request("GET", f"{portal.url}/concessions/rattacher")
     assert "kc-form-login" in login_page.text  # anonymous: sent to the login first
     action = html.unescape(re.search(r'<form id="kc-form-login"[^>]*action="([^"]+)"', login_page.text).group(1))
-    landed = browser.request("POST", urljoin(login_page.url, action), {"username": member.username, "password": PASSWORD})
+    landed = browser.request(
+        "POST", urljoin(login_page.url, action), {"username": member.username, "password": PASSWORD}
+    )
     assert landed.url == f"{portal.url}/concessions/rattacher"
     assert landed.status_code == 200 and "Rattacher le compte" in html.unescape(landed.text)
 
@@ -75,9 +92,19 @@ def test_a_stale_session_grants_nothing_the_member_lost(portal, kc_admin):
 
 # --- back-channel logout tokens --------------------------------------------------------------
 
+
 def logout_claims(**changes) -> dict:
-    base = {"iss": ISSUER, "aud": "portal", "iat": NOW, "exp": NOW + 120, "jti": "j", "typ": "Logout",
-            "sub": "user-1", "sid": "sid-1", "events": {logout_token.BACKCHANNEL_LOGOUT_EVENT: {}}}
+    base = {
+        "iss": ISSUER,
+        "aud": "portal",
+        "iat": NOW,
+        "exp": NOW + 120,
+        "jti": "j",
+        "typ": "Logout",
+        "sub": "user-1",
+        "sid": "sid-1",
+        "events": {logout_token.BACKCHANNEL_LOGOUT_EVENT: {}},
+    }
     return {k: v for k, v in (base | changes).items() if v is not None}
 
 
@@ -94,11 +121,19 @@ def test_a_valid_logout_token_names_the_session_and_the_user():
     assert validate(token(logout_claims(sid=None))) == logout_token.LogoutSubject(None, "user-1")
 
 
-@pytest.mark.parametrize("changes", [
-    {"iss": "http://evil.test/realms/hariane-pro"}, {"aud": "voirie"}, {"iat": None}, {"exp": NOW - 3600},
-    {"events": None}, {"events": {"http://schemas.openid.net/event/other": {}}}, {"nonce": "n"},
-    {"sid": None, "sub": None},
-])
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"iss": "http://evil.test/realms/hariane-pro"},
+        {"aud": "voirie"},
+        {"iat": None},
+        {"exp": NOW - 3600},
+        {"events": None},
+        {"events": {"http://schemas.openid.net/event/other": {}}},
+        {"nonce": "n"},
+        {"sid": None, "sub": None},
+    ],
+)
 def test_invalid_logout_tokens_are_refused(changes):
     with pytest.raises(logout_token.InvalidLogoutToken):
         validate(token(logout_claims(**changes)))
@@ -116,6 +151,7 @@ def test_other_keys_and_malformed_tokens_are_refused():
 
 # --- server-side session rows ----------------------------------------------------------------
 
+
 def test_sessions_end_by_sid_or_by_user(tmp_path):
     engine = sa.create_engine(f"sqlite:///{tmp_path / 'portal.db'}")
     db.metadata.create_all(engine, tables=[db.login_sessions])
@@ -130,4 +166,6 @@ def test_sessions_end_by_sid_or_by_user(tmp_path):
     assert end_sessions(engine, None, None) == 0 and is_live(engine, other)
     close_session(engine, other)
     assert not is_live(engine, other)
-    assert not is_live(engine, open_session(engine, "user-3", None, now=time.time() - 13 * 3600))  # past its maximum age
+    assert not is_live(
+        engine, open_session(engine, "user-3", None, now=time.time() - 13 * 3600)
+    )  # past its maximum age

@@ -73,9 +73,16 @@ def private_folder() -> Iterator[Path]:
 def _start(clone: Path, mode: str, user: pwd.struct_passwd | None = None) -> tuple[subprocess.Popen, dict]:
     as_user = {"user": user.pw_uid, "group": user.pw_gid, "extra_groups": []} if user else {}
     env = {"PATH": "/usr/bin:/bin", "HARIANE_DATABASE": "postgres", "HOME": str(clone)}
-    process = subprocess.Popen(["/usr/bin/python3", "-c", START, str(free_port()), mode], cwd=clone, env=env,
-                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               **as_user)
+    process = subprocess.Popen(
+        ["/usr/bin/python3", "-c", START, str(free_port()), mode],
+        cwd=clone,
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        **as_user,
+    )
     line = process.stdout.readline()
     if not line:
         process.wait(30)

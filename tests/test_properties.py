@@ -62,8 +62,11 @@ IDENTIFIER_PART = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 IDENTIFIER = re.compile(rf"pro\.{IDENTIFIER_PART.pattern}\.{IDENTIFIER_PART.pattern}")
 FRENCH_LETTERS = string.ascii_letters + "àâäçéèêëîïôöùûüÿœæÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸŒÆ"
 # Unicode White_Space (no-break spaces included), apostrophes, underscore and dashes.
-NAME_SEPARATORS = "\t\n\x0b\x0c\r \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + \
-    "\u2028\u2029\u202f\u205f\u3000'’ʼ‘`´_-‐‑–—"
+NAME_SEPARATORS = (
+    "\t\n\x0b\x0c\r \x85\xa0\u1680"
+    + "".join(map(chr, range(0x2000, 0x200B)))
+    + "\u2028\u2029\u202f\u205f\u3000'’ʼ‘`´_-‐‑–—"
+)
 FRENCH_WORD = st.text(st.sampled_from(FRENCH_LETTERS), min_size=1, max_size=12)
 SEPARATOR_RUN = st.text(st.sampled_from(NAME_SEPARATORS), min_size=1, max_size=3)
 
@@ -94,7 +97,9 @@ def test_an_identifier_always_has_the_published_shape_and_is_deterministic(first
 
 
 @PROPERTY
-@given(st.lists(FRENCH_WORD, min_size=1, max_size=3), SEPARATOR_RUN, st.text(st.sampled_from(NAME_SEPARATORS), max_size=2))
+@given(
+    st.lists(FRENCH_WORD, min_size=1, max_size=3), SEPARATOR_RUN, st.text(st.sampled_from(NAME_SEPARATORS), max_size=2)
+)
 @example(["Anne", "Sophie"], "\u00a0", "")  # a no-break space between words: a hyphen on both sides (Java too)
 def test_french_names_are_never_refused_and_separators_become_one_hyphen(words, separator, around):
     name = around + separator.join(words) + around
@@ -161,8 +166,11 @@ def valid_sirets(draw) -> str:
 
 
 # What people type between the digits: any white space, dots, hyphens (as the API documents).
-SIRET_SEPARATORS = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + \
-    "\u2028\u2029\u202f\u205f\u3000.-"
+SIRET_SEPARATORS = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680"
+    + "".join(map(chr, range(0x2000, 0x200B)))
+    + "\u2028\u2029\u202f\u205f\u3000.-"
+)
 
 
 @PROPERTY
@@ -183,7 +191,7 @@ def test_separators_anywhere_are_ignored(number, data):
 @PROPERTY
 @given(valid_sirets(), st.integers(min_value=0, max_value=13), st.integers(min_value=1, max_value=9))
 def test_any_single_digit_changed_is_a_checksum_error(number, position, shift):
-    changed = number[:position] + str((int(number[position]) + shift) % 10) + number[position + 1:]
+    changed = number[:position] + str((int(number[position]) + shift) % 10) + number[position + 1 :]
     assume(changed[:9] != LA_POSTE)
     with pytest.raises(siret_rules.SiretChecksumError):
         siret_rules.validate(changed)
@@ -200,7 +208,9 @@ def test_la_poste_establishments_sum_to_a_multiple_of_five(nic):
             siret_rules.validate(number)
 
 
-SIRET_LIKE_TEXT = st.text(st.sampled_from("0123456789" + SIRET_SEPARATORS + "aZ/_,٣０"), max_size=24) | st.text(max_size=24)
+SIRET_LIKE_TEXT = st.text(st.sampled_from("0123456789" + SIRET_SEPARATORS + "aZ/_,٣０"), max_size=24) | st.text(
+    max_size=24
+)
 
 
 @PROPERTY
@@ -222,7 +232,8 @@ def test_any_text_is_a_siret_or_an_invalid_siret_and_the_published_pattern_agree
 # --- the structure record --------------------------------------------------------------------
 
 MASKED = st.sampled_from(sorted(MASKED_VALUES)).flatmap(
-    lambda value: st.sampled_from([value, value.lower(), f"  {value} ", value.title()]))
+    lambda value: st.sampled_from([value, value.lower(), f"  {value} ", value.title()])
+)
 REGISTER_VALUE = st.none() | MASKED | st.text(max_size=20) | st.integers() | JSON
 
 
@@ -275,9 +286,21 @@ def test_a_street_line_never_carries_a_masked_value(kind, name):
 
 
 RECHERCHE_FIELDS = (
-    "adresse", "complement_adresse", "numero_voie", "indice_repetition", "type_voie", "libelle_voie",
-    "distribution_speciale", "code_postal", "libelle_commune", "cedex", "libelle_cedex",
-    "libelle_commune_etranger", "libelle_pays_etranger", "etat_administratif", "statut_diffusion_etablissement",
+    "adresse",
+    "complement_adresse",
+    "numero_voie",
+    "indice_repetition",
+    "type_voie",
+    "libelle_voie",
+    "distribution_speciale",
+    "code_postal",
+    "libelle_commune",
+    "cedex",
+    "libelle_cedex",
+    "libelle_commune_etranger",
+    "libelle_pays_etranger",
+    "etat_administratif",
+    "statut_diffusion_etablissement",
     "est_siege",
 )
 
@@ -289,18 +312,32 @@ def recherche_payloads(siret: str):
     )
     result = st.fixed_dictionaries(
         {"siren": st.just(siret[:9]) | JSON},
-        optional={"siege": establishment | JSON, "matching_etablissements": st.lists(establishment | JSON, max_size=2) | JSON,
-                  "nom_raison_sociale": REGISTER_VALUE, "nom_complet": REGISTER_VALUE, "sigle": REGISTER_VALUE,
-                  "nature_juridique": REGISTER_VALUE | st.text("0123456789", min_size=4, max_size=4),
-                  "etat_administratif": REGISTER_VALUE, "statut_diffusion": REGISTER_VALUE},
+        optional={
+            "siege": establishment | JSON,
+            "matching_etablissements": st.lists(establishment | JSON, max_size=2) | JSON,
+            "nom_raison_sociale": REGISTER_VALUE,
+            "nom_complet": REGISTER_VALUE,
+            "sigle": REGISTER_VALUE,
+            "nature_juridique": REGISTER_VALUE | st.text("0123456789", min_size=4, max_size=4),
+            "etat_administratif": REGISTER_VALUE,
+            "statut_diffusion": REGISTER_VALUE,
+        },
     )
     return st.fixed_dictionaries({"results": st.lists(result | JSON, max_size=2)}) | JSON
 
 
 def test_a_head_office_with_every_value_masked_is_a_clean_record():
     number = "20008495200015"
-    payload = {"results": [{"siren": number[:9], "nom_complet": "[NON-DIFFUSIBLE]", "statut_diffusion": "P",
-                            "siege": {"siret": number, **dict.fromkeys(RECHERCHE_FIELDS, "[ND]")}}]}
+    payload = {
+        "results": [
+            {
+                "siren": number[:9],
+                "nom_complet": "[NON-DIFFUSIBLE]",
+                "statut_diffusion": "P",
+                "siege": {"siret": number, **dict.fromkeys(RECHERCHE_FIELDS, "[ND]")},
+            }
+        ]
+    }
     record = recherche_entreprises.parse(payload, number)
     assert_a_clean_record(record, number)
     assert record.name is None and not record.public and record.address.street is None
@@ -318,29 +355,48 @@ def test_any_recherche_answer_is_a_clean_record_or_a_lookup_error(data, number):
 
 
 INSEE_ADDRESS_FIELDS = (
-    "complementAdresseEtablissement", "numeroVoieEtablissement", "indiceRepetitionEtablissement",
-    "typeVoieEtablissement", "libelleVoieEtablissement", "distributionSpecialeEtablissement",
-    "codePostalEtablissement", "libelleCommuneEtablissement", "libelleCommuneEtrangerEtablissement",
-    "codeCedexEtablissement", "libelleCedexEtablissement", "libellePaysEtrangerEtablissement",
+    "complementAdresseEtablissement",
+    "numeroVoieEtablissement",
+    "indiceRepetitionEtablissement",
+    "typeVoieEtablissement",
+    "libelleVoieEtablissement",
+    "distributionSpecialeEtablissement",
+    "codePostalEtablissement",
+    "libelleCommuneEtablissement",
+    "libelleCommuneEtrangerEtablissement",
+    "codeCedexEtablissement",
+    "libelleCedexEtablissement",
+    "libellePaysEtrangerEtablissement",
 )
 INSEE_UNIT_FIELDS = (
-    "denominationUniteLegale", "prenomUsuelUniteLegale", "prenom1UniteLegale", "nomUsageUniteLegale",
-    "nomUniteLegale", "sigleUniteLegale", "categorieJuridiqueUniteLegale", "etatAdministratifUniteLegale",
+    "denominationUniteLegale",
+    "prenomUsuelUniteLegale",
+    "prenom1UniteLegale",
+    "nomUsageUniteLegale",
+    "nomUniteLegale",
+    "sigleUniteLegale",
+    "categorieJuridiqueUniteLegale",
+    "etatAdministratifUniteLegale",
     "statutDiffusionUniteLegale",
 )
 
 
 def insee_payloads(siret: str):
-    period = st.fixed_dictionaries({}, optional={"dateFin": st.none() | st.text(max_size=10),
-                                                 "etatAdministratifEtablissement": REGISTER_VALUE})
+    period = st.fixed_dictionaries(
+        {}, optional={"dateFin": st.none() | st.text(max_size=10), "etatAdministratifEtablissement": REGISTER_VALUE}
+    )
     establishment = st.fixed_dictionaries(
         {"siret": st.just(siret) | st.text("0123456789", max_size=14)},
         optional={
-            "uniteLegale": st.fixed_dictionaries({}, optional={name: REGISTER_VALUE for name in INSEE_UNIT_FIELDS}) | JSON,
+            "uniteLegale": st.fixed_dictionaries({}, optional={name: REGISTER_VALUE for name in INSEE_UNIT_FIELDS})
+            | JSON,
             "adresseEtablissement": st.fixed_dictionaries(
-                {}, optional={name: REGISTER_VALUE for name in INSEE_ADDRESS_FIELDS}) | JSON,
+                {}, optional={name: REGISTER_VALUE for name in INSEE_ADDRESS_FIELDS}
+            )
+            | JSON,
             "periodesEtablissement": st.lists(period | JSON, max_size=2) | JSON,
-            "etablissementSiege": REGISTER_VALUE, "statutDiffusionEtablissement": REGISTER_VALUE,
+            "etablissementSiege": REGISTER_VALUE,
+            "statutDiffusionEtablissement": REGISTER_VALUE,
         },
     )
     return st.fixed_dictionaries({"etablissement": establishment | JSON}) | JSON
@@ -365,14 +421,35 @@ OPTIONAL_TEXT = st.none() | CLEAN_TEXT
 def records(draw) -> StructureRecord:
     number = draw(valid_sirets())
     return StructureRecord(
-        siret=number, siren=number[:9], name=draw(OPTIONAL_TEXT), acronym=draw(OPTIONAL_TEXT),
+        siret=number,
+        siren=number[:9],
+        name=draw(OPTIONAL_TEXT),
+        acronym=draw(OPTIONAL_TEXT),
         legal_category=draw(st.none() | st.text("0123456789", min_size=4, max_size=4)),
-        structure_type=draw(st.sampled_from(ALL_TYPES)), head_office=draw(st.booleans()), active=draw(st.booleans()),
+        structure_type=draw(st.sampled_from(ALL_TYPES)),
+        head_office=draw(st.booleans()),
+        active=draw(st.booleans()),
         public=draw(st.booleans()),
-        address=Address(**{name: draw(OPTIONAL_TEXT) for name in (
-            "postal_code", "city", "recipient", "apartment", "building", "street_number", "street_number_suffix",
-            "street", "po_box_or_locality", "one_line")}, country=draw(CLEAN_TEXT)),
-        address_complete=draw(st.booleans()), source=draw(st.sampled_from(["recherche-entreprises", "insee", "offline"])),
+        address=Address(
+            **{
+                name: draw(OPTIONAL_TEXT)
+                for name in (
+                    "postal_code",
+                    "city",
+                    "recipient",
+                    "apartment",
+                    "building",
+                    "street_number",
+                    "street_number_suffix",
+                    "street",
+                    "po_box_or_locality",
+                    "one_line",
+                )
+            },
+            country=draw(CLEAN_TEXT),
+        ),
+        address_complete=draw(st.booleans()),
+        source=draw(st.sampled_from(["recherche-entreprises", "insee", "offline"])),
         fetched_at=draw(st.datetimes(min_value=datetime(2000, 1, 1), timezones=st.just(UTC))),
     )
 
@@ -388,7 +465,9 @@ def test_a_record_survives_its_json_and_matches_the_published_schema(record):
 
 
 def test_the_published_structure_types_are_those_of_the_code():
-    published = OPENAPI["components"]["schemas"]["Structure"]["properties"]["structure_type"]["properties"]["code"]["enum"]
+    published = OPENAPI["components"]["schemas"]["Structure"]["properties"]["structure_type"]["properties"]["code"][
+        "enum"
+    ]
     assert published == [kind.code for kind in ALL_TYPES]
 
 
@@ -450,14 +529,24 @@ OFFSETS = st.integers(min_value=-2 * 86400, max_value=0)  # whole seconds in the
 def failure_times(scattered: int, burst: int):
     """A few failures anywhere in the last two days, plus a burst of up to ``burst`` failures
     ``step`` seconds apart (cheap to draw, and what reaches the limits)."""
-    bursts = st.builds(lambda n, start, step: [NOW + start - i * step for i in range(n)],
-                       st.integers(0, burst), OFFSETS, st.integers(0, 900))
+    bursts = st.builds(
+        lambda n, start, step: [NOW + start - i * step for i in range(n)],
+        st.integers(0, burst),
+        OFFSETS,
+        st.integers(0, 900),
+    )
     return st.builds(lambda times, more: [NOW + t for t in times] + more, st.lists(OFFSETS, max_size=scattered), bursts)
 
 
-FAILURES = st.builds(lockout.Failures, concession=failure_times(4, 5), concession_total=st.integers(0, 15),
-                     user=failure_times(4, 8), siret=failure_times(4, 14), ip=failure_times(4, 40),
-                     service=failure_times(4, 130))
+FAILURES = st.builds(
+    lockout.Failures,
+    concession=failure_times(4, 5),
+    concession_total=st.integers(0, 15),
+    user=failure_times(4, 8),
+    siret=failure_times(4, 14),
+    ip=failure_times(4, 40),
+    service=failure_times(4, 130),
+)
 SCOPES = ("concession", "user", "siret", "ip", "service")
 
 
@@ -495,7 +584,9 @@ def test_one_more_failure_never_unblocks(failures, scope, offset):
     after = lockout.decide(more, NOW)
     assert after.allowed <= before.allowed
     assert after.alert >= before.alert
-    bumped = lockout.decide(lockout.Failures(**{**vars(failures), "concession_total": failures.concession_total + 1}), NOW)
+    bumped = lockout.decide(
+        lockout.Failures(**{**vars(failures), "concession_total": failures.concession_total + 1}), NOW
+    )
     assert bumped.allowed <= before.allowed
 
 
@@ -510,11 +601,14 @@ def test_a_timed_block_is_over_after_retry_after(failures):
 
 
 @COSTLY
-@given(FAILURES, st.integers(min_value=-10**6, max_value=10**6))
+@given(FAILURES, st.integers(min_value=-(10**6), max_value=10**6))
 def test_only_the_elapsed_times_matter(failures, shift):
-    moved = lockout.Failures(**{
-        name: value if name == "concession_total" else [t + shift for t in value] for name, value in vars(failures).items()
-    })
+    moved = lockout.Failures(
+        **{
+            name: value if name == "concession_total" else [t + shift for t in value]
+            for name, value in vars(failures).items()
+        }
+    )
     here, there = lockout.decide(failures, NOW), lockout.decide(moved, NOW + shift)
     assert (here.allowed, here.reason, here.alert) == (there.allowed, there.reason, there.alert)
     assert (here.retry_after is None) == (there.retry_after is None)
@@ -562,13 +656,24 @@ def _b64_json(value) -> str:
 
 BAD_TOKENS = st.one_of(
     st.text(max_size=40),
-    st.builds(lambda h, c, s: f"{_b64_json(h)}.{_b64_json(c)}.{s}",
-              st.fixed_dictionaries({"alg": st.sampled_from(["RS256", "HS256", "none", "ES256"]) | JSON},
-                                    optional={"kid": st.sampled_from(["realm-key", "rotated"]) | JSON,
-                                              "crit": JSON, "b64": JSON, "typ": JSON}) | JSON,
-              st.fixed_dictionaries({}, optional={"iss": st.just(SETTINGS.issuer) | JSON,
-                                                  "exp": st.integers() | JSON, "azp": st.just("portal-adapter") | JSON}) | JSON,
-              st.text(string.ascii_letters + string.digits + "-_", max_size=30)),
+    st.builds(
+        lambda h, c, s: f"{_b64_json(h)}.{_b64_json(c)}.{s}",
+        st.fixed_dictionaries(
+            {"alg": st.sampled_from(["RS256", "HS256", "none", "ES256"]) | JSON},
+            optional={"kid": st.sampled_from(["realm-key", "rotated"]) | JSON, "crit": JSON, "b64": JSON, "typ": JSON},
+        )
+        | JSON,
+        st.fixed_dictionaries(
+            {},
+            optional={
+                "iss": st.just(SETTINGS.issuer) | JSON,
+                "exp": st.integers() | JSON,
+                "azp": st.just("portal-adapter") | JSON,
+            },
+        )
+        | JSON,
+        st.text(string.ascii_letters + string.digits + "-_", max_size=30),
+    ),
     st.builds(_signed, st.builds(_claims, iss=st.text(max_size=10))),
     st.builds(_signed, st.builds(_claims, exp=st.integers(min_value=0, max_value=int(NOW) - 10**8))),
     st.builds(_signed, st.builds(_claims, azp=st.text(max_size=10).filter(lambda c: c != "portal-adapter"))),

@@ -31,7 +31,9 @@ def test_python_and_java_names_agree():
     java = JAVA_NAMES.read_text()
     java_constants = dict(re.findall(r'public static final String (\w+) = "([^"]*)";', java))
     for constant, value in vars(names).items():
-        if constant.startswith(("ATTR_", "ORG_ATTR_", "CLAIM_", "PROFILE_ROLE_PREFIX", "REALM")) and isinstance(value, str):
+        if constant.startswith(("ATTR_", "ORG_ATTR_", "CLAIM_", "PROFILE_ROLE_PREFIX", "REALM")) and isinstance(
+            value, str
+        ):
             assert java_constants.get(constant) == value, constant
 
 
@@ -52,8 +54,11 @@ def test_clients_with_a_restricted_scope_carry_a_role_granted_to_nobody():
     """Keycloak 26.7 caches a client's role list only when it is not empty; with
     fullScopeAllowed off it reads that list for every token (realm-config/README.md)."""
     realm = load_realm()
-    restricted = {c["clientId"] for c in realm["clients"]
-                  if c.get("fullScopeAllowed") is False and c["clientId"] not in KEYCLOAK_ACCOUNT_CLIENTS}
+    restricted = {
+        c["clientId"]
+        for c in realm["clients"]
+        if c.get("fullScopeAllowed") is False and c["clientId"] not in KEYCLOAK_ACCOUNT_CLIENTS
+    }
     assert restricted == {"portal", "voirie"}
     client_roles = realm["roles"]["client"]
     for client_id in restricted:
@@ -77,7 +82,10 @@ def test_every_new_client_gets_the_hariane_claims_and_only_profile_roles():
     assert names.CLAIM_ROLES == "roles" and "hariane-profile" in realm["defaultDefaultClientScopes"]
     scope = next(s for s in realm["clientScopes"] if s["name"] == "hariane-profile")
     assert sorted(m["protocolMapper"] for m in scope["protocolMappers"]) == [
-        "hariane-concessions-mapper", "hariane-profile-mapper", "hariane-structure-mapper"]
+        "hariane-concessions-mapper",
+        "hariane-profile-mapper",
+        "hariane-structure-mapper",
+    ]
     for other in realm["clientScopes"]:
         for mapper in other.get("protocolMappers", []):
             assert mapper.get("config", {}).get("claim.name") != names.CLAIM_ROLES, (other["name"], mapper["name"])

@@ -24,9 +24,16 @@ NINETY_DAYS = 90 * 24 * 3600
 
 def _run(script: Path, keycloak, user: str, password: str, *args: str, **values: str) -> subprocess.CompletedProcess:
     """One of the deploy/keycloak scripts, with this distribution's kcadm.sh, logged in as ``user``."""
-    env = {"PATH": os.environ["PATH"], "HOME": str(keycloak.home), "JAVA_HOME": str(choose_jdk().home),
-           "KCADM": str(keycloak.home / "bin" / "kcadm.sh"), "KEYCLOAK_URL": keycloak.url,
-           "SYNC_ADMIN_USER": user, "SYNC_ADMIN_PASSWORD": password, **values}
+    env = {
+        "PATH": os.environ["PATH"],
+        "HOME": str(keycloak.home),
+        "JAVA_HOME": str(choose_jdk().home),
+        "KCADM": str(keycloak.home / "bin" / "kcadm.sh"),
+        "KEYCLOAK_URL": keycloak.url,
+        "SYNC_ADMIN_USER": user,
+        "SYNC_ADMIN_PASSWORD": password,
+        **values,
+    }
     return subprocess.run(["bash", str(script), *args], env=env, capture_output=True, text=True, timeout=180)
 
 
@@ -37,9 +44,11 @@ def _sync(keycloak, admin_password: str, **values: str) -> subprocess.CompletedP
 
 
 def _token_status(keycloak, secret: str) -> int:
-    return requests.post(f"{keycloak.url}/realms/{REALM}/protocol/openid-connect/token",
-                         data={"grant_type": "client_credentials", "client_id": "portal-adapter",
-                               "client_secret": secret}, timeout=10).status_code
+    return requests.post(
+        f"{keycloak.url}/realms/{REALM}/protocol/openid-connect/token",
+        data={"grant_type": "client_credentials", "client_id": "portal-adapter", "client_secret": secret},
+        timeout=10,
+    ).status_code
 
 
 def test_realm_sync_rotates_a_client_secret_of_the_running_keycloak(keycloak, secrets):
@@ -66,11 +75,16 @@ def test_realm_sync_sets_realm_settings_and_admin_events_expire_after_90_days(ke
     assert kc_admin.get_realm(REALM)["adminEventsEnabled"]
     assert _admin_events_expiration(kc_admin) == str(NINETY_DAYS)  # from the realm file
     try:
-        _sync(keycloak, secrets["KEYCLOAK_ADMIN_PASSWORD"], SYNC_REALM_SETTINGS="attributes.adminEventsExpiration=86400")
+        _sync(
+            keycloak, secrets["KEYCLOAK_ADMIN_PASSWORD"], SYNC_REALM_SETTINGS="attributes.adminEventsExpiration=86400"
+        )
         assert _admin_events_expiration(kc_admin) == "86400"
     finally:
-        _sync(keycloak, secrets["KEYCLOAK_ADMIN_PASSWORD"],
-              SYNC_REALM_SETTINGS=f"attributes.adminEventsExpiration={NINETY_DAYS}")
+        _sync(
+            keycloak,
+            secrets["KEYCLOAK_ADMIN_PASSWORD"],
+            SYNC_REALM_SETTINGS=f"attributes.adminEventsExpiration={NINETY_DAYS}",
+        )
 
 
 ADMINS = paths.ROOT / "deploy" / "keycloak" / "admins.sh"
@@ -85,13 +99,27 @@ def test_a_named_administrator_replaces_the_bootstrap_one(keycloak, secrets):
     master = master_admin(keycloak.url, "admin", secrets["KEYCLOAK_ADMIN_PASSWORD"], "master")
     admin_role = master.get_realm_role("admin")
     stand_in, stand_in_password = "bootstrap-stand-in", random_secrets.token_urlsafe(24)
-    stand_in_id = master.create_user({"username": stand_in, "enabled": True, "credentials": [
-        {"type": "password", "value": stand_in_password, "temporary": False}]})
+    stand_in_id = master.create_user(
+        {
+            "username": stand_in,
+            "enabled": True,
+            "credentials": [{"type": "password", "value": stand_in_password, "temporary": False}],
+        }
+    )
     master.assign_realm_roles(stand_in_id, [admin_role])
     named, temporary = "metropole.durand", random_secrets.token_urlsafe(24)
     try:
-        added = _admins(keycloak, stand_in, stand_in_password, "add", named, "c.durand@example.invalid", "Claire",
-                        "Durand", NEW_ADMIN_PASSWORD=temporary)
+        added = _admins(
+            keycloak,
+            stand_in,
+            stand_in_password,
+            "add",
+            named,
+            "c.durand@example.invalid",
+            "Claire",
+            "Durand",
+            NEW_ADMIN_PASSWORD=temporary,
+        )
         assert added.returncode == 0, added.stdout + added.stderr
         named_id = master.get_user_id(named)
         user = master.get_user(named_id)

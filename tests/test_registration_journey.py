@@ -87,7 +87,9 @@ def test_the_whole_registration_journey(page, portal, keycloak, mail, kc_admin, 
     assert organization["alias"] == "20008495200015"
     user_id = kc_admin.get_user_id("pro.jean-eric.le-gall")
     assert [g["name"] for g in kc_admin.get_user_groups(user_id)] == ["admin"]
-    attributes = kc_admin.connection.raw_get(f"admin/realms/hariane-pro/organizations/{organization['id']}").json()["attributes"]
+    attributes = kc_admin.connection.raw_get(f"admin/realms/hariane-pro/organizations/{organization['id']}").json()[
+        "attributes"
+    ]
     assert attributes["phone"] == ["+33235194545"]
     assert attributes["siret"] == ["20008495200015"]
 

@@ -21,13 +21,16 @@ def client(portal) -> RegistrationClient:
     return RegistrationClient(portal.url).start()
 
 
-@pytest.mark.parametrize(("typed", "message"), [
-    ("2000849520001A", "Le numéro SIRET doit comporter 14 chiffres."),
-    ("1234567890123", "Le numéro SIRET doit comporter 14 chiffres."),
-    ("200 084 952 00016", "Ce numéro SIRET n'est pas valide : vérifiez les chiffres saisis."),
-    ("21920023500022", "Aucun établissement ne correspond à ce numéro SIRET dans le répertoire SIRENE."),
-    ("88087814500015", "Cet établissement est fermé dans le répertoire SIRENE"),
-])
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("2000849520001A", "Le numéro SIRET doit comporter 14 chiffres."),
+        ("1234567890123", "Le numéro SIRET doit comporter 14 chiffres."),
+        ("200 084 952 00016", "Ce numéro SIRET n'est pas valide : vérifiez les chiffres saisis."),
+        ("21920023500022", "Aucun établissement ne correspond à ce numéro SIRET dans le répertoire SIRENE."),
+        ("88087814500015", "Cet établissement est fermé dans le répertoire SIRENE"),
+    ],
+)
 def test_bad_sirets_get_a_french_message_and_keep_what_was_typed(client, typed, message):
     assert client.title == "Créer un compte Pro (1/3)"
     client.submit(siret=typed)
@@ -119,10 +122,13 @@ def test_two_john_doe_get_distinct_identifiers_also_concurrently(portal):
     assert later not in identifiers and later.startswith("pro.john.doe")
 
 
-@pytest.mark.parametrize(("first", "last", "expected"), [
-    ("Jean-Éric", "Le Gall", "pro.jean-eric.le-gall"),
-    ("Françoise", "D'Œillet", "pro.francoise.d-oeillet"),
-])
+@pytest.mark.parametrize(
+    ("first", "last", "expected"),
+    [
+        ("Jean-Éric", "Le Gall", "pro.jean-eric.le-gall"),
+        ("Françoise", "D'Œillet", "pro.francoise.d-oeillet"),
+    ],
+)
 def test_accented_and_compound_names(portal, kc_admin, first, last, expected):
     identifier = register(portal.url, synthetic_siret(), person(first, last)).identifier()
     assert re.fullmatch(re.escape(expected) + r"\d*", identifier)
@@ -157,16 +163,30 @@ def test_activation_refuses_unticked_cgu_and_weak_passwords(portal, mail):
         action = html.unescape(re.search(r'<form id="ha-activate" action="([^"]+)"', page).group(1))
         return browser.request("POST", urljoin(url, action), data).text
 
-    page = post(page, **{"password-new": "une phrase de passe solide", "password-confirm": "une phrase de passe solide"})
-    assert "Vous devez accepter les Conditions Générales d&#39;Utilisation" in page or "Vous devez accepter les Conditions Générales d'Utilisation" in page
+    page = post(
+        page, **{"password-new": "une phrase de passe solide", "password-confirm": "une phrase de passe solide"}
+    )
+    assert (
+        "Vous devez accepter les Conditions Générales d&#39;Utilisation" in page
+        or "Vous devez accepter les Conditions Générales d'Utilisation" in page
+    )
     page = post(page, **{"password-new": "court", "password-confirm": "court", "acceptCgu": "on"})
     assert 'id="input-error-password-new"' in page
-    assert 'checked' in page  # the tick is kept
+    assert "checked" in page  # the tick is kept
     page = post(page, **{"password-new": "azertyuiop123", "password-confirm": "azertyuiop123", "acceptCgu": "on"})
     assert 'id="input-error-password-new"' in page
-    page = post(page, **{"password-new": "une phrase de passe", "password-confirm": "une autre phrase", "acceptCgu": "on"})
+    page = post(
+        page, **{"password-new": "une phrase de passe", "password-confirm": "une autre phrase", "acceptCgu": "on"}
+    )
     assert "Les deux mots de passe ne sont pas identiques." in html.unescape(page)
-    page = post(page, **{"password-new": "une phrase de passe solide", "password-confirm": "une phrase de passe solide", "acceptCgu": "on"})
+    page = post(
+        page,
+        **{
+            "password-new": "une phrase de passe solide",
+            "password-confirm": "une phrase de passe solide",
+            "acceptCgu": "on",
+        },
+    )
     assert "Compte mis à jour" in html.unescape(page)
 
 
@@ -177,7 +197,8 @@ def expired_activation_link(portal_url: str, mail, kc_admin, who: dict[str, str]
     mail.clear()
     kc_admin.connection.raw_put(
         f"admin/realms/hariane-pro/users/{user_id}/execute-actions-email",
-        data='["hariane-activation"]', lifespan=1,
+        data='["hariane-activation"]',
+        lifespan=1,
     )
     link = _mail_link(mail, who["email"])
     time.sleep(2.5)
@@ -231,7 +252,9 @@ def test_the_structure_keeps_the_register_values_and_the_declared_ones(portal, k
     client.submit(**{**STRUCTURE, "city": "LE HAVRE CEDEX", "phone": "+33 2 35 00 00 01"})
     client.submit(**person("Paul", "Registre"))
     organization = kc_admin.connection.raw_get(f"admin/realms/hariane-pro/organizations?search={siret}").json()[0]
-    attributes = kc_admin.connection.raw_get(f"admin/realms/hariane-pro/organizations/{organization['id']}").json()["attributes"]
+    attributes = kc_admin.connection.raw_get(f"admin/realms/hariane-pro/organizations/{organization['id']}").json()[
+        "attributes"
+    ]
     assert attributes["city"] == ["LE HAVRE CEDEX"] and attributes["register.city"] == ["LE HAVRE"]
     assert attributes["postalCode"] == ["76600"] and "register.postalCode" not in attributes
     assert attributes["phone"] == ["+33235000001"]

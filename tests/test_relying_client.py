@@ -79,8 +79,9 @@ def test_the_docs_tables_are_parsed():
     assert "profile" not in set().union(*tables.values())
 
 
-def test_a_client_registered_as_documented_gets_the_documented_claims(keycloak, kc_admin, register_client,
-                                                                      linked_admin):
+def test_a_client_registered_as_documented_gets_the_documented_claims(
+    keycloak, kc_admin, register_client, linked_admin
+):
     redirect = "http://127.0.0.1:9/callback"  # never called: the code is read from Keycloak's redirect
     client_id, secret = register_client("http://127.0.0.1:9", redirect)
     internal = kc_admin.get_client_id(client_id)
@@ -99,16 +100,21 @@ def test_a_client_registered_as_documented_gets_the_documented_claims(keycloak, 
         "pro_profile": "admin",
         "roles": ["profile-admin"],
         "structure": {"siret": linked_admin.siret, "name": f"TEST RESEAUX {linked_admin.siret[-6:]}"},
-        "concessions": [{"id": "ECR-7001", "label": "EAU DU HAVRE - RESEAU NORD"},
-                        {"id": "ECR-7002", "label": "GAZ DE NORMANDIE - SUD"}],
+        "concessions": [
+            {"id": "ECR-7001", "label": "EAU DU HAVRE - RESEAU NORD"},
+            {"id": "ECR-7002", "label": "GAZ DE NORMANDIE - SUD"},
+        ],
         "concession_ids": ["ECR-7001", "ECR-7002"],
     }
     for token in (id_token, access):
         assert {name: token.get(name) for name in expected} == expected
     # Keycloak's own roles stay in its own claim (full scope), never in ours
     assert "offline_access" in access["realm_access"]["roles"]
-    userinfo = requests.get(f"{keycloak.url}/realms/{REALM}/protocol/openid-connect/userinfo",
-                            headers={"Authorization": f"Bearer {tokens['access_token']}"}, timeout=10).json()
+    userinfo = requests.get(
+        f"{keycloak.url}/realms/{REALM}/protocol/openid-connect/userinfo",
+        headers={"Authorization": f"Bearer {tokens['access_token']}"},
+        timeout=10,
+    ).json()
     assert {name: userinfo.get(name) for name in expected} == expected
 
 
@@ -119,13 +125,13 @@ def _follow(session: requests.Session, response: requests.Response) -> requests.
             return response
         for cookie in session.cookies:
             cookie.secure = False
-        response = session.get(urljoin(response.url, response.headers["Location"]), allow_redirects=False,
-                               timeout=30)
+        response = session.get(urljoin(response.url, response.headers["Location"]), allow_redirects=False, timeout=30)
     raise AssertionError("too many redirects")
 
 
-def test_apache_mod_auth_openidc_hands_the_flat_claims_to_its_application(keycloak, register_client, linked_admin,
-                                                                          run_dir: Path):
+def test_apache_mod_auth_openidc_hands_the_flat_claims_to_its_application(
+    keycloak, register_client, linked_admin, run_dir: Path
+):
     port = free_port()
     app_url = f"http://127.0.0.1:{port}"
     client_id, secret = register_client(app_url, f"{app_url}/app/redirect_uri")
@@ -147,8 +153,10 @@ def test_apache_mod_auth_openidc_hands_the_flat_claims_to_its_application(keyclo
     assert seen["pro_profile"] == "admin"
     assert seen["roles"] == "profile-admin"
     assert seen["concession_ids"] == "ECR-7001,ECR-7002"
-    assert json.loads(seen["structure"]) == {"siret": linked_admin.siret,
-                                             "name": f"TEST RESEAUX {linked_admin.siret[-6:]}"}
+    assert json.loads(seen["structure"]) == {
+        "siret": linked_admin.siret,
+        "name": f"TEST RESEAUX {linked_admin.siret[-6:]}",
+    }
     # the rich claim does not get through, as docs/claims.md warns
     assert seen["concessions"] in (None, "", "(null)")
     assert "unhandled in-array JSON object type" in apache.error_log.read_text()

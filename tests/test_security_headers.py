@@ -30,10 +30,18 @@ def header_problems(response: requests.Response, keycloak_url: str) -> list[str]
     csp = headers.get("Content-Security-Policy", "")
     directives = {part.split()[0]: part.split()[1:] for part in csp.split(";") if part.strip()}
     keycloak = "{0.scheme}://{0.netloc}".format(urlsplit(keycloak_url))
-    expected = {"default-src": ["'self'"], "object-src": ["'none'"], "base-uri": ["'none'"],
-                "frame-ancestors": ["'none'"], "form-action": ["'self'", keycloak]}
-    problems += [f"CSP {name} {directives.get(name)} != {value}" for name, value in expected.items()
-                 if directives.get(name) != value]
+    expected = {
+        "default-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'", keycloak],
+    }
+    problems += [
+        f"CSP {name} {directives.get(name)} != {value}"
+        for name, value in expected.items()
+        if directives.get(name) != value
+    ]
     if "unsafe" in csp:
         problems.append(f"CSP allows unsafe sources: {csp}")
     if headers.get("X-Content-Type-Options") != "nosniff":
@@ -69,13 +77,19 @@ def portal_routes(tmp_path_factory) -> list[tuple[str, str]]:
 @pytest.fixture(scope="module")
 def voirie_routes(tmp_path_factory) -> list[tuple[str, str]]:
     folder = tmp_path_factory.mktemp("voirie-routes")
-    settings = VoirieSettings(base_url="http://127.0.0.1:1", keycloak_url="http://127.0.0.1:2", client_secret="x",
-                              secret_key="x", database_path=folder / "voirie.db")
+    settings = VoirieSettings(
+        base_url="http://127.0.0.1:1",
+        keycloak_url="http://127.0.0.1:2",
+        client_secret="x",
+        secret_key="x",
+        database_path=folder / "voirie.db",
+    )
     return routes(create_voirie(settings), "voirie.css")
 
 
-def sweep(sessions: dict[str, requests.Session], base_url: str, every: list[tuple[str, str]],
-          keycloak_url: str) -> tuple[dict, list[str]]:
+def sweep(
+    sessions: dict[str, requests.Session], base_url: str, every: list[tuple[str, str]], keycloak_url: str
+) -> tuple[dict, list[str]]:
     """Request every route as every visitor; returns the statuses and what is missing."""
     statuses, problems = {}, []
     login_flow_last = sorted(every, key=lambda route: route[1].startswith(("/connexion", "/auth/", "/deconnexion")))
@@ -83,15 +97,23 @@ def sweep(sessions: dict[str, requests.Session], base_url: str, every: list[tupl
         for method, path in login_flow_last:
             response = session.request(method, base_url + path, timeout=30, allow_redirects=False)
             statuses[who, method, path] = response.status_code
-            problems += [f"{who} {method} {path} ({response.status_code}): {p}"
-                         for p in header_problems(response, keycloak_url)]
+            problems += [
+                f"{who} {method} {path} ({response.status_code}): {p}" for p in header_problems(response, keycloak_url)
+            ]
     return statuses, problems
 
 
 def test_every_portal_route_sends_the_security_headers(portal, keycloak, mail, portal_routes):
     paths = {path for _, path in portal_routes}
-    assert {"/", "/tableau-de-bord", "/structure/utilisateurs", "/concessions/rattacher",
-            "/activation/nouveau-lien", "/static/hariane.css", "/health"} <= paths
+    assert {
+        "/",
+        "/tableau-de-bord",
+        "/structure/utilisateurs",
+        "/concessions/rattacher",
+        "/activation/nouveau-lien",
+        "/static/hariane.css",
+        "/health",
+    } <= paths
     administrator, _siret = new_administrator(portal.url, mail, "Hector", "Entetes")
     sessions = {"anonymous": requests.Session(), "administrator": login(portal.url, administrator).session}
 
@@ -152,8 +174,15 @@ def _submit_keycloak_login(client: RegistrationClient, page: requests.Response, 
 def test_an_unexpected_error_page_sends_the_security_headers(tmp_path):
     """A 500 cannot be caused on the running servers: the apps' own error path, in process."""
     portal_app = create_portal(PortalSettings(env="test", database_url=f"sqlite:///{tmp_path}/x.db"))
-    voirie_app = create_voirie(VoirieSettings(base_url="http://127.0.0.1:1", keycloak_url="http://127.0.0.1:2",
-                                              client_secret="x", secret_key="x", database_path=tmp_path / "v.db"))
+    voirie_app = create_voirie(
+        VoirieSettings(
+            base_url="http://127.0.0.1:1",
+            keycloak_url="http://127.0.0.1:2",
+            client_secret="x",
+            secret_key="x",
+            database_path=tmp_path / "v.db",
+        )
+    )
     for app, keycloak_url in ((portal_app, "http://127.0.0.1:8080"), (voirie_app, "http://127.0.0.1:2")):
         app.add_url_rule("/boom", "boom", lambda: 1 / 0)
         response = app.test_client().get("/boom")
@@ -166,8 +195,9 @@ def test_hsts_only_over_https_and_no_redirect_on_http(portal, voirie, tmp_path):
     for url in (portal.url, voirie.url):  # the loopback stack over http: no redirect, no HSTS
         plain = requests.get(f"{url}/", timeout=10, allow_redirects=False)
         assert plain.status_code == 200 and "Strict-Transport-Security" not in plain.headers
-    secure = create_portal(PortalSettings(env="test", base_url="https://hariane-pro.example",
-                                          database_url=f"sqlite:///{tmp_path}/x.db")).test_client()
+    secure = create_portal(
+        PortalSettings(env="test", base_url="https://hariane-pro.example", database_url=f"sqlite:///{tmp_path}/x.db")
+    ).test_client()
     over_tls = secure.get("/", base_url="https://hariane-pro.example")
     assert over_tls.status_code == 200
     hsts = over_tls.headers["Strict-Transport-Security"]
@@ -176,8 +206,15 @@ def test_hsts_only_over_https_and_no_redirect_on_http(portal, voirie, tmp_path):
     assert behind_proxy.status_code == 200 and "Strict-Transport-Security" in behind_proxy.headers
     probe = secure.get("/health")  # plain http behind the proxy: answered, without HSTS
     assert probe.status_code == 200 and "Strict-Transport-Security" not in probe.headers
-    voirie_app = create_voirie(VoirieSettings(base_url="https://voirie.example", keycloak_url="http://127.0.0.1:2",
-                                              client_secret="x", secret_key="x", database_path=tmp_path / "v.db"))
+    voirie_app = create_voirie(
+        VoirieSettings(
+            base_url="https://voirie.example",
+            keycloak_url="http://127.0.0.1:2",
+            client_secret="x",
+            secret_key="x",
+            database_path=tmp_path / "v.db",
+        )
+    )
     voirie_over_tls = voirie_app.test_client().get("/", base_url="https://voirie.example")
     assert voirie_over_tls.status_code == 200 and "Strict-Transport-Security" in voirie_over_tls.headers
     assert "Strict-Transport-Security" not in voirie_app.test_client().get("/health").headers

@@ -83,7 +83,11 @@ def test_secondary_establishment_gets_its_full_address_from_insee_when_a_key_is_
     record = _lookup(fake, engine).lookup(SECONDARY)
     assert record.source == "insee"
     assert record.address_complete and not record.head_office
-    assert (record.address.street_number, record.address.street, record.address.building) == ("27", "ROUTE INDUSTRIELLE", "BATIMENT C")
+    assert (record.address.street_number, record.address.street, record.address.building) == (
+        "27",
+        "ROUTE INDUSTRIELLE",
+        "BATIMENT C",
+    )
     assert (record.address.postal_code, record.address.city) == ("76700", "HARFLEUR")
 
 
@@ -98,7 +102,11 @@ def test_secondary_establishment_without_key_has_a_partial_address_flagged(fake,
 
 def test_repetition_index_and_street_type_are_written_out(fake, engine):
     record = _lookup(fake, engine).lookup("73282932000074")
-    assert (record.address.street_number, record.address.street_number_suffix, record.address.street) == ("4", "BIS", "BOULEVARD DE STRASBOURG")
+    assert (record.address.street_number, record.address.street_number_suffix, record.address.street) == (
+        "4",
+        "BIS",
+        "BOULEVARD DE STRASBOURG",
+    )
     assert record.acronym == "SRE"
 
 
@@ -161,9 +169,15 @@ def test_503_then_recovery_uses_backoff(fake, engine):
     assert sleeps == [0.5, 1.0]
 
 
-@pytest.mark.parametrize("scenario", [
-    Scenario(status=503), Scenario(malformed=True), Scenario(status=400), Scenario(delay=1.5),
-])
+@pytest.mark.parametrize(
+    "scenario",
+    [
+        Scenario(status=503),
+        Scenario(malformed=True),
+        Scenario(status=400),
+        Scenario(delay=1.5),
+    ],
+)
 def test_primary_failure_falls_back_to_insee(fake, engine, scenario):
     fake.scenarios[("recherche", HEAD_OFFICE)] = scenario
     record = _lookup(fake, engine, timeout=0.5).lookup(HEAD_OFFICE)
@@ -171,9 +185,15 @@ def test_primary_failure_falls_back_to_insee(fake, engine, scenario):
     assert record.name == "LE HAVRE SEINE METROPOLE"
 
 
-@pytest.mark.parametrize("scenario", [
-    Scenario(status=503), Scenario(malformed=True), Scenario(status=400), Scenario(delay=1.5),
-])
+@pytest.mark.parametrize(
+    "scenario",
+    [
+        Scenario(status=503),
+        Scenario(malformed=True),
+        Scenario(status=400),
+        Scenario(delay=1.5),
+    ],
+)
 def test_both_registers_failing_is_unavailable_never_another_exception(fake, engine, scenario):
     fake.scenarios[("recherche", HEAD_OFFICE)] = scenario
     fake.scenarios[("insee", HEAD_OFFICE)] = scenario
@@ -297,8 +317,18 @@ def test_retry_after_http_date():
 
 def test_the_offline_register_covers_the_kinds_of_structure(engine):
     lookup = StructureLookup(OfflineRegister(), SiretCache(engine, 3600, 60))
-    kinds = {s: lookup.lookup(s) for s in ("20008495200015", "81234567600017", "41234567000019", "51234567900017",
-                                            "88087814500015", "91234567500017", "81234567600025")}
+    kinds = {
+        s: lookup.lookup(s)
+        for s in (
+            "20008495200015",
+            "81234567600017",
+            "41234567000019",
+            "51234567900017",
+            "88087814500015",
+            "91234567500017",
+            "81234567600025",
+        )
+    }
     assert kinds["20008495200015"].name == "LE HAVRE SEINE METROPOLE"
     assert kinds["81234567600017"].structure_type.code == "societe_commerciale"
     assert kinds["41234567000019"].structure_type.code == "association"

@@ -18,14 +18,18 @@ def adapter_warnings(keycloak) -> list[str]:
     return [line for line in lines if "portal adapter" in line]
 
 
-@pytest.mark.parametrize(("typed", "kept", "message"), [
-    ("", "", REQUIRED),
-    ("   \t ", "", REQUIRED),
-    ("200 084 952\n00015", "200 084 952\n00015", FORMAT),
-    ("200084952\r\n00015", "200084952\r\n00015", FORMAT),
-    ("2" * 5000, "2" * 5000, FORMAT),
-    ("200 084 952 00015 " + " " * 60, "200 084 952 00015", None),  # trailing blanks are no error
-], ids=["empty", "blank", "line-break", "crlf", "very-long", "trailing-blanks"])
+@pytest.mark.parametrize(
+    ("typed", "kept", "message"),
+    [
+        ("", "", REQUIRED),
+        ("   \t ", "", REQUIRED),
+        ("200 084 952\n00015", "200 084 952\n00015", FORMAT),
+        ("200084952\r\n00015", "200084952\r\n00015", FORMAT),
+        ("2" * 5000, "2" * 5000, FORMAT),
+        ("200 084 952 00015 " + " " * 60, "200 084 952 00015", None),  # trailing blanks are no error
+    ],
+    ids=["empty", "blank", "line-break", "crlf", "very-long", "trailing-blanks"],
+)
 def test_the_siret_form_is_checked_before_the_adapter_is_asked(portal, keycloak, typed, kept, message):
     client = RegistrationClient(portal.url).start()
     before = adapter_warnings(keycloak)

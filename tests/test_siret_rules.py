@@ -8,15 +8,26 @@ from portal_adapter.structure_types import from_categorie_juridique
 from portal_adapter import siret as rules
 
 
-@pytest.mark.parametrize("number", [
-    "20008495200015", "73282932000074", "39860733300059", "21920023500014", "88087814500015",
-    "35600000000048", "35600000009075", "35600000049837",
-])
+@pytest.mark.parametrize(
+    "number",
+    [
+        "20008495200015",
+        "73282932000074",
+        "39860733300059",
+        "21920023500014",
+        "88087814500015",
+        "35600000000048",
+        "35600000009075",
+        "35600000049837",
+    ],
+)
 def test_valid_sirets(number):
     assert rules.validate(number) == number
 
 
-@pytest.mark.parametrize("typed", ["200 084 952 00015", "200.084.952.00015", " 20008495200015 ", "200\u00a0084\u00a0952\u00a000015"])
+@pytest.mark.parametrize(
+    "typed", ["200 084 952 00015", "200.084.952.00015", " 20008495200015 ", "200\u00a0084\u00a0952\u00a000015"]
+)
 def test_spaces_and_dots_are_removed(typed):
     assert rules.validate(typed) == "20008495200015"
 
@@ -28,21 +39,42 @@ def test_wrong_checksums(number):
     assert error.value.code == "invalid_checksum"
 
 
-@pytest.mark.parametrize("number", ["1234567890123", "2000849520001A", "", "200084952000150", "２０００８４９５２０００１５"])
+@pytest.mark.parametrize(
+    "number", ["1234567890123", "2000849520001A", "", "200084952000150", "２０００８４９５２０００１５"]
+)
 def test_wrong_formats(number):
     with pytest.raises(rules.SiretFormatError) as error:
         rules.validate(number)
     assert error.value.code == "invalid_format"
 
 
-@pytest.mark.parametrize(("category", "expected"), [
-    ("1000", "entrepreneur_individuel"), ("5710", "societe_commerciale"), ("5499", "societe_commerciale"),
-    ("5195", "association"), ("9220", "association"), ("6540", "societe_civile"), ("9300", "fondation"),
-    ("7210", "collectivite_territoriale"), ("7313", "collectivite_territoriale"), ("7343", "intercommunalite"),
-    ("7344", "intercommunalite"), ("7120", "administration_etat"), ("7331", "etablissement_public_administratif"),
-    ("7389", "etablissement_public_administratif"), ("4110", "epic"), ("7490", "autre_personne_publique"),
-    ("8210", "organisme_social"), ("9110", "copropriete"), ("2110", "autre"), ("", "autre"), (None, "autre"),
-    ("73", "autre"), ("ABCD", "autre"),
-])
+@pytest.mark.parametrize(
+    ("category", "expected"),
+    [
+        ("1000", "entrepreneur_individuel"),
+        ("5710", "societe_commerciale"),
+        ("5499", "societe_commerciale"),
+        ("5195", "association"),
+        ("9220", "association"),
+        ("6540", "societe_civile"),
+        ("9300", "fondation"),
+        ("7210", "collectivite_territoriale"),
+        ("7313", "collectivite_territoriale"),
+        ("7343", "intercommunalite"),
+        ("7344", "intercommunalite"),
+        ("7120", "administration_etat"),
+        ("7331", "etablissement_public_administratif"),
+        ("7389", "etablissement_public_administratif"),
+        ("4110", "epic"),
+        ("7490", "autre_personne_publique"),
+        ("8210", "organisme_social"),
+        ("9110", "copropriete"),
+        ("2110", "autre"),
+        ("", "autre"),
+        (None, "autre"),
+        ("73", "autre"),
+        ("ABCD", "autre"),
+    ],
+)
 def test_structure_type_from_legal_category(category, expected):
     assert from_categorie_juridique(category).code == expected

@@ -59,16 +59,26 @@ def test_the_shared_secret_gets_the_record_in_the_published_schema(call, spec):
 def test_a_service_account_token_of_an_allowed_client_is_accepted(call, keycloak, secrets):
     token = requests.post(
         f"{keycloak.url}/realms/{REALM}/protocol/openid-connect/token",
-        data={"grant_type": "client_credentials", "client_id": "portal-adapter",
-              "client_secret": secrets["PORTAL_ADAPTER_CLIENT_SECRET"]},
+        data={
+            "grant_type": "client_credentials",
+            "client_id": "portal-adapter",
+            "client_secret": secrets["PORTAL_ADAPTER_CLIENT_SECRET"],
+        },
         timeout=10,
     ).json()["access_token"]
     assert call("20008495200015", token=token).status_code == 200
 
 
 def test_a_token_of_another_client_is_refused(call, keycloak, kc_admin):
-    client_uuid = kc_admin.create_client({"clientId": "intrus", "secret": "intrus-secret-123", "serviceAccountsEnabled": True,
-                                          "standardFlowEnabled": False, "publicClient": False})
+    client_uuid = kc_admin.create_client(
+        {
+            "clientId": "intrus",
+            "secret": "intrus-secret-123",
+            "serviceAccountsEnabled": True,
+            "standardFlowEnabled": False,
+            "publicClient": False,
+        }
+    )
     try:
         token = requests.post(
             f"{keycloak.url}/realms/{REALM}/protocol/openid-connect/token",
@@ -80,13 +90,16 @@ def test_a_token_of_another_client_is_refused(call, keycloak, kc_admin):
         kc_admin.delete_client(client_uuid)
 
 
-@pytest.mark.parametrize(("siret", "status", "code"), [
-    ("2000849520001A", 400, "invalid_format"),
-    ("1234567890123", 400, "invalid_format"),
-    ("20008495200016", 400, "invalid_checksum"),
-    ("21920023500022", 404, "not_found"),
-    ("88087814500015", 422, "closed"),
-])
+@pytest.mark.parametrize(
+    ("siret", "status", "code"),
+    [
+        ("2000849520001A", 400, "invalid_format"),
+        ("1234567890123", 400, "invalid_format"),
+        ("20008495200016", 400, "invalid_checksum"),
+        ("21920023500022", 404, "not_found"),
+        ("88087814500015", 422, "closed"),
+    ],
+)
 def test_each_error_has_its_code_and_a_french_message(call, spec, siret, status, code):
     response = call(siret)
     assert response.status_code == status
@@ -126,7 +139,11 @@ def test_the_register_rate_limiting_is_rate_limited_with_retry_after(call, fake_
 
 
 def test_unknown_api_path_is_json_not_html(portal, secrets):
-    response = requests.get(f"{portal.url}/api/nothing-here", headers={"Authorization": f"Bearer {secrets['PORTAL_API_SECRET']}"}, timeout=10)
+    response = requests.get(
+        f"{portal.url}/api/nothing-here",
+        headers={"Authorization": f"Bearer {secrets['PORTAL_API_SECRET']}"},
+        timeout=10,
+    )
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "http_error"
 
@@ -134,11 +151,17 @@ def test_unknown_api_path_is_json_not_html(portal, secrets):
 def test_the_cli_prints_the_offline_record(tmp_path):
     env = {"PATH": "/usr/bin:/bin", "PORTAL_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}"}
     cli = str(paths.VENV / "bin" / "portal-adapter")
-    result = subprocess.run([cli, "siret", "lookup", "20008495200015", "--json"], env=env, capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [cli, "siret", "lookup", "20008495200015", "--json"], env=env, capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     record = json.loads(result.stdout)
     assert record["name"] == "LE HAVRE SEINE METROPOLE" and record["source"] == "offline"
-    human = subprocess.run([cli, "siret", "lookup", "20008495200015"], env=env, capture_output=True, text=True, timeout=60)
+    human = subprocess.run(
+        [cli, "siret", "lookup", "20008495200015"], env=env, capture_output=True, text=True, timeout=60
+    )
     assert "Type et nom de la voie" in human.stdout and "RUE GEORGES BRAQUE" in human.stdout
-    bad = subprocess.run([cli, "siret", "lookup", "20008495200016"], env=env, capture_output=True, text=True, timeout=60)
+    bad = subprocess.run(
+        [cli, "siret", "lookup", "20008495200016"], env=env, capture_output=True, text=True, timeout=60
+    )
     assert bad.returncode == 1 and "invalid_checksum" in bad.stderr

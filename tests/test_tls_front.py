@@ -46,10 +46,15 @@ def front(run_dir: Path, secrets: dict[str, str], mail) -> Iterator[Front]:
     public_port, admin_port = free_port(), free_port()
     public, admin = f"https://127.0.0.1:{public_port}", f"https://localhost:{admin_port}"
     cluster = KeycloakCluster(
-        folder, secrets["KEYCLOAK_ADMIN_PASSWORD"],
+        folder,
+        secrets["KEYCLOAK_ADMIN_PASSWORD"],
         {"keycloak": secrets["KEYCLOAK_DB_PASSWORD"], "portal": secrets["PORTAL_DB_PASSWORD"]},
-        env=keycloak_env(portal_url="https://pro.localhost", voirie_url="https://voirie.localhost",
-                         smtp_port=mail.smtp_port, secrets=secrets),
+        env=keycloak_env(
+            portal_url="https://pro.localhost",
+            voirie_url="https://voirie.localhost",
+            smtp_port=mail.smtp_port,
+            secrets=secrets,
+        ),
         lb_port=public_port,
     )
     cluster.layout()
@@ -57,10 +62,15 @@ def front(run_dir: Path, secrets: dict[str, str], mail) -> Iterator[Front]:
         args = [a for a in node.extra_args if not a.startswith("--hostname=")]
         node.extra_args = (*args, f"--hostname={public}", f"--hostname-admin={admin}")
     balancer = cluster.balancer
-    cluster.balancer = ShippedFront(public_port, balancer.stats_port, balancer.backends, balancer.folder,
-                                    admin_port=admin_port, internal_port=free_port(),
-                                    environment={"TLS_CERT_FILE": str(pem), "KEYCLOAK_HOSTNAME": "127.0.0.1",
-                                                 "PORTAL_HOSTNAME": "pro.localhost"})
+    cluster.balancer = ShippedFront(
+        public_port,
+        balancer.stats_port,
+        balancer.backends,
+        balancer.folder,
+        admin_port=admin_port,
+        internal_port=free_port(),
+        environment={"TLS_CERT_FILE": str(pem), "KEYCLOAK_HOSTNAME": "127.0.0.1", "PORTAL_HOSTNAME": "pro.localhost"},
+    )
     logs = {f"tls-front {k}": v for k, v in cluster.logs().items()}
     _LOGS.update(logs)
     started = time.monotonic()
@@ -75,16 +85,25 @@ def front(run_dir: Path, secrets: dict[str, str], mail) -> Iterator[Front]:
 
 
 def _admin_token(front: Front, secrets: dict[str, str]) -> str:
-    response = requests.post(f"{front.admin}/realms/master/protocol/openid-connect/token", verify=front.ca, timeout=30,
-                             data={"grant_type": "password", "client_id": "admin-cli", "username": "admin",
-                                   "password": secrets["KEYCLOAK_ADMIN_PASSWORD"]})
+    response = requests.post(
+        f"{front.admin}/realms/master/protocol/openid-connect/token",
+        verify=front.ca,
+        timeout=30,
+        data={
+            "grant_type": "password",
+            "client_id": "admin-cli",
+            "username": "admin",
+            "password": secrets["KEYCLOAK_ADMIN_PASSWORD"],
+        },
+    )
     assert response.status_code == 200, response.text
     return response.json()["access_token"]
 
 
 def test_the_public_listener_serves_the_realm_over_tls_with_its_public_urls(front):
-    response = requests.get(f"{front.public}/realms/{REALM}/.well-known/openid-configuration", verify=front.ca,
-                            timeout=30)
+    response = requests.get(
+        f"{front.public}/realms/{REALM}/.well-known/openid-configuration", verify=front.ca, timeout=30
+    )
     assert response.status_code == 200
     assert response.json()["issuer"] == f"{front.public}/realms/{REALM}"
     assert response.json()["authorization_endpoint"].startswith(f"{front.public}/")
@@ -94,31 +113,54 @@ def test_the_admin_console_is_served_on_the_admin_listener_and_refused_on_the_pu
     console = requests.get(f"{front.admin}/admin/master/console/", verify=front.ca, timeout=30)
     assert console.status_code == 200 and "<html" in console.text.lower()
     token = _admin_token(front, secrets)
-    realm = requests.get(f"{front.admin}/admin/realms/{REALM}", headers={"Authorization": f"Bearer {token}"},
-                         verify=front.ca, timeout=30)
+    realm = requests.get(
+        f"{front.admin}/admin/realms/{REALM}", headers={"Authorization": f"Bearer {token}"}, verify=front.ca, timeout=30
+    )
     assert realm.status_code == 200 and realm.json()["realm"] == REALM
 
-    for path in ("/admin/master/console/", "/admin", f"/admin/realms/{REALM}", "/realms/master",
-                 "/realms/master/protocol/openid-connect/token", "/realms/master/.well-known/openid-configuration"):
-        refused = requests.get(f"{front.public}{path}", headers={"Authorization": f"Bearer {token}"},
-                               verify=front.ca, timeout=30, allow_redirects=False)
+    for path in (
+        "/admin/master/console/",
+        "/admin",
+        f"/admin/realms/{REALM}",
+        "/realms/master",
+        "/realms/master/protocol/openid-connect/token",
+        "/realms/master/.well-known/openid-configuration",
+    ):
+        refused = requests.get(
+            f"{front.public}{path}",
+            headers={"Authorization": f"Bearer {token}"},
+            verify=front.ca,
+            timeout=30,
+            allow_redirects=False,
+        )
         assert refused.status_code == 403, path
-    spoofed_host = requests.get(f"{front.public}/admin/master/console/", headers={"Host": "localhost"},
-                                verify=front.ca, timeout=30)
+    spoofed_host = requests.get(
+        f"{front.public}/admin/master/console/", headers={"Host": "localhost"}, verify=front.ca, timeout=30
+    )
     assert spoofed_host.status_code == 404  # an unknown host name gets nothing on the public side
 
 
 def test_a_client_sent_x_forwarded_for_is_ignored_in_the_login_event(front, secrets):
-    response = requests.post(f"{front.public}/realms/{REALM}/protocol/openid-connect/token", verify=front.ca,
-                             timeout=30, headers={"X-Forwarded-For": SPOOFED, "X-Forwarded-Proto": "http",
-                                                  "Forwarded": f"for={SPOOFED}"},
-                             data={"grant_type": "client_credentials", "client_id": "portal-adapter",
-                                   "client_secret": secrets["PORTAL_ADAPTER_CLIENT_SECRET"]})
+    response = requests.post(
+        f"{front.public}/realms/{REALM}/protocol/openid-connect/token",
+        verify=front.ca,
+        timeout=30,
+        headers={"X-Forwarded-For": SPOOFED, "X-Forwarded-Proto": "http", "Forwarded": f"for={SPOOFED}"},
+        data={
+            "grant_type": "client_credentials",
+            "client_id": "portal-adapter",
+            "client_secret": secrets["PORTAL_ADAPTER_CLIENT_SECRET"],
+        },
+    )
     assert response.status_code == 200, response.text
     token = _admin_token(front, secrets)
-    events = requests.get(f"{front.admin}/admin/realms/{REALM}/events",
-                          params={"type": "CLIENT_LOGIN", "client": "portal-adapter", "max": 5},
-                          headers={"Authorization": f"Bearer {token}"}, verify=front.ca, timeout=30).json()
+    events = requests.get(
+        f"{front.admin}/admin/realms/{REALM}/events",
+        params={"type": "CLIENT_LOGIN", "client": "portal-adapter", "max": 5},
+        headers={"Authorization": f"Bearer {token}"},
+        verify=front.ca,
+        timeout=30,
+    ).json()
     assert events, "the client login was recorded"
     assert events[0]["ipAddress"] == "127.0.0.1"
     assert all(event["ipAddress"] != SPOOFED for event in events)

@@ -32,7 +32,9 @@ def activate_with(portal_url: str, link: str) -> None:
     browser = RegistrationClient(portal_url)
     page, url = _activation_form(browser, link)
     action = html.unescape(re.search(r'<form id="ha-activate" action="([^"]+)"', page).group(1))
-    done = browser.request("POST", urljoin(url, action), {"password-new": PASSWORD, "password-confirm": PASSWORD, "acceptCgu": "on"})
+    done = browser.request(
+        "POST", urljoin(url, action), {"password-new": PASSWORD, "password-confirm": PASSWORD, "acceptCgu": "on"}
+    )
     assert "Compte mis à jour" in html.unescape(done.text)
 
 
@@ -79,8 +81,11 @@ def management(browser: RegistrationClient, portal_url: str) -> str:
 def add_colleague(browser: RegistrationClient, portal_url: str, first: str, last: str, email: str, profile: str) -> str:
     """Through « Ajouter un collègue »; returns the identifier the page announces."""
     management(browser, portal_url)
-    page = post(browser, f"{portal_url}/structure/utilisateurs/ajouter",
-                {"prenom": first, "nom": last, "courriel": email, "fonction": "Agent", "profil": profile})
+    page = post(
+        browser,
+        f"{portal_url}/structure/utilisateurs/ajouter",
+        {"prenom": first, "nom": last, "courriel": email, "fonction": "Agent", "profil": profile},
+    )
     return re.search(r"Le compte (pro\.[a-z0-9.-]+) a été créé", page).group(1)
 
 
@@ -100,7 +105,9 @@ def admin(portal, mail):
 
 def test_an_admin_adds_a_colleague_who_activates_and_logs_in_with_that_profile(portal, mail, admin, secrets, kc_admin):
     browser, admin_id, siret = admin
-    identifier = add_colleague(browser, portal.url, "Béa", "Collègue", "bea.collegue@entreprise-test.test", "privileged")
+    identifier = add_colleague(
+        browser, portal.url, "Béa", "Collègue", "bea.collegue@entreprise-test.test", "privileged"
+    )
     assert identifier.startswith("pro.bea.collegue")
     assert "Activation en attente" in management(browser, portal.url)
     activate(portal.url, mail, "bea.collegue@entreprise-test.test")
@@ -110,7 +117,11 @@ def test_an_admin_adds_a_colleague_who_activates_and_logs_in_with_that_profile(p
 
     # A profile change shows in the colleague's next token.
     management(browser, portal.url)
-    page = post(browser, f"{portal.url}/structure/utilisateurs/{user_id_of(kc_admin, identifier)}/profil", {"profil": "standard"})
+    page = post(
+        browser,
+        f"{portal.url}/structure/utilisateurs/{user_id_of(kc_admin, identifier)}/profil",
+        {"profil": "standard"},
+    )
     assert "Le profil a été modifié" in page
     assert claims(login(portal.url, identifier), secrets)["pro_profile"] == "standard"
     assert [g["name"] for g in kc_admin.get_user_groups(user_id_of(kc_admin, identifier))] == ["standard"]
@@ -133,8 +144,9 @@ def test_an_admin_cannot_act_on_another_structures_user(portal, mail, admin, kc_
     victim = user_id_of(kc_admin, other_admin)
     management(browser, portal.url)
     for action, data in (("profil", {"profil": "standard"}), ("desactiver", {}), ("retirer", {})):
-        response = browser.request("POST", f"{portal.url}/structure/utilisateurs/{victim}/{action}",
-                                   {"csrf_token": csrf(browser.page), **data})
+        response = browser.request(
+            "POST", f"{portal.url}/structure/utilisateurs/{victim}/{action}", {"csrf_token": csrf(browser.page), **data}
+        )
         assert response.status_code == 404, action
     assert kc_admin.get_user(victim)["enabled"] is True
     assert [g["name"] for g in kc_admin.get_user_groups(victim)] == ["admin"]
@@ -142,9 +154,11 @@ def test_an_admin_cannot_act_on_another_structures_user(portal, mail, admin, kc_
 
 def test_forms_without_csrf_token_are_refused(portal, admin, kc_admin):
     browser, admin_id, _ = admin
-    response = browser.request("POST", f"{portal.url}/structure/utilisateurs/ajouter",
-                                {"prenom": "Sans", "nom": "Jeton", "courriel": "sans.jeton@exemple.test",
-                                 "fonction": "X", "profil": "admin"})
+    response = browser.request(
+        "POST",
+        f"{portal.url}/structure/utilisateurs/ajouter",
+        {"prenom": "Sans", "nom": "Jeton", "courriel": "sans.jeton@exemple.test", "fonction": "X", "profil": "admin"},
+    )
     assert response.status_code == 400
     assert "Formulaire expiré" in response.text
     assert kc_admin.get_users({"email": "sans.jeton@exemple.test"}) == []
@@ -163,9 +177,18 @@ def test_standard_and_privileged_users_get_a_french_403(portal, mail, admin, kc_
 def test_bad_colleague_input_is_refused_field_by_field_and_kept(portal, admin):
     browser, _, _ = admin
     management(browser, portal.url)
-    response = browser.request("POST", f"{portal.url}/structure/utilisateurs/ajouter",
-                               {"csrf_token": csrf(browser.page), "prenom": "<script>x</script>", "nom": "",
-                                "courriel": "pas-un-courriel", "fonction": "Agent", "profil": "root"})
+    response = browser.request(
+        "POST",
+        f"{portal.url}/structure/utilisateurs/ajouter",
+        {
+            "csrf_token": csrf(browser.page),
+            "prenom": "<script>x</script>",
+            "nom": "",
+            "courriel": "pas-un-courriel",
+            "fonction": "Agent",
+            "profil": "root",
+        },
+    )
     assert response.status_code == 400
     text = response.text
     assert "<script>x</script>" not in text and "&lt;script&gt;x&lt;/script&gt;" in text
@@ -175,7 +198,9 @@ def test_bad_colleague_input_is_refused_field_by_field_and_kept(portal, admin):
 
 def test_the_reference_app_opens_invoices_to_privileged_and_admin_profiles_only(portal, voirie, mail, admin, kc_admin):
     browser, admin_id, _ = admin
-    colleague = add_colleague(browser, portal.url, "Fanny", "Factures", "fanny.factures@entreprise-test.test", "standard")
+    colleague = add_colleague(
+        browser, portal.url, "Fanny", "Factures", "fanny.factures@entreprise-test.test", "standard"
+    )
     activate(portal.url, mail, "fanny.factures@entreprise-test.test")
 
     def invoices_status(username: str) -> tuple[int, str]:
@@ -191,7 +216,11 @@ def test_the_reference_app_opens_invoices_to_privileged_and_admin_profiles_only(
     assert status == 403 and "réservés aux profils « privilégié » et « administrateur »" in text
     assert invoices_status(admin_id)[0] == 200
     management(browser, portal.url)
-    post(browser, f"{portal.url}/structure/utilisateurs/{user_id_of(kc_admin, colleague)}/profil", {"profil": "privileged"})
+    post(
+        browser,
+        f"{portal.url}/structure/utilisateurs/{user_id_of(kc_admin, colleague)}/profil",
+        {"profil": "privileged"},
+    )
     assert invoices_status(colleague)[0] == 200
 
 
@@ -207,8 +236,9 @@ def test_the_page_names_the_structure_as_the_dashboard_does(portal, admin, secre
 def latest_activation_link(mail, email: str, after: int) -> str:
     """The activation link of the newest message to ``email`` once more than ``after`` were sent to it."""
     for _ in range(60):
-        messages = [m for m in mail.messages() if any(r["address"] == email for r in m["to"])
-                    and "action-token" in m["text"]]
+        messages = [
+            m for m in mail.messages() if any(r["address"] == email for r in m["to"]) and "action-token" in m["text"]
+        ]
         if len(messages) > after:
             return re.search(r"https?://\S+action-token\S+", messages[-1]["text"]).group(0)
         time.sleep(0.3)
@@ -223,8 +253,11 @@ def test_a_removed_colleague_is_taken_back_with_the_same_address(portal, mail, a
     colleague = user_id_of(kc_admin, identifier)
     # While a member, the address is named as one of the structure's own (the page lists it anyway).
     management(browser, portal.url)
-    page = post(browser, f"{portal.url}/structure/utilisateurs/ajouter",
-                {"prenom": "René", "nom": "Retour", "courriel": email, "fonction": "Agent", "profil": "admin"})
+    page = post(
+        browser,
+        f"{portal.url}/structure/utilisateurs/ajouter",
+        {"prenom": "René", "nom": "Retour", "courriel": email, "fonction": "Agent", "profil": "admin"},
+    )
     assert "déjà celle d'un utilisateur de votre structure" in page
     assert [g["name"] for g in kc_admin.get_user_groups(colleague)] == ["standard"]
     management(browser, portal.url)
@@ -247,8 +280,11 @@ def test_a_removed_colleague_is_taken_back_with_the_same_address(portal, mail, a
 
 
 def owner_notices(mail, email: str) -> list[dict]:
-    return [m for m in mail.messages() if any(r["address"] == email for r in m["to"])
-            and "tentative d'ajout" in m["subject"]]
+    return [
+        m
+        for m in mail.messages()
+        if any(r["address"] == email for r in m["to"]) and "tentative d'ajout" in m["subject"]
+    ]
 
 
 def test_an_address_used_elsewhere_gets_a_success_answer_and_its_owner_an_email(portal, mail, admin, kc_admin):
@@ -258,8 +294,11 @@ def test_an_address_used_elsewhere_gets_a_success_answer_and_its_owner_an_email(
     # A new address: an account is created and the page says so.
     fresh = f"nina.nouvelle.{time.time_ns()}@entreprise-test.test"
     management(browser, portal.url)
-    created = post(browser, f"{portal.url}/structure/utilisateurs/ajouter",
-                   {"prenom": "Nina", "nom": "Nouvelle", "courriel": fresh, "fonction": "Agent", "profil": "standard"})
+    created = post(
+        browser,
+        f"{portal.url}/structure/utilisateurs/ajouter",
+        {"prenom": "Nina", "nom": "Nouvelle", "courriel": fresh, "fonction": "Agent", "profil": "standard"},
+    )
     assert flash.search(created).group(2) == fresh
     assert kc_admin.get_users({"email": fresh, "exact": "true"})
 
@@ -268,11 +307,22 @@ def test_an_address_used_elsewhere_gets_a_success_answer_and_its_owner_an_email(
     other = kc_admin.get_user(user_id_of(kc_admin, other_admin))
     before = (other, kc_admin.get_user_groups(other["id"]), kc_admin.get_user_organizations(other["id"]))
     management(browser, portal.url)
-    response = browser.request("POST", f"{portal.url}/structure/utilisateurs/ajouter",
-                               {"csrf_token": csrf(browser.page), "prenom": "Olga", "nom": "Ailleurs",
-                                "courriel": other["email"], "fonction": "Agent", "profil": "admin"})
+    response = browser.request(
+        "POST",
+        f"{portal.url}/structure/utilisateurs/ajouter",
+        {
+            "csrf_token": csrf(browser.page),
+            "prenom": "Olga",
+            "nom": "Ailleurs",
+            "courriel": other["email"],
+            "fonction": "Agent",
+            "profil": "admin",
+        },
+    )
     answer = html.unescape(response.text)
-    assert response.status_code == 200 and response.url == f"{portal.url}/structure/utilisateurs"  # redirected, as a success
+    assert (
+        response.status_code == 200 and response.url == f"{portal.url}/structure/utilisateurs"
+    )  # redirected, as a success
     assert flash.search(answer).group(2) == other["email"]
     assert "déjà utilisée" not in answer
     after = kc_admin.get_user(other["id"])
@@ -289,8 +339,11 @@ def test_an_address_used_elsewhere_gets_a_success_answer_and_its_owner_an_email(
 
 def active_administrators(kc_admin, organization_id: str) -> list[str]:
     members = kc_admin.get_organization_members(organization_id, {"max": 100})
-    return [m["username"] for m in members if kc_admin.get_user(m["id"])["enabled"]
-            and "admin" in {g["name"] for g in kc_admin.get_user_groups(m["id"])}]
+    return [
+        m["username"]
+        for m in members
+        if kc_admin.get_user(m["id"])["enabled"] and "admin" in {g["name"] for g in kc_admin.get_user_groups(m["id"])}
+    ]
 
 
 def restore_administrator(kc_admin, user_id: str, organization_id: str) -> None:
@@ -330,7 +383,9 @@ def test_two_administrators_acting_on_each_other_at_once_leave_one(portal, mail,
         def act(client: RegistrationClient, victim: str, action: tuple[str, dict], barrier: threading.Barrier) -> int:
             data = {"csrf_token": csrf(client.page), **action[1]}
             barrier.wait()
-            return client.request("POST", f"{portal.url}/structure/utilisateurs/{ids[victim]}/{action[0]}", data).status_code
+            return client.request(
+                "POST", f"{portal.url}/structure/utilisateurs/{ids[victim]}/{action[0]}", data
+            ).status_code
 
         with ThreadPoolExecutor(2) as pool:
             one = pool.submit(act, browsers[first_admin], second_admin, first_action, barrier)
@@ -347,9 +402,18 @@ def test_an_address_keycloak_would_refuse_gets_a_french_message_not_an_error_pag
     browser, _, _ = admin
     for address in ("jean..double@entreprise-test.test", ".point@entreprise-test.test"):
         management(browser, portal.url)
-        response = browser.request("POST", f"{portal.url}/structure/utilisateurs/ajouter",
-                                   {"csrf_token": csrf(browser.page), "prenom": "Jean", "nom": "Double",
-                                    "courriel": address, "fonction": "Agent", "profil": "standard"})
+        response = browser.request(
+            "POST",
+            f"{portal.url}/structure/utilisateurs/ajouter",
+            {
+                "csrf_token": csrf(browser.page),
+                "prenom": "Jean",
+                "nom": "Double",
+                "courriel": address,
+                "fonction": "Agent",
+                "profil": "standard",
+            },
+        )
         assert response.status_code == 400, address
         text = html.unescape(response.text)
         assert 'id="courriel-erreur"' in text and "Indiquez une adresse de courriel valide" in text

@@ -39,9 +39,17 @@ PORT = {"id": "ECR-0002", "label": "GAZ ESTUAIRE - SECTEUR PORT"}
 
 # --- rules ---------------------------------------------------------------------------------
 
+
 def good_form(**changes: str) -> dict[str, str]:
-    form = {"concession": "ECR-0001", "adresse": "12 rue de Paris", "commune": "Le Havre",
-            "date_debut": "2026-12-01", "date_fin": "2026-12-05", "nature": "Branchement", "description": ""}
+    form = {
+        "concession": "ECR-0001",
+        "adresse": "12 rue de Paris",
+        "commune": "Le Havre",
+        "date_debut": "2026-12-01",
+        "date_fin": "2026-12-05",
+        "nature": "Branchement",
+        "description": "",
+    }
     return form | changes
 
 
@@ -50,39 +58,61 @@ def errors_of(form: dict, concession_ids=("ECR-0001", "ECR-0002")) -> dict[str, 
 
 
 def test_a_complete_request_is_cleaned_and_accepted():
-    clean, errors, values = validate_request(good_form(adresse="  12 rue de Paris ", description="a\r\nb"),
-                                             ["ECR-0001"], TODAY)
+    clean, errors, values = validate_request(
+        good_form(adresse="  12 rue de Paris ", description="a\r\nb"), ["ECR-0001"], TODAY
+    )
     assert errors == {}
     assert clean.address == "12 rue de Paris" and clean.description == "a\nb"
     assert (clean.start_date, clean.end_date) == (date(2026, 12, 1), date(2026, 12, 5))
     assert values["adresse"] == "12 rue de Paris"
 
 
-@pytest.mark.parametrize(("changes", "field", "message"), [
-    ({"adresse": ""}, "adresse", "Indiquez l'adresse des travaux."),
-    ({"adresse": "x" * 201}, "adresse", "L'adresse des travaux ne doit pas dépasser 200 caractères."),
-    ({"commune": "  "}, "commune", "Indiquez la commune."),
-    ({"date_debut": ""}, "date_debut", "Indiquez la date de début des travaux."),
-    ({"date_debut": "01/12/2026"}, "date_debut",
-     "La date de début des travaux n'est pas une date valide (format attendu : AAAA-MM-JJ)."),
-    ({"date_debut": "2026-02-30"}, "date_debut",
-     "La date de début des travaux n'est pas une date valide (format attendu : AAAA-MM-JJ)."),
-    ({"date_debut": "20261201"}, "date_debut",
-     "La date de début des travaux n'est pas une date valide (format attendu : AAAA-MM-JJ)."),
-    ({"date_debut": "2026-11-25"}, "date_debut", "La date de début des travaux ne peut pas être dans le passé."),
-    ({"date_fin": ""}, "date_fin", "Indiquez la date de fin des travaux."),
-    ({"date_fin": "2026-13-01"}, "date_fin",
-     "La date de fin des travaux n'est pas une date valide (format attendu : AAAA-MM-JJ)."),
-    ({"date_fin": "2026-11-30"}, "date_fin",
-     "La date de fin des travaux doit être postérieure ou égale à la date de début."),
-    ({"date_fin": "2027-12-01"}, "date_fin", "La durée des travaux ne peut pas dépasser 365 jours."),
-    ({"nature": ""}, "nature", "Choisissez la nature des travaux."),
-    ({"nature": "Démolition"}, "nature", "Choisissez la nature des travaux."),
-    ({"description": "x" * (MAX_DESCRIPTION + 1)}, "description",
-     "La description des travaux ne doit pas dépasser 1000 caractères."),
-    ({"concession": ""}, "concession", "Choisissez le compte de concession concerné."),
-    ({"concession": "ECR-9999"}, "concession", "Ce compte de concession n'est pas rattaché à votre structure."),
-])
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"adresse": ""}, "adresse", "Indiquez l'adresse des travaux."),
+        ({"adresse": "x" * 201}, "adresse", "L'adresse des travaux ne doit pas dépasser 200 caractères."),
+        ({"commune": "  "}, "commune", "Indiquez la commune."),
+        ({"date_debut": ""}, "date_debut", "Indiquez la date de début des travaux."),
+        (
+            {"date_debut": "01/12/2026"},
+            "date_debut",
+            "La date de début des travaux n'est pas une date valide (format attendu : AAAA-MM-JJ).",
+        ),
+        (
+            {"date_debut": "2026-02-30"},
+            "date_debut",
+            "La date de début des travaux n'est pas une date valide (format attendu : AAAA-MM-JJ).",
+        ),
+        (
+            {"date_debut": "20261201"},
+            "date_debut",
+            "La date de début des travaux n'est pas une date valide (format attendu : AAAA-MM-JJ).",
+        ),
+        ({"date_debut": "2026-11-25"}, "date_debut", "La date de début des travaux ne peut pas être dans le passé."),
+        ({"date_fin": ""}, "date_fin", "Indiquez la date de fin des travaux."),
+        (
+            {"date_fin": "2026-13-01"},
+            "date_fin",
+            "La date de fin des travaux n'est pas une date valide (format attendu : AAAA-MM-JJ).",
+        ),
+        (
+            {"date_fin": "2026-11-30"},
+            "date_fin",
+            "La date de fin des travaux doit être postérieure ou égale à la date de début.",
+        ),
+        ({"date_fin": "2027-12-01"}, "date_fin", "La durée des travaux ne peut pas dépasser 365 jours."),
+        ({"nature": ""}, "nature", "Choisissez la nature des travaux."),
+        ({"nature": "Démolition"}, "nature", "Choisissez la nature des travaux."),
+        (
+            {"description": "x" * (MAX_DESCRIPTION + 1)},
+            "description",
+            "La description des travaux ne doit pas dépasser 1000 caractères.",
+        ),
+        ({"concession": ""}, "concession", "Choisissez le compte de concession concerné."),
+        ({"concession": "ECR-9999"}, "concession", "Ce compte de concession n'est pas rattaché à votre structure."),
+    ],
+)
 def test_each_wrong_field_gets_its_french_message(changes, field, message):
     assert errors_of(good_form(**changes)) == {field: message}
 
@@ -102,7 +132,8 @@ def test_every_listed_nature_and_a_full_description_are_accepted():
 
 def test_a_concession_of_another_structure_is_refused_even_when_it_exists():
     assert errors_of(good_form(concession="ECR-0002"), concession_ids=["ECR-0001"]) == {
-        "concession": "Ce compte de concession n'est pas rattaché à votre structure."}
+        "concession": "Ce compte de concession n'est pas rattaché à votre structure."
+    }
 
 
 def test_missing_and_non_text_fields_are_reported_not_crashing():
@@ -144,11 +175,22 @@ def validator_for(realm: FakeRealm, clock=None) -> IdTokenValidator:
 
 
 def claims(**changes) -> dict:
-    base = {"iss": ISSUER, "aud": "voirie", "azp": "voirie", "typ": "ID", "sub": "user-1", "iat": NOW - 10,
-            "exp": NOW + 300, "nonce": "n", "preferred_username": "pro.camille.martin", "given_name": "Camille",
-            "family_name": "Martin", "pro_profile": "admin",
-            "structure": {"siret": "81234567600017", "name": "RESEAUX NORMANDS TRAVAUX"},
-            "concessions": [NORD, PORT]}
+    base = {
+        "iss": ISSUER,
+        "aud": "voirie",
+        "azp": "voirie",
+        "typ": "ID",
+        "sub": "user-1",
+        "iat": NOW - 10,
+        "exp": NOW + 300,
+        "nonce": "n",
+        "preferred_username": "pro.camille.martin",
+        "given_name": "Camille",
+        "family_name": "Martin",
+        "pro_profile": "admin",
+        "structure": {"siret": "81234567600017", "name": "RESEAUX NORMANDS TRAVAUX"},
+        "concessions": [NORD, PORT],
+    }
     return {k: v for k, v in (base | changes).items() if v is not None}
 
 
@@ -181,20 +223,25 @@ def test_the_keys_are_cached():
     assert realm.fetches == [DISCOVERY, JWKS_URI]
 
 
-@pytest.mark.parametrize("token", [
-    pytest.param(lambda: signed(rsa_key("k1"), claims()), id="signed by another key with the same kid"),
-    pytest.param(lambda: signed(KEY, claims(iss="http://evil.test/realms/hariane-pro")), id="wrong issuer"),
-    pytest.param(lambda: signed(KEY, claims(aud="portal", azp="portal")), id="wrong audience"),
-    pytest.param(lambda: signed(KEY, claims(aud=["portal", "account"], azp="portal")), id="audience list without us"),
-    pytest.param(lambda: signed(KEY, claims(exp=NOW - 61)), id="expired beyond the leeway"),
-    pytest.param(lambda: signed(KEY, claims(exp=None)), id="no expiry"),
-    pytest.param(lambda: signed(KEY, claims(sub=None)), id="no subject"),
-    pytest.param(lambda: signed(KEY, claims(typ="Bearer")), id="an access token"),
-    pytest.param(lambda: signed(KEY, claims(azp="portal")), id="issued to another party"),
-    pytest.param(lambda: signed(OctKey.import_key("s" * 32, {"kid": "k1"}), claims(), alg="HS256"), id="HMAC"),
-    pytest.param(lambda: "e30.e30.", id="alg none"),
-    pytest.param(lambda: "not-a-token", id="garbage"),
-])
+@pytest.mark.parametrize(
+    "token",
+    [
+        pytest.param(lambda: signed(rsa_key("k1"), claims()), id="signed by another key with the same kid"),
+        pytest.param(lambda: signed(KEY, claims(iss="http://evil.test/realms/hariane-pro")), id="wrong issuer"),
+        pytest.param(lambda: signed(KEY, claims(aud="portal", azp="portal")), id="wrong audience"),
+        pytest.param(
+            lambda: signed(KEY, claims(aud=["portal", "account"], azp="portal")), id="audience list without us"
+        ),
+        pytest.param(lambda: signed(KEY, claims(exp=NOW - 61)), id="expired beyond the leeway"),
+        pytest.param(lambda: signed(KEY, claims(exp=None)), id="no expiry"),
+        pytest.param(lambda: signed(KEY, claims(sub=None)), id="no subject"),
+        pytest.param(lambda: signed(KEY, claims(typ="Bearer")), id="an access token"),
+        pytest.param(lambda: signed(KEY, claims(azp="portal")), id="issued to another party"),
+        pytest.param(lambda: signed(OctKey.import_key("s" * 32, {"kid": "k1"}), claims(), alg="HS256"), id="HMAC"),
+        pytest.param(lambda: "e30.e30.", id="alg none"),
+        pytest.param(lambda: "not-a-token", id="garbage"),
+    ],
+)
 def test_invalid_id_tokens_are_rejected(token):
     with pytest.raises(InvalidIdToken):
         validator_for(FakeRealm(KEY)).validate(token())
@@ -244,14 +291,32 @@ def test_unreachable_keys_reject_the_token():
 
 
 def test_malformed_concessions_are_ignored():
-    value = [NORD, "ECR-0003|TEXTE", None, 42, {"id": "ECR-0004"}, {"label": "SANS ID"},
-             {"id": "", "label": "VIDE"}, {"id": "bad id!", "label": "X"}, {"id": "ECR-0005", "label": ""},
-             {"id": "ECR-0006", "label": "x" * 201}, {"id": 7, "label": "NOMBRE"}, {"id": "ECR-0001", "label": "DOUBLON"},
-             {"id": " ECR-0002 ", "label": " GAZ "}]
+    value = [
+        NORD,
+        "ECR-0003|TEXTE",
+        None,
+        42,
+        {"id": "ECR-0004"},
+        {"label": "SANS ID"},
+        {"id": "", "label": "VIDE"},
+        {"id": "bad id!", "label": "X"},
+        {"id": "ECR-0005", "label": ""},
+        {"id": "ECR-0006", "label": "x" * 201},
+        {"id": 7, "label": "NOMBRE"},
+        {"id": "ECR-0001", "label": "DOUBLON"},
+        {"id": " ECR-0002 ", "label": " GAZ "},
+    ]
     assert [(c.id, c.label) for c in concessions_from({"concessions": value})] == [
-        ("ECR-0001", "EAU DU HAVRE - RESEAU NORD"), ("ECR-0002", "GAZ")]
-    for absent in ({}, {"concessions": None}, {"concessions": []}, {"concessions": "ECR-0001"},
-                   {"concessions": {"id": "ECR-0001", "label": "X"}}):
+        ("ECR-0001", "EAU DU HAVRE - RESEAU NORD"),
+        ("ECR-0002", "GAZ"),
+    ]
+    for absent in (
+        {},
+        {"concessions": None},
+        {"concessions": []},
+        {"concessions": "ECR-0001"},
+        {"concessions": {"id": "ECR-0001", "label": "X"}},
+    ):
         assert concessions_from(absent) == []
 
 
@@ -263,9 +328,19 @@ def test_a_signed_token_with_malformed_concessions_still_logs_in_without_them():
 
 # --- back-channel logout tokens and server-side sessions ----------------------------------
 
+
 def logout_claims(**changes) -> dict:
-    base = {"iss": ISSUER, "aud": "voirie", "iat": NOW - 2, "exp": NOW + 120, "jti": "j-1", "typ": "Logout",
-            "sub": "user-1", "sid": "sid-1", "events": {BACKCHANNEL_LOGOUT_EVENT: {}}}
+    base = {
+        "iss": ISSUER,
+        "aud": "voirie",
+        "iat": NOW - 2,
+        "exp": NOW + 120,
+        "jti": "j-1",
+        "typ": "Logout",
+        "sub": "user-1",
+        "sid": "sid-1",
+        "events": {BACKCHANNEL_LOGOUT_EVENT: {}},
+    }
     return {k: v for k, v in (base | changes).items() if v is not None}
 
 
@@ -276,13 +351,31 @@ def test_a_valid_logout_token_names_the_session_and_the_user():
     assert validator.validate_logout_token(signed(KEY, logout_claims(sub=None))) == LogoutSubject("sid-1", None)
 
 
-@pytest.mark.parametrize("changes", [
-    {"iss": "http://elsewhere.test/realms/hariane-pro"}, {"aud": "portal"}, {"iat": None},
-    {"events": None}, {"events": {"http://schemas.openid.net/event/other": {}}},
-    {"events": {BACKCHANNEL_LOGOUT_EVENT: "yes"}}, {"nonce": "n"}, {"sid": None, "sub": None},
-    {"exp": NOW - 3600},
-], ids=["issuer", "audience", "no-iat", "no-events", "other-event", "event-not-object", "nonce", "no-sid-no-sub",
-        "expired"])
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"iss": "http://elsewhere.test/realms/hariane-pro"},
+        {"aud": "portal"},
+        {"iat": None},
+        {"events": None},
+        {"events": {"http://schemas.openid.net/event/other": {}}},
+        {"events": {BACKCHANNEL_LOGOUT_EVENT: "yes"}},
+        {"nonce": "n"},
+        {"sid": None, "sub": None},
+        {"exp": NOW - 3600},
+    ],
+    ids=[
+        "issuer",
+        "audience",
+        "no-iat",
+        "no-events",
+        "other-event",
+        "event-not-object",
+        "nonce",
+        "no-sid-no-sub",
+        "expired",
+    ],
+)
 def test_invalid_logout_tokens_are_refused(changes):
     with pytest.raises(InvalidIdToken):
         validator_for(FakeRealm(KEY)).validate_logout_token(signed(KEY, logout_claims(**changes)))
@@ -324,7 +417,9 @@ def test_the_backchannel_endpoint_ends_the_session_and_refuses_bad_tokens(app, m
     monkeypatch.setattr(validator, "_now", lambda: NOW)
     client = logged_in(app)
     assert client.get("/demandes").status_code == 200
-    bad = app.test_client().post("/auth/backchannel-logout", data={"logout_token": signed(KEY, logout_claims(nonce="x"))})
+    bad = app.test_client().post(
+        "/auth/backchannel-logout", data={"logout_token": signed(KEY, logout_claims(nonce="x"))}
+    )
     assert bad.status_code == 400 and bad.json["error"] == "invalid_request"
     assert client.get("/demandes").status_code == 200  # a refused token ends nothing
     done = app.test_client().post("/auth/backchannel-logout", data={"logout_token": signed(KEY, logout_claims())})
@@ -352,8 +447,12 @@ def test_an_expired_access_token_is_refreshed_and_the_concessions_read_again(tmp
 
     store = SessionStore(tmp_path / "voirie.db")
     store.initialize()
-    refreshed = {"id_token": signed(KEY, claims(concessions=[PORT], exp=NOW + 300)), "access_token": "a2",
-                 "refresh_token": "r2", "expires_at": NOW + 300}
+    refreshed = {
+        "id_token": signed(KEY, claims(concessions=[PORT], exp=NOW + 300)),
+        "access_token": "a2",
+        "refresh_token": "r2",
+        "expires_at": NOW + 300,
+    }
     endpoint = FakeTokenEndpoint(refreshed)
     auth = Authentication(endpoint, validator_for(FakeRealm(KEY)), store, clock=lambda: NOW)
     identity = identity_from(claims())
@@ -375,6 +474,7 @@ def test_an_expired_access_token_is_refreshed_and_the_concessions_read_again(tmp
 
 # --- store ---------------------------------------------------------------------------------
 
+
 def new_store(tmp_path: Path) -> RequestStore:
     store = RequestStore(tmp_path / "sub" / "voirie.db")
     store.initialize()
@@ -382,10 +482,19 @@ def new_store(tmp_path: Path) -> RequestStore:
 
 
 def file_one(store: RequestStore, concession: dict = NORD, when: datetime | None = None, **changes):
-    values = {"concession_id": concession["id"], "concession_label": concession["label"],
-              "address": "12 rue de Paris", "commune": "Le Havre", "start_date": date(2026, 12, 1),
-              "end_date": date(2026, 12, 5), "nature": "Branchement", "description": "",
-              "filed_by": "user-1", "filed_by_name": "Camille Martin", "filed_at": when} | changes
+    values = {
+        "concession_id": concession["id"],
+        "concession_label": concession["label"],
+        "address": "12 rue de Paris",
+        "commune": "Le Havre",
+        "start_date": date(2026, 12, 1),
+        "end_date": date(2026, 12, 5),
+        "nature": "Branchement",
+        "description": "",
+        "filed_by": "user-1",
+        "filed_by_name": "Camille Martin",
+        "filed_at": when,
+    } | changes
     return store.file(**values)
 
 
@@ -421,7 +530,10 @@ def test_references_follow_the_year_and_stay_unique(tmp_path):
     second = file_one(store, when=datetime(2026, 11, 26, 10, 1, tzinfo=UTC))
     next_year = file_one(store, when=datetime(2027, 1, 2, 8, 0, tzinfo=UTC))
     assert (first.reference, second.reference, next_year.reference) == (
-        "AOV-2026-000005", "AOV-2026-000006", "AOV-2027-000001")
+        "AOV-2026-000005",
+        "AOV-2026-000006",
+        "AOV-2027-000001",
+    )
     assert first.status == "Déposée" and first.filed_at == "2026-11-26T10:00:00Z"
 
 
@@ -456,11 +568,18 @@ def test_the_listing_is_filtered_by_concession_and_newest_first(tmp_path):
 
 # --- pages (Flask test client) -------------------------------------------------------------
 
+
 @pytest.fixture
 def settings(tmp_path) -> Settings:
-    return Settings(base_url="http://voirie.test", keycloak_url="http://127.0.0.1:9", client_secret="secret",
-                    secret_key="test-key", database_path=tmp_path / "voirie.db", demo_requests=DEMO,
-                    portal_url="http://portal.test")
+    return Settings(
+        base_url="http://voirie.test",
+        keycloak_url="http://127.0.0.1:9",
+        client_secret="secret",
+        secret_key="test-key",
+        database_path=tmp_path / "voirie.db",
+        demo_requests=DEMO,
+        portal_url="http://portal.test",
+    )
 
 
 @pytest.fixture
@@ -473,8 +592,11 @@ def logged_in(app, concessions=(NORD,), profile: str = "standard"):
     client = app.test_client()
     identity = identity_from(claims(concessions=list(concessions), pro_profile=profile))
     key = SessionStore(app.extensions["voirie_auth"].store.path).create(
-        sub=identity["sub"], sid="sid-1", identity=identity,
-        tokens=Tokens("header.payload.signature", "access", "refresh", time.time() + 3600))
+        sub=identity["sub"],
+        sid="sid-1",
+        identity=identity,
+        tokens=Tokens("header.payload.signature", "access", "refresh", time.time() + 3600),
+    )
     with client.session_transaction() as session:
         session["key"] = key
     return client
@@ -525,12 +647,22 @@ def test_the_listing_shows_only_the_tokens_concessions(app):
 def test_a_request_is_filed_and_listed_with_a_flash(app):
     client = logged_in(app)
     form = client.get("/demandes/nouvelle")
-    assert 'selected>EAU DU HAVRE - RESEAU NORD (ECR-0001)' in form.get_data(as_text=True)  # the only one
+    assert "selected>EAU DU HAVRE - RESEAU NORD (ECR-0001)" in form.get_data(as_text=True)  # the only one
     start = local_today() + timedelta(days=3)
-    response = client.post("/demandes/nouvelle", data={
-        "csrf_token": csrf_of(form), "concession": "ECR-0001", "adresse": "8 place de l'Hôtel de Ville",
-        "commune": "Le Havre", "date_debut": start.isoformat(), "date_fin": (start + timedelta(days=2)).isoformat(),
-        "nature": "Réparation / fuite", "description": "Fuite sous trottoir"}, follow_redirects=True)
+    response = client.post(
+        "/demandes/nouvelle",
+        data={
+            "csrf_token": csrf_of(form),
+            "concession": "ECR-0001",
+            "adresse": "8 place de l'Hôtel de Ville",
+            "commune": "Le Havre",
+            "date_debut": start.isoformat(),
+            "date_fin": (start + timedelta(days=2)).isoformat(),
+            "nature": "Réparation / fuite",
+            "description": "Fuite sous trottoir",
+        },
+        follow_redirects=True,
+    )
     text = page_text(response)
     reference = re.search(r"Votre demande (AOV-\d{4}-\d{6}) a été déposée\.", text).group(1)
     assert response.request.path == "/demandes"
@@ -540,9 +672,19 @@ def test_a_request_is_filed_and_listed_with_a_flash(app):
 def test_bad_input_is_refused_field_by_field_and_kept(app):
     client = logged_in(app, concessions=(NORD, PORT))
     form = client.get("/demandes/nouvelle")
-    response = client.post("/demandes/nouvelle", data={
-        "csrf_token": csrf_of(form), "concession": "ECR-0001", "adresse": "<script>x</script>", "commune": "",
-        "date_debut": "2020-01-01", "date_fin": "2026-02-30", "nature": "Branchement", "description": "gardé"})
+    response = client.post(
+        "/demandes/nouvelle",
+        data={
+            "csrf_token": csrf_of(form),
+            "concession": "ECR-0001",
+            "adresse": "<script>x</script>",
+            "commune": "",
+            "date_debut": "2020-01-01",
+            "date_fin": "2026-02-30",
+            "nature": "Branchement",
+            "description": "gardé",
+        },
+    )
     raw = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "<script>x</script>" not in raw and 'value="&lt;script&gt;x&lt;/script&gt;"' in raw
@@ -556,9 +698,18 @@ def test_a_concession_not_in_the_token_is_refused(app, settings):
     client = logged_in(app)
     form = client.get("/demandes/nouvelle")
     start = local_today().isoformat()  # the app's today: Le Havre's
-    response = client.post("/demandes/nouvelle", data={
-        "csrf_token": csrf_of(form), "concession": "ECR-0002", "adresse": "Quai", "commune": "Le Havre",
-        "date_debut": start, "date_fin": start, "nature": "Autre"})
+    response = client.post(
+        "/demandes/nouvelle",
+        data={
+            "csrf_token": csrf_of(form),
+            "concession": "ECR-0002",
+            "adresse": "Quai",
+            "commune": "Le Havre",
+            "date_debut": start,
+            "date_fin": start,
+            "nature": "Autre",
+        },
+    )
     assert response.status_code == 400
     assert "Ce compte de concession n'est pas rattaché à votre structure." in page_text(response)
     assert len(RequestStore(settings.database_path).for_concessions(["ECR-0001", "ECR-0002"])) == 4  # the seeds
@@ -600,8 +751,9 @@ def test_logout_without_a_reachable_keycloak_still_clears_the_session(app):
 def test_logout_ends_the_keycloak_session_with_the_id_token(app, monkeypatch):
     from authlib.integrations.flask_client import FlaskOAuth2App
 
-    monkeypatch.setattr(FlaskOAuth2App, "load_server_metadata",
-                        lambda self: {"end_session_endpoint": "http://keycloak.test/logout"})
+    monkeypatch.setattr(
+        FlaskOAuth2App, "load_server_metadata", lambda self: {"end_session_endpoint": "http://keycloak.test/logout"}
+    )
     client = logged_in(app)
     response = client.post("/deconnexion", data={"csrf_token": csrf_of(client.get("/"))})
     location = response.headers["Location"]

@@ -12,9 +12,30 @@ def self_signed_pem(folder: Path, hostnames: tuple[str, ...]) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     key, cert, pem = folder / "tls.key", folder / "tls.crt", folder / "tls.pem"
     names = ",".join([*(f"DNS:{name}" for name in hostnames), "IP:127.0.0.1"])
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-                    "-days", "1", "-subj", f"/CN={hostnames[0]}", "-addext", f"subjectAltName={names}",
-                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            f"/CN={hostnames[0]}",
+            "-addext",
+            f"subjectAltName={names}",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )
     pem.write_bytes(cert.read_bytes() + key.read_bytes())
     pem.chmod(0o600)
     return pem

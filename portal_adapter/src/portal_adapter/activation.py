@@ -33,8 +33,11 @@ def resend_activation(settings: Settings, identifier_or_email: str) -> bool:
     if not user.get("enabled") or ACTIVATION_ACTION not in (user.get("requiredActions") or []):
         return False
     admin.send_update_account(
-        user_id=user["id"], payload=[ACTIVATION_ACTION], lifespan=ACTIVATION_LIFESPAN_SECONDS,
-        client_id=settings.portal_client_id, redirect_uri=f"{settings.base_url}/",
+        user_id=user["id"],
+        payload=[ACTIVATION_ACTION],
+        lifespan=ACTIVATION_LIFESPAN_SECONDS,
+        client_id=settings.portal_client_id,
+        redirect_uri=f"{settings.base_url}/",
     )
     log.info("activation e-mail sent again to user %s", user["id"])
     return True

@@ -85,4 +85,3 @@ def openapi():
     """The API's OpenAPI description (public)."""
     text = resources.files("portal_adapter").joinpath("openapi.json").read_text(encoding="utf-8")
     return current_app.response_class(text, mimetype="application/json")
-

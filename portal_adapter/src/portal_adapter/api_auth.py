@@ -60,7 +60,7 @@ class ApiCallerCheck:
         """The caller's name, or Unauthenticated."""
         if not authorization or not authorization.startswith("Bearer "):
             raise Unauthenticated("no bearer credentials")
-        credential = authorization[len("Bearer "):].strip()
+        credential = authorization[len("Bearer ") :].strip()
         if hmac.compare_digest(credential.encode(), self.settings.api_secret.encode()):
             return "shared-secret"
         if credential.count(".") != 2:

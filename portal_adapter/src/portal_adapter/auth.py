@@ -176,5 +176,4 @@ def backchannel_logout():
 
 
 def _validated(raw: str, jwks: dict, settings: Settings) -> logout_token.LogoutSubject:
-    return logout_token.validate(raw, jwks, issuer=settings.issuer, audience=settings.portal_client_id,
-                                 now=time.time())
+    return logout_token.validate(raw, jwks, issuer=settings.issuer, audience=settings.portal_client_id, now=time.time())

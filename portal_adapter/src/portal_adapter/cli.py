@@ -19,14 +19,26 @@ from portal_adapter.sirene.errors import LookupFailed
 from portal_adapter.siret import InvalidSiret
 from portal_adapter.structure_lookup_factory import build_structure_lookup
 
-SECRET_FIELDS = {"secret_key", "portal_client_secret", "adapter_client_secret", "api_secret", "insee_api_key",
-                 "concession_code_pepper"}
+SECRET_FIELDS = {
+    "secret_key",
+    "portal_client_secret",
+    "adapter_client_secret",
+    "api_secret",
+    "insee_api_key",
+    "concession_code_pepper",
+}
 ADDRESS_LABELS = {
-    "country": "Pays", "postal_code": "Code postal", "city": "Ville", "recipient": "Identification du destinataire",
+    "country": "Pays",
+    "postal_code": "Code postal",
+    "city": "Ville",
+    "recipient": "Identification du destinataire",
     "apartment": "N° appartement ou boîte aux lettres - étage - couloir - escalier - chez ...",
-    "building": "Entrée - bâtiment - immeuble - résidence", "street_number": "Numéro de voie",
-    "street_number_suffix": "Complément de n°", "street": "Type et nom de la voie",
-    "po_box_or_locality": "Boite Postale - Lieu-dit", "one_line": "Adresse (une ligne)",
+    "building": "Entrée - bâtiment - immeuble - résidence",
+    "street_number": "Numéro de voie",
+    "street_number_suffix": "Complément de n°",
+    "street": "Type et nom de la voie",
+    "po_box_or_locality": "Boite Postale - Lieu-dit",
+    "one_line": "Adresse (une ligne)",
 }
 
 
@@ -92,9 +104,13 @@ def siret_lookup(siret: str, as_json: bool) -> None:
         return
     table = Table(title=f"SIRET {record.siret}", show_header=False)
     rows = [
-        ("Raison sociale", record.name), ("Sigle", record.acronym), ("SIREN", record.siren),
-        ("Catégorie juridique", record.legal_category), ("Type de structure", record.structure_type.label),
-        ("Siège", "oui" if record.head_office else "non"), ("État", "actif" if record.active else "fermé"),
+        ("Raison sociale", record.name),
+        ("Sigle", record.acronym),
+        ("SIREN", record.siren),
+        ("Catégorie juridique", record.legal_category),
+        ("Type de structure", record.structure_type.label),
+        ("Siège", "oui" if record.head_office else "non"),
+        ("État", "actif" if record.active else "fermé"),
         ("Diffusion", "publique" if record.public else "partielle"),
         ("Adresse complète", "oui" if record.address_complete else "non (code postal et ville seulement)"),
     ]
@@ -131,12 +147,18 @@ def _plural(count: int, word: str) -> str:
 
 @concessions_group.command("import")
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--encodage", "encoding", metavar="ENCODAGE",
-              help="Encodage du fichier (utf-8, windows-1252…) ; détecté sinon.")
-@click.option("--separateur", "delimiter", type=click.Choice([";", ",", "tab"]),
-              help="Séparateur des colonnes du CSV ; détecté sinon.")
-@click.option("--accepter-partiel", "allow_partial", is_flag=True,
-              help="Réussir (code 0) même si des lignes sont refusées.")
+@click.option(
+    "--encodage", "encoding", metavar="ENCODAGE", help="Encodage du fichier (utf-8, windows-1252…) ; détecté sinon."
+)
+@click.option(
+    "--separateur",
+    "delimiter",
+    type=click.Choice([";", ",", "tab"]),
+    help="Séparateur des colonnes du CSV ; détecté sinon.",
+)
+@click.option(
+    "--accepter-partiel", "allow_partial", is_flag=True, help="Réussir (code 0) même si des lignes sont refusées."
+)
 def concessions_import(file: str, encoding: str | None, delimiter: str | None, allow_partial: bool) -> None:
     """Importe (ou ré-importe) le registre depuis FILE, CSV ou JSON.
 
@@ -150,8 +172,11 @@ def concessions_import(file: str, encoding: str | None, delimiter: str | None, a
     from portal_adapter.concessions.registry_import import import_rows
 
     try:
-        rows = list(read_registry(read_bytes(file), file, encoding=encoding,
-                                  delimiter="\t" if delimiter == "tab" else delimiter))
+        rows = list(
+            read_registry(
+                read_bytes(file), file, encoding=encoding, delimiter="\t" if delimiter == "tab" else delimiter
+            )
+        )
     except UnreadableRegistry as unreadable:
         click.echo(f"Erreur : {unreadable.message}", err=True)
         sys.exit(2)
@@ -159,11 +184,17 @@ def concessions_import(file: str, encoding: str | None, delimiter: str | None, a
     console = Console(stderr=True)
     with Progress(TextColumn("Import"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console) as bar:
         task = bar.add_task("import", total=len(rows))
-        report = import_rows(engine, settings.concession_code_pepper.encode(), rows,
-                             progress=lambda n: bar.advance(task, n))
-    click.echo(f"{_plural(report.created, 'créé')}, {report.updated} mis à jour, {_plural(report.unchanged, 'inchangé')}, "
-               f"{_plural(len(report.rejected), 'refusé')}")
-    for title, entries in (("Lignes refusées", report.rejected), ("Comptes importés avec une remarque", report.remarks)):
+        report = import_rows(
+            engine, settings.concession_code_pepper.encode(), rows, progress=lambda n: bar.advance(task, n)
+        )
+    click.echo(
+        f"{_plural(report.created, 'créé')}, {report.updated} mis à jour, {_plural(report.unchanged, 'inchangé')}, "
+        f"{_plural(len(report.rejected), 'refusé')}"
+    )
+    for title, entries in (
+        ("Lignes refusées", report.rejected),
+        ("Comptes importés avec une remarque", report.remarks),
+    ):
         if entries:
             table = Table("ligne", "motif", title=title)
             for entry in sorted(entries, key=lambda e: e.line):
@@ -171,8 +202,11 @@ def concessions_import(file: str, encoding: str | None, delimiter: str | None, a
             Console(width=160).print(table)
     if report.rejected and not allow_partial:
         count, s = len(report.rejected), "s" if len(report.rejected) > 1 else ""
-        click.echo(f"Erreur : {count} ligne{s} refusée{s} (les autres comptes sont importés) : "
-                   "corrigez-les puis relancez l'import, ou ajoutez --accepter-partiel.", err=True)
+        click.echo(
+            f"Erreur : {count} ligne{s} refusée{s} (les autres comptes sont importés) : "
+            "corrigez-les puis relancez l'import, ou ajoutez --accepter-partiel.",
+            err=True,
+        )
         sys.exit(1)
 
 
@@ -193,8 +227,11 @@ def concessions_unlock(label: str, agent: str) -> None:
 
     linker = _linker()
     with linker.engine.connect() as connection:
-        account = connection.execute(sa.select(concession_accounts.c.id, concession_accounts.c.label)
-                                     .where(concession_accounts.c.key == label_key(label))).first()
+        account = connection.execute(
+            sa.select(concession_accounts.c.id, concession_accounts.c.label).where(
+                concession_accounts.c.key == label_key(label)
+            )
+        ).first()
     if account is None:
         click.echo(f"Erreur : aucun compte de concession n'a pour intitulé « {label} ».", err=True)
         sys.exit(1)
@@ -216,11 +253,28 @@ def concessions_audit(label: str | None, limit: int) -> None:
     query = sa.select(link_attempts).order_by(link_attempts.c.id.desc()).limit(limit)
     if label:
         query = query.where(link_attempts.c.label == label_key(label))
-    table = Table("heure UTC", "utilisateur", "SIRET", "IP", "intitulé", "compte", "résultat", "détail",
-                  title="Essais de rattachement")
+    table = Table(
+        "heure UTC",
+        "utilisateur",
+        "SIRET",
+        "IP",
+        "intitulé",
+        "compte",
+        "résultat",
+        "détail",
+        title="Essais de rattachement",
+    )
     with linker.engine.connect() as connection:
         for row in connection.execute(query):
             when = datetime.fromtimestamp(row.at, UTC).strftime("%Y-%m-%d %H:%M:%S")
-            table.add_row(when, row.actor or row.user_id, row.siret, row.ip, row.label, str(row.account_id or ""),
-                          row.result, row.detail or "")
+            table.add_row(
+                when,
+                row.actor or row.user_id,
+                row.siret,
+                row.ip,
+                row.label,
+                str(row.account_id or ""),
+                row.result,
+                row.detail or "",
+            )
     Console(width=200).print(table)

@@ -46,14 +46,18 @@ def database_settings(environ: Mapping[str, str] | None = None) -> tuple[Setting
         missing = next(name for name in EXPLICIT if name not in given)
         raise ConfigError(f"{given[0]} est défini mais pas {missing} : indiquez les deux, ceux du déploiement visé.")
     if env != "development":
-        raise ConfigError(f"PORTAL_ENV={env} : indiquez la base de données et la clé des codes d'accès du déploiement "
-                          "visé (PORTAL_DATABASE_URL et CONCESSION_CODE_PEPPER), rien n'est pris par défaut.")
+        raise ConfigError(
+            f"PORTAL_ENV={env} : indiquez la base de données et la clé des codes d'accès du déploiement "
+            "visé (PORTAL_DATABASE_URL et CONCESSION_CODE_PEPPER), rien n'est pris par défaut."
+        )
     run_dir = make_run_dir(environ)
     file = run_dir / RUN_ENV_FILE if run_dir else None
     if file is None or not file.is_file():
         where = f" ({file} est absent)" if file else ""
-        raise ConfigError(f"Aucune base de développement trouvée{where} : lancez « make run » une fois, ou indiquez "
-                          "PORTAL_DATABASE_URL et CONCESSION_CODE_PEPPER.")
+        raise ConfigError(
+            f"Aucune base de développement trouvée{where} : lancez « make run » une fois, ou indiquez "
+            "PORTAL_DATABASE_URL et CONCESSION_CODE_PEPPER."
+        )
     values = _read_env_file(file)
     return Settings.from_env(environ | {name: values.get(name, "") for name in EXPLICIT}), f"celle de make run, {file}"
 

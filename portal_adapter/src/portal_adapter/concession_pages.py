@@ -23,8 +23,10 @@ from portal_adapter.structure_users import Refused, StructureUsers
 
 log = logging.getLogger(__name__)
 bp = Blueprint("concessions", __name__, url_prefix="/concessions")
-PENDING = ("Le rattachement est enregistré. Il sera transmis aux applications Voirie dans quelques minutes ; "
-           "rechargez le tableau de bord si le menu « Nouvelle démarche » ne les propose pas encore.")
+PENDING = (
+    "Le rattachement est enregistré. Il sera transmis aux applications Voirie dans quelques minutes ; "
+    "rechargez le tableau de bord si le menu « Nouvelle démarche » ne les propose pas encore."
+)
 
 
 def _administered(admin):
@@ -37,8 +39,12 @@ def _administered(admin):
 
 def _form(values=None, errors=None, status: int = 200):
     """The form; what was typed for the label is kept, the code never written back."""
-    return render_template("rattacher_concession.html", form=values or {"intitule": ""}, errors=errors or {},
-                           voirie_contact=current_settings().voirie_contact), status
+    return render_template(
+        "rattacher_concession.html",
+        form=values or {"intitule": ""},
+        errors=errors or {},
+        voirie_contact=current_settings().voirie_contact,
+    ), status
 
 
 def _actor(user: dict) -> str:
@@ -83,16 +89,28 @@ def link():
         return _form(values, errors, 400)
     user = current_user()
     outcome = Linker(current_engine(), settings.concession_code_pepper.encode()).attempt(
-        user_id=user["sub"], siret=structure.siret, ip=request.remote_addr or "", label=values["intitule"], code=code,
-        actor=_actor(user))
+        user_id=user["sub"],
+        siret=structure.siret,
+        ip=request.remote_addr or "",
+        label=values["intitule"],
+        code=code,
+        actor=_actor(user),
+    )
     if outcome.hard_locked:
         alerts.hard_locked(settings, admin, label=outcome.label or "", holder_siret=outcome.holder_siret)
     if outcome.result == "taken":
-        alerts.claimed_by_second_structure(settings, label=outcome.label or "", holder_siret=outcome.holder_siret or "",
-                                           requester_siret=structure.siret, actor=_actor(user))
+        alerts.claimed_by_second_structure(
+            settings,
+            label=outcome.label or "",
+            holder_siret=outcome.holder_siret or "",
+            requester_siret=structure.siret,
+            actor=_actor(user),
+        )
     if outcome.result in ("linked", "already_linked"):
         if publish_for(admin, structure.id, structure.siret):
-            flash(outcome.message + " Les démarches Voirie sont disponibles dans le menu « Nouvelle démarche ».", "succes")
+            flash(
+                outcome.message + " Les démarches Voirie sont disponibles dans le menu « Nouvelle démarche ».", "succes"
+            )
         else:
             flash(PENDING, "succes")
         return redirect(url_for("pages.dashboard"))
@@ -105,7 +123,9 @@ def link():
 
 def _linked_account(admin, public_id: str):
     structure = _administered(admin)
-    account = next((a for a in linked_accounts(current_engine(), structure.siret) if a.public_id == public_id[:64]), None)
+    account = next(
+        (a for a in linked_accounts(current_engine(), structure.siret) if a.public_id == public_id[:64]), None
+    )
     if account is None:
         abort(404)
     return structure, account
@@ -126,8 +146,12 @@ def unlink(public_id: str):
     admin = service_account_admin(settings)
     structure, account = _linked_account(admin, public_id)
     outcome = Linker(current_engine(), settings.concession_code_pepper.encode()).unlink(
-        user_id=current_user()["sub"], siret=structure.siret, ip=request.remote_addr or "", account_id=account.account_id,
-        actor=_actor(current_user()))
+        user_id=current_user()["sub"],
+        siret=structure.siret,
+        ip=request.remote_addr or "",
+        account_id=account.account_id,
+        actor=_actor(current_user()),
+    )
     if outcome.result == "not_linked":
         abort(404)
     publish_for(admin, structure.id, structure.siret)

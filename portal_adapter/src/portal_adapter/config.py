@@ -18,17 +18,24 @@ DEV_MARKER = "dev-only-not-a-secret"
 SECRET_MIN_LENGTH = 32
 SECRET_MIN_DISTINCT = 12
 PLACEHOLDER_WORDS = ("change", "example", "placeholder", "secret", "password", "motdepasse", "xxxx", DEV_MARKER)
-PRODUCTION_SECRETS = {"secret_key": "PORTAL_SECRET_KEY", "portal_client_secret": "PORTAL_CLIENT_SECRET",
-                      "adapter_client_secret": "PORTAL_ADAPTER_CLIENT_SECRET", "api_secret": "PORTAL_API_SECRET",
-                      "concession_code_pepper": "CONCESSION_CODE_PEPPER"}
+PRODUCTION_SECRETS = {
+    "secret_key": "PORTAL_SECRET_KEY",
+    "portal_client_secret": "PORTAL_CLIENT_SECRET",
+    "adapter_client_secret": "PORTAL_ADAPTER_CLIENT_SECRET",
+    "api_secret": "PORTAL_API_SECRET",
+    "concession_code_pepper": "CONCESSION_CODE_PEPPER",
+}
 PRODUCTION_URLS = {"base_url": "PORTAL_BASE_URL", "keycloak_public_url": "KEYCLOAK_PUBLIC_URL"}
 
 
 def weak_secret(value: str) -> bool:
     """An example value, a placeholder or too weak a secret for production."""
     lowered = value.lower().replace("_", "-")
-    return (len(value) < SECRET_MIN_LENGTH or len(set(value)) < SECRET_MIN_DISTINCT
-            or any(word in lowered for word in PLACEHOLDER_WORDS))
+    return (
+        len(value) < SECRET_MIN_LENGTH
+        or len(set(value)) < SECRET_MIN_DISTINCT
+        or any(word in lowered for word in PLACEHOLDER_WORDS)
+    )
 
 
 class ConfigError(ValueError):
@@ -178,9 +185,7 @@ class Settings:
         if self.env == "production":
             fake = [f.name for f in fields(self) if DEV_MARKER in str(getattr(self, f.name))]
             if fake:
-                raise ConfigError(
-                    "PORTAL_ENV=production refuses the development defaults of: " + ", ".join(fake)
-                )
+                raise ConfigError("PORTAL_ENV=production refuses the development defaults of: " + ", ".join(fake))
             self._check_production_values()
         if len(self.concession_code_pepper.encode()) < 32:
             raise ConfigError("CONCESSION_CODE_PEPPER must have at least 32 bytes")
@@ -191,10 +196,15 @@ class Settings:
             raise ConfigError(
                 f"Secrets d'exemple ou trop faibles / placeholder or weak secrets: {', '.join(weak)}. "
                 f"Mettez dans chacun au moins {SECRET_MIN_LENGTH} caractères aléatoires, p. ex. "
-                f"`openssl rand -base64 32` / set each to at least {SECRET_MIN_LENGTH} random characters.")
-        plain = [name for attribute, name in PRODUCTION_URLS.items()
-                 if getattr(self, attribute) and not getattr(self, attribute).startswith("https://")]
+                f"`openssl rand -base64 32` / set each to at least {SECRET_MIN_LENGTH} random characters."
+            )
+        plain = [
+            name
+            for attribute, name in PRODUCTION_URLS.items()
+            if getattr(self, attribute) and not getattr(self, attribute).startswith("https://")
+        ]
         if plain:
             raise ConfigError(
                 f"En production, ces adresses publiques doivent commencer par https:// / in production these "
-                f"public URLs must start with https:// (Secure cookies, TLS): {', '.join(plain)}.")
+                f"public URLs must start with https:// (Secure cookies, TLS): {', '.join(plain)}."
+            )

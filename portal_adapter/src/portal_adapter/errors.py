@@ -15,12 +15,17 @@ MESSAGES = {
     403: ("Accès refusé", "Vous n'avez pas les droits nécessaires pour accéder à cette page."),
     404: ("Page introuvable", "La page demandée n'existe pas ou a été déplacée."),
     405: ("Action non autorisée", "Cette action n'est pas possible sur cette page."),
-    503: ("Service indisponible", "Le service est momentanément indisponible. Veuillez réessayer dans quelques instants."),
+    503: (
+        "Service indisponible",
+        "Le service est momentanément indisponible. Veuillez réessayer dans quelques instants.",
+    ),
 }
 DEFAULT = ("Une erreur est survenue", "Une erreur inattendue est survenue. Veuillez réessayer plus tard.")
 
 
-def _page(code: int, title: str | None = None, message: str | None = None, headers: list[tuple[str, str]] | None = None):
+def _page(
+    code: int, title: str | None = None, message: str | None = None, headers: list[tuple[str, str]] | None = None
+):
     default_title, default_message = MESSAGES.get(code, DEFAULT)
     if request.path.startswith("/api/"):
         response = jsonify(error={"code": "http_error", "message": message or default_message})
@@ -41,7 +46,11 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
         log.warning("CSRF check failed: %s", error.description)
-        return _page(400, "Formulaire expiré", "Le formulaire a expiré ou n'est pas valide. Veuillez recharger la page et réessayer.")
+        return _page(
+            400,
+            "Formulaire expiré",
+            "Le formulaire a expiré ou n'est pas valide. Veuillez recharger la page et réessayer.",
+        )
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

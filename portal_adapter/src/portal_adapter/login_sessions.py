@@ -30,7 +30,8 @@ def is_live(engine: sa.Engine, key: str, now: float | None = None) -> bool:
     now = time.time() if now is None else now
     with engine.connect() as connection:
         created = connection.execute(
-            sa.select(login_sessions.c.created_at).where(login_sessions.c.key == key)).scalar_one_or_none()
+            sa.select(login_sessions.c.created_at).where(login_sessions.c.key == key)
+        ).scalar_one_or_none()
     return created is not None and created >= now - MAX_AGE_SECONDS
 
 

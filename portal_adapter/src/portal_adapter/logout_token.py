@@ -44,7 +44,8 @@ def validate(raw: str, jwks: Mapping[str, Any], *, issuer: str, audience: str, n
         keys = KeySet.import_key_set(dict(jwks))
         claims = jwt.decode(raw, keys, algorithms=ALGORITHMS).claims
         jwt.JWTClaimsRegistry(
-            now=lambda: int(now), leeway=LEEWAY_SECONDS,
+            now=lambda: int(now),
+            leeway=LEEWAY_SECONDS,
             iss={"essential": True, "value": issuer},
             aud={"essential": True, "value": audience},
             iat={"essential": True},

@@ -29,8 +29,10 @@ def database_lock(engine: sa.Engine) -> Lock:
                 connection.exec_driver_sql("BEGIN IMMEDIATE")
             else:
                 connection.begin()
-                connection.execute(sa.text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
-                                   {"key": f"structure-members:{siret}"})
+                connection.execute(
+                    sa.text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
+                    {"key": f"structure-members:{siret}"},
+                )
             try:
                 yield
             finally:

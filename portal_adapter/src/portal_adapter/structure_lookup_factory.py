@@ -21,15 +21,21 @@ def build_structure_lookup(settings: Settings, engine: sa.Engine) -> StructureLo
     slots = DatabaseSlots(engine)
     primary = RechercheEntreprisesClient(
         settings.recherche_url,
-        UpstreamHttp("recherche-entreprises",
-                     RateLimiter("recherche-entreprises", settings.recherche_rate_per_second, slots),
-                     timeout=settings.sirene_timeout_seconds),
+        UpstreamHttp(
+            "recherche-entreprises",
+            RateLimiter("recherche-entreprises", settings.recherche_rate_per_second, slots),
+            timeout=settings.sirene_timeout_seconds,
+        ),
     )
     secondary = None
     if settings.insee_api_key:
         secondary = InseeClient(
-            settings.insee_url, settings.insee_api_key,
-            UpstreamHttp("insee", RateLimiter("insee", settings.insee_rate_per_minute / 60.0, slots),
-                         timeout=settings.sirene_timeout_seconds),
+            settings.insee_url,
+            settings.insee_api_key,
+            UpstreamHttp(
+                "insee",
+                RateLimiter("insee", settings.insee_rate_per_minute / 60.0, slots),
+                timeout=settings.sirene_timeout_seconds,
+            ),
         )
     return StructureLookup(primary, cache, secondary)

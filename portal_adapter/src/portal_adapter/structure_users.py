@@ -35,8 +35,10 @@ from portal_adapter.structure_lock import Lock
 
 log = logging.getLogger(__name__)
 # Dot-separated atoms on the left (no leading, trailing or doubled dot: Keycloak refuses them)
-EMAIL = re.compile(r"^(?=[^@]{1,64}@)[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
-                   r"@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$")
+EMAIL = re.compile(
+    r"^(?=[^@]{1,64}@)[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$"
+)
 NAME = re.compile(r"^[^\W\d_][\w '’.-]*$")
 PROFILE_LABELS = {"standard": "Standard", "privileged": "Privilégié", "admin": "Administrateur"}
 
@@ -109,10 +111,14 @@ def validate_colleague(first: str, last: str, email: str, job_title: str, profil
         if not value.strip():
             errors[field] = f"Indiquez {label}."
         elif len(value) > 100 or not NAME.match(value.strip()):
-            errors[field] = "Ce champ ne peut contenir que des lettres, des espaces, des apostrophes et des traits d'union."
+            errors[field] = (
+                "Ce champ ne peut contenir que des lettres, des espaces, des apostrophes et des traits d'union."
+            )
         elif not login_identifier.is_usable(value):
-            errors[field] = ("Ce nom ne permet pas de former l'identifiant de connexion : "
-                             "ajoutez à la suite son écriture en lettres latines (de A à Z).")
+            errors[field] = (
+                "Ce nom ne permet pas de former l'identifiant de connexion : "
+                "ajoutez à la suite son écriture en lettres latines (de A à Z)."
+            )
     if not EMAIL.match(email.strip()):
         errors["courriel"] = "Indiquez une adresse de courriel valide, par exemple : prenom.nom@exemple.fr."
     if not job_title.strip() or len(job_title) > 100:
@@ -176,8 +182,15 @@ class StructureUsers:
             state = "pending"
         else:
             state = "active"
-        return Member(user["id"], user["username"], user.get("firstName", ""), user.get("lastName", ""),
-                      user.get("email", ""), profile, state)
+        return Member(
+            user["id"],
+            user["username"],
+            user.get("firstName", ""),
+            user.get("lastName", ""),
+            user.get("email", ""),
+            profile,
+            state,
+        )
 
     def _target(self, structure: Structure, user_id: str) -> tuple[Member, list[Member]]:
         """The member acted upon, and the structure's members (read once per action); the
@@ -219,27 +232,38 @@ class StructureUsers:
                 )
 
     # -- actions ------------------------------------------------------------------------
-    def add_colleague(self, structure: Structure, first: str, last: str, email: str, job_title: str, profile: str,
-                      added_by: str = "") -> str:
+    def add_colleague(
+        self, structure: Structure, first: str, last: str, email: str, job_title: str, profile: str, added_by: str = ""
+    ) -> str:
         """Create the colleague (generated identifier), send the activation e-mail; returns the
         identifier. An address with an account gets the same answer (see the module's doc)."""
         existing = self._account_with_email(email)
         if existing is not None:
-            return self._existing_address(structure, existing, job_title, profile, added_by,
-                                          login_identifier.base(first, last))
+            return self._existing_address(
+                structure, existing, job_title, profile, added_by, login_identifier.base(first, last)
+            )
         base = login_identifier.base(first, last)
         for attempt in range(1, 200):
             username = login_identifier.candidate(base, attempt)
             if self.admin.get_user_id(username) is not None:
                 continue
             try:
-                user_id = self.admin.create_user({
-                    "username": username, "enabled": True, "emailVerified": False,
-                    "firstName": first.strip(), "lastName": last.strip(), "email": email.strip().lower(),
-                    "requiredActions": [ACTIVATION_ACTION],
-                    "attributes": {ATTR_JOB_TITLE: [job_title.strip()], ATTR_NEWSLETTER_OPT_IN: ["false"],
-                                   ATTR_STRUCTURE_SIRET: [structure.siret]},
-                })
+                user_id = self.admin.create_user(
+                    {
+                        "username": username,
+                        "enabled": True,
+                        "emailVerified": False,
+                        "firstName": first.strip(),
+                        "lastName": last.strip(),
+                        "email": email.strip().lower(),
+                        "requiredActions": [ACTIVATION_ACTION],
+                        "attributes": {
+                            ATTR_JOB_TITLE: [job_title.strip()],
+                            ATTR_NEWSLETTER_OPT_IN: ["false"],
+                            ATTR_STRUCTURE_SIRET: [structure.siret],
+                        },
+                    }
+                )
             except KeycloakPostError as error:
                 if error.response_code == 409 and b"email" in (error.response_body or b"").lower():
                     # the address was taken meanwhile: the same answer as for any used address
@@ -248,7 +272,9 @@ class StructureUsers:
                 if error.response_code == 409:
                     continue  # taken meanwhile: next candidate
                 if error.response_code == 400 and b"email" in (error.response_body or b"").lower():
-                    raise Refused("Indiquez une adresse de courriel valide, par exemple : prenom.nom@exemple.fr.") from error
+                    raise Refused(
+                        "Indiquez une adresse de courriel valide, par exemple : prenom.nom@exemple.fr."
+                    ) from error
                 raise
             self.admin.group_user_add(user_id, self._groups[profile])
             self.admin.organization_user_add(user_id, structure.id)
@@ -262,8 +288,9 @@ class StructureUsers:
         users = self.admin.get_users({"email": address, "exact": "true", "briefRepresentation": "false"})
         return next((u for u in users if (u.get("email") or "").lower() == address), None)
 
-    def _existing_address(self, structure: Structure, user: dict, job_title: str, profile: str, added_by: str,
-                          base: str) -> str:
+    def _existing_address(
+        self, structure: Structure, user: dict, job_title: str, profile: str, added_by: str, base: str
+    ) -> str:
         """An address that already has an account: a member of this structure is named (the
         page lists them anyway), a person this structure removed is taken back, and any other
         account gets the answer a new colleague gets, its owner an e-mail, and nothing changes."""
@@ -273,8 +300,11 @@ class StructureUsers:
         if self._removed_from(structure, user, organizations):
             return self._take_back(structure, user, job_title, profile)
         self._notify_owner(structure, user["email"], added_by)
-        return next(login_identifier.candidate(base, attempt) for attempt in range(1, 200)
-                    if self.admin.get_user_id(login_identifier.candidate(base, attempt)) is None)
+        return next(
+            login_identifier.candidate(base, attempt)
+            for attempt in range(1, 200)
+            if self.admin.get_user_id(login_identifier.candidate(base, attempt)) is None
+        )
 
     @staticmethod
     def _removed_from(structure: Structure, user: dict, organizations: list[dict]) -> bool:
@@ -287,8 +317,9 @@ class StructureUsers:
         user_id = user["id"]
         attributes = dict(user.get("attributes") or {})
         attributes[ATTR_JOB_TITLE] = [job_title.strip()]
-        self.admin.update_user(user_id, {**user, "enabled": True, "attributes": attributes,
-                                         "requiredActions": [ACTIVATION_ACTION]})
+        self.admin.update_user(
+            user_id, {**user, "enabled": True, "attributes": attributes, "requiredActions": [ACTIVATION_ACTION]}
+        )
         self.admin.group_user_add(user_id, self._groups[profile])
         self.admin.organization_user_add(user_id, structure.id)
         self._send_activation(structure, user_id)
@@ -299,17 +330,22 @@ class StructureUsers:
         """Tell an address's owner that a structure tried to add them (the adding administrator
         is told nothing)."""
         who = added_by or "Un administrateur"
-        mailer.send(self.settings, [email], "Hariane PRO : tentative d'ajout de votre adresse à une structure", (
-            "Bonjour,\n\n"
-            f"{who}, administrateur de la structure « {structure.name} » (SIRET {structure.siret}) sur Hariane PRO, "
-            f"a demandé à ajouter l'adresse {email} à sa structure en tant que collègue.\n\n"
-            "Cette adresse est déjà celle d'un compte Hariane PRO : aucun nouveau compte n'a été créé et votre "
-            "compte n'a pas été modifié. Vous n'avez rien à faire.\n\n"
-            "Si vous travaillez désormais pour cette structure, demandez à l'assistance Hariane PRO de transférer "
-            f"votre compte : {self.settings.help_url}\n"
-            "Si vous ne connaissez pas cette structure, vous pouvez ignorer ce message.\n\n"
-            "Hariane PRO – Le Havre Seine Métropole\n"
-        ))
+        mailer.send(
+            self.settings,
+            [email],
+            "Hariane PRO : tentative d'ajout de votre adresse à une structure",
+            (
+                "Bonjour,\n\n"
+                f"{who}, administrateur de la structure « {structure.name} » (SIRET {structure.siret}) sur Hariane PRO, "
+                f"a demandé à ajouter l'adresse {email} à sa structure en tant que collègue.\n\n"
+                "Cette adresse est déjà celle d'un compte Hariane PRO : aucun nouveau compte n'a été créé et votre "
+                "compte n'a pas été modifié. Vous n'avez rien à faire.\n\n"
+                "Si vous travaillez désormais pour cette structure, demandez à l'assistance Hariane PRO de transférer "
+                f"votre compte : {self.settings.help_url}\n"
+                "Si vous ne connaissez pas cette structure, vous pouvez ignorer ce message.\n\n"
+                "Hariane PRO – Le Havre Seine Métropole\n"
+            ),
+        )
         log.info("structure %s: an address with an account was given; its owner was e-mailed", structure.siret)
 
     @_one_change_at_a_time
@@ -365,9 +401,10 @@ class StructureUsers:
         """The colleague's activation e-mail, sent by the extension's endpoint so that it says
         which structure, which administrator and which profile (not the founder's wording)."""
         response = self.admin.connection.raw_post(
-            f"realms/{self.settings.realm}/hariane/colleagues/{user_id}/activation-email", data="",
-            invitedBy=structure.administrator_id, client_id=self.settings.portal_client_id,
+            f"realms/{self.settings.realm}/hariane/colleagues/{user_id}/activation-email",
+            data="",
+            invitedBy=structure.administrator_id,
+            client_id=self.settings.portal_client_id,
             redirect_uri=f"{self.settings.base_url}/",
         )
         raise_error_from_response(response, KeycloakPostError, expected_codes=[204])
-

@@ -19,19 +19,27 @@ bp = Blueprint("users", __name__, url_prefix="/structure/utilisateurs")
 EMPTY_FORM = {"prenom": "", "nom": "", "courriel": "", "fonction": "", "profil": "standard"}
 # The actions that ask for a confirmation first: (title, button, what happens).
 CONFIRMED_ACTIONS = {
-    "desactiver": ("Désactiver le compte", "Désactiver le compte",
-                   "Cette personne ne pourra plus se connecter à Hariane PRO ni aux applications des démarches, "
-                   "et ses connexions en cours seront fermées. Son compte reste dans votre structure : "
-                   "vous pourrez le réactiver."),
-    "retirer": ("Retirer de la structure", "Retirer de la structure",
-                "Cette personne quittera votre structure : son compte sera désactivé, perdra son profil "
-                "et ses connexions en cours seront fermées. Elle n'apparaîtra plus dans la liste. Vous pourrez "
-                "la reprendre plus tard en l'ajoutant à nouveau avec la même adresse de courriel."),
+    "desactiver": (
+        "Désactiver le compte",
+        "Désactiver le compte",
+        "Cette personne ne pourra plus se connecter à Hariane PRO ni aux applications des démarches, "
+        "et ses connexions en cours seront fermées. Son compte reste dans votre structure : "
+        "vous pourrez le réactiver.",
+    ),
+    "retirer": (
+        "Retirer de la structure",
+        "Retirer de la structure",
+        "Cette personne quittera votre structure : son compte sera désactivé, perdra son profil "
+        "et ses connexions en cours seront fermées. Elle n'apparaîtra plus dans la liste. Vous pourrez "
+        "la reprendre plus tard en l'ajoutant à nouveau avec la même adresse de courriel.",
+    ),
 }
 
 
 def _service() -> StructureUsers:
-    return StructureUsers(service_account_admin(current_settings()), current_settings(), database_lock(current_engine()))
+    return StructureUsers(
+        service_account_admin(current_settings()), current_settings(), database_lock(current_engine())
+    )
 
 
 def _administered_structure(service: StructureUsers):
@@ -46,9 +54,15 @@ def _administered_structure(service: StructureUsers):
 def _page(service: StructureUsers, structure, form=None, errors=None, status: int = 200):
     members = service.members(structure)
     return render_template(
-        "gestion_utilisateurs.html", structure=structure, members=members,
-        form=form or EMPTY_FORM, errors=errors or {}, profiles=PROFILES, profile_labels=PROFILE_LABELS,
-        me=current_user()["sub"], last_admin=service.last_active_administrator(members),
+        "gestion_utilisateurs.html",
+        structure=structure,
+        members=members,
+        form=form or EMPTY_FORM,
+        errors=errors or {},
+        profiles=PROFILES,
+        profile_labels=PROFILE_LABELS,
+        me=current_user()["sub"],
+        last_admin=service.last_active_administrator(members),
     ), status
 
 
@@ -69,8 +83,15 @@ def add():
     if errors:
         return _page(service, structure, form, errors, 400)
     try:
-        identifier = service.add_colleague(structure, form["prenom"], form["nom"], form["courriel"], form["fonction"], form["profil"],
-                                           added_by=_full_name(current_user()))
+        identifier = service.add_colleague(
+            structure,
+            form["prenom"],
+            form["nom"],
+            form["courriel"],
+            form["fonction"],
+            form["profil"],
+            added_by=_full_name(current_user()),
+        )
     except Refused as refused:
         return _page(service, structure, form, {"courriel": refused.message}, 400)
     flash(f"Le compte {identifier} a été créé ; un courriel d'activation a été envoyé à {form['courriel']}.", "succes")
@@ -95,8 +116,15 @@ def confirm(user_id: str, action: str):
     except Refused:
         abort(404)
     title, button, consequence = CONFIRMED_ACTIONS[action]
-    return render_template("confirmation_utilisateur.html", member=member, action=action, title=title,
-                           button=button, consequence=consequence, refusal=refusal)
+    return render_template(
+        "confirmation_utilisateur.html",
+        member=member,
+        action=action,
+        title=title,
+        button=button,
+        consequence=consequence,
+        refusal=refusal,
+    )
 
 
 @bp.post("/<user_id>/<action>")

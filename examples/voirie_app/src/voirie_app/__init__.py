@@ -31,8 +31,11 @@ def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or Settings.from_env()
     app = Flask(__name__)
     app.config.update(
-        SECRET_KEY=settings.secret_key, SESSION_COOKIE_NAME="voirie", SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SAMESITE="Lax", SESSION_COOKIE_SECURE=settings.base_url.startswith("https://"),
+        SECRET_KEY=settings.secret_key,
+        SESSION_COOKIE_NAME="voirie",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.base_url.startswith("https://"),
         MAX_CONTENT_LENGTH=MAX_FORM_BYTES,
     )
     configure_logging()
@@ -50,13 +53,19 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     oauth = OAuth(app)
     client = oauth.register(
-        REALM, client_id=settings.client_id, client_secret=settings.client_secret,
+        REALM,
+        client_id=settings.client_id,
+        client_secret=settings.client_secret,
         server_metadata_url=settings.metadata_url,
-        client_kwargs={"scope": "openid profile email", "code_challenge_method": "S256",
-                       "timeout": settings.http_timeout_seconds},
+        client_kwargs={
+            "scope": "openid profile email",
+            "code_challenge_method": "S256",
+            "timeout": settings.http_timeout_seconds,
+        },
     )
     validator = IdTokenValidator(
-        issuer=settings.issuer, audience=settings.client_id,
+        issuer=settings.issuer,
+        audience=settings.client_id,
         keys=RealmKeys(settings.metadata_url, http_json(settings.http_timeout_seconds)),
     )
     app.register_blueprint(auth_blueprint(settings, Authentication(client, validator, sessions)))

@@ -39,8 +39,9 @@ EXTENSION = "voirie_auth"
 class Authentication:
     """The realm's client, the token validator and the session store, for one application."""
 
-    def __init__(self, client, validator: IdTokenValidator, store: SessionStore,
-                 clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self, client, validator: IdTokenValidator, store: SessionStore, clock: Callable[[], float] = time.time
+    ) -> None:
         self.client = client  # the authlib Flask client registered for the realm
         self.validator = validator
         self.store = store
@@ -67,8 +68,9 @@ class Authentication:
             self.store.delete(record.key)
             return None
         try:
-            token = self.client.fetch_access_token(grant_type="refresh_token",
-                                                   refresh_token=record.tokens.refresh_token)
+            token = self.client.fetch_access_token(
+                grant_type="refresh_token", refresh_token=record.tokens.refresh_token
+            )
             claims = self.validator.validate(token.get("id_token"))
         except AuthlibBaseError as error:
             if getattr(error, "error", None) in ("invalid_grant", "unauthorized_client"):
@@ -137,9 +139,12 @@ def auth_blueprint(settings: Settings, authentication: Authentication) -> Bluepr
             return client.authorize_redirect(settings.callback_url)
         except (AuthlibBaseError, OSError, ValueError) as error:
             log.warning("identity provider unreachable at login: %s", error)
-            return error_page(503, "Connexion impossible",
-                              "Le service de connexion Hariane PRO est momentanément indisponible. "
-                              "Veuillez réessayer dans quelques instants.")
+            return error_page(
+                503,
+                "Connexion impossible",
+                "Le service de connexion Hariane PRO est momentanément indisponible. "
+                "Veuillez réessayer dans quelques instants.",
+            )
 
     @bp.get("/auth/callback")
     def callback():

@@ -38,8 +38,14 @@ def demandes_blueprint(store: RequestStore) -> Blueprint:
         return render_template("demandes.html", requests=found, concessions=concessions)
 
     def form_page(values: dict[str, str], errors: dict[str, str], status: int = 200):
-        return render_template("nouvelle_demande.html", form=values, errors=errors, natures=NATURES,
-                               concessions=current_user()["concessions"], today=local_today().isoformat()), status
+        return render_template(
+            "nouvelle_demande.html",
+            form=values,
+            errors=errors,
+            natures=NATURES,
+            concessions=current_user()["concessions"],
+            today=local_today().isoformat(),
+        ), status
 
     @bp.get("/demandes/nouvelle")
     @login_required
@@ -61,10 +67,16 @@ def demandes_blueprint(store: RequestStore) -> Blueprint:
         if clean is None:
             return form_page(values, errors, 400)
         filed = store.file(
-            concession_id=clean.concession_id, concession_label=labels[clean.concession_id],
-            address=clean.address, commune=clean.commune, start_date=clean.start_date, end_date=clean.end_date,
-            nature=clean.nature, description=clean.description,
-            filed_by=user["sub"], filed_by_name=user["name"] or user["preferred_username"],
+            concession_id=clean.concession_id,
+            concession_label=labels[clean.concession_id],
+            address=clean.address,
+            commune=clean.commune,
+            start_date=clean.start_date,
+            end_date=clean.end_date,
+            nature=clean.nature,
+            description=clean.description,
+            filed_by=user["sub"],
+            filed_by_name=user["name"] or user["preferred_username"],
         )
         flash(f"Votre demande {filed.reference} a été déposée.", "succes")
         return redirect(url_for("demandes.list_requests"))

@@ -16,8 +16,10 @@ MESSAGES = {
     404: ("Page introuvable", "La page demandée n'existe pas ou a été déplacée."),
     405: ("Action non autorisée", "Cette action n'est pas possible sur cette page."),
     413: ("Demande trop volumineuse", "Les informations envoyées sont trop volumineuses."),
-    503: ("Service indisponible",
-          "Le service est momentanément indisponible. Veuillez réessayer dans quelques instants."),
+    503: (
+        "Service indisponible",
+        "Le service est momentanément indisponible. Veuillez réessayer dans quelques instants.",
+    ),
 }
 DEFAULT = ("Une erreur est survenue", "Une erreur inattendue est survenue. Veuillez réessayer plus tard.")
 
@@ -31,8 +33,11 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
         log.warning("CSRF check failed: %s", error.description)
-        return error_page(400, "Formulaire expiré",
-                          "Le formulaire a expiré ou n'est pas valide. Veuillez recharger la page et réessayer.")
+        return error_page(
+            400,
+            "Formulaire expiré",
+            "Le formulaire a expiré ou n'est pas valide. Veuillez recharger la page et réessayer.",
+        )
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

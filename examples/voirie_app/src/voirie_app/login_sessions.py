@@ -53,8 +53,12 @@ class Tokens:
         expires_at = token.get("expires_at")
         if not isinstance(expires_at, int | float):
             expires_at = now + float(token.get("expires_in") or 0)
-        return cls(id_token=token["id_token"], access_token=token["access_token"],
-                   refresh_token=token.get("refresh_token"), access_expires_at=float(expires_at))
+        return cls(
+            id_token=token["id_token"],
+            access_token=token["access_token"],
+            refresh_token=token.get("refresh_token"),
+            access_expires_at=float(expires_at),
+        )
 
 
 @dataclass(frozen=True)
@@ -86,8 +90,17 @@ class SessionStore:
             connection.execute(
                 "INSERT INTO login_sessions (key, sub, sid, identity, id_token, access_token, refresh_token, "
                 "access_expires_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (key, sub, sid, json.dumps(identity), tokens.id_token, tokens.access_token, tokens.refresh_token,
-                 tokens.access_expires_at, now),
+                (
+                    key,
+                    sub,
+                    sid,
+                    json.dumps(identity),
+                    tokens.id_token,
+                    tokens.access_token,
+                    tokens.refresh_token,
+                    tokens.access_expires_at,
+                    now,
+                ),
             )
         return key
 
@@ -97,7 +110,10 @@ class SessionStore:
         if row is None or row["updated_at"] < self._clock() - IDLE_SECONDS:
             return None
         return LoginSession(
-            key=row["key"], sub=row["sub"], sid=row["sid"], identity=json.loads(row["identity"]),
+            key=row["key"],
+            sub=row["sub"],
+            sid=row["sid"],
+            identity=json.loads(row["identity"]),
             tokens=Tokens(row["id_token"], row["access_token"], row["refresh_token"], row["access_expires_at"]),
         )
 
@@ -108,8 +124,15 @@ class SessionStore:
             cursor = connection.execute(
                 "UPDATE login_sessions SET identity = ?, id_token = ?, access_token = ?, refresh_token = ?, "
                 "access_expires_at = ?, updated_at = ? WHERE key = ?",
-                (json.dumps(identity), tokens.id_token, tokens.access_token, tokens.refresh_token,
-                 tokens.access_expires_at, self._clock(), key),
+                (
+                    json.dumps(identity),
+                    tokens.id_token,
+                    tokens.access_token,
+                    tokens.refresh_token,
+                    tokens.access_expires_at,
+                    self._clock(),
+                    key,
+                ),
             )
         return cursor.rowcount == 1
 

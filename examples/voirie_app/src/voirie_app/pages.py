@@ -8,8 +8,10 @@ from voirie_app.auth import current_user, login_required
 from voirie_app.errors import error_page
 
 ALLOWED_FOR_INVOICES = {"privileged", "admin"}
-INVOICES_REFUSED = ("Les factures et leur paiement sont réservés aux profils « privilégié » et « administrateur » "
-                    "de votre structure. Demandez à l'administrateur de votre structure de modifier votre profil.")
+INVOICES_REFUSED = (
+    "Les factures et leur paiement sont réservés aux profils « privilégié » et « administrateur » "
+    "de votre structure. Demandez à l'administrateur de votre structure de modifier votre profil."
+)
 
 bp = Blueprint("pages", __name__)
 

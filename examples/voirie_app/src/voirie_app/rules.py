@@ -92,15 +92,25 @@ def request_errors(values: Mapping[str, str], concession_ids: Collection[str], t
     return errors
 
 
-def validate_request(form: Mapping[str, object], concession_ids: Collection[str],
-                     today: date) -> tuple[CleanRequest | None, dict[str, str], dict[str, str]]:
+def validate_request(
+    form: Mapping[str, object], concession_ids: Collection[str], today: date
+) -> tuple[CleanRequest | None, dict[str, str], dict[str, str]]:
     """(the clean request or None, the errors by field, the values to show again)."""
     values = form_values(form)
     errors = request_errors(values, concession_ids, today)
     if errors:
         return None, errors, values
     _, start, end = _date_errors(values, today)
-    return CleanRequest(
-        concession_id=values["concession"], address=values["adresse"], commune=values["commune"],
-        start_date=start, end_date=end, nature=values["nature"], description=values["description"],
-    ), {}, values
+    return (
+        CleanRequest(
+            concession_id=values["concession"],
+            address=values["adresse"],
+            commune=values["commune"],
+            start_date=start,
+            end_date=end,
+            nature=values["nature"],
+            description=values["description"],
+        ),
+        {},
+        values,
+    )

@@ -14,12 +14,37 @@ from voirie_app.settings import Settings
 
 # Browser features the pages do not use: denied to them and to any frame.
 UNUSED_FEATURES = (
-    "accelerometer", "autoplay", "browsing-topics", "camera", "clipboard-read", "clipboard-write",
-    "display-capture", "encrypted-media", "fullscreen", "gamepad", "geolocation", "gyroscope", "hid",
-    "identity-credentials-get", "idle-detection", "local-fonts", "magnetometer", "microphone", "midi",
-    "otp-credentials", "payment", "picture-in-picture", "publickey-credentials-create",
-    "publickey-credentials-get", "screen-wake-lock", "serial", "storage-access", "sync-xhr", "usb",
-    "window-management", "xr-spatial-tracking",
+    "accelerometer",
+    "autoplay",
+    "browsing-topics",
+    "camera",
+    "clipboard-read",
+    "clipboard-write",
+    "display-capture",
+    "encrypted-media",
+    "fullscreen",
+    "gamepad",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "identity-credentials-get",
+    "idle-detection",
+    "local-fonts",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "otp-credentials",
+    "payment",
+    "picture-in-picture",
+    "publickey-credentials-create",
+    "publickey-credentials-get",
+    "screen-wake-lock",
+    "serial",
+    "storage-access",
+    "sync-xhr",
+    "usb",
+    "window-management",
+    "xr-spatial-tracking",
 )
 
 
@@ -36,8 +61,11 @@ def init_app(app: Flask, settings: Settings) -> None:
         # nothing inline, nothing from another origin, never framed; forms post here (and
         # their redirects, which browsers check too, may reach Keycloak)
         content_security_policy={
-            "default-src": "'self'", "object-src": "'none'", "base-uri": "'none'",
-            "frame-ancestors": "'none'", "form-action": f"'self' {keycloak_origin(settings)}",
+            "default-src": "'self'",
+            "object-src": "'none'",
+            "base-uri": "'none'",
+            "frame-ancestors": "'none'",
+            "form-action": f"'self' {keycloak_origin(settings)}",
         },
         frame_options="DENY",
         referrer_policy="same-origin",

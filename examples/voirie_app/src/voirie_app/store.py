@@ -79,18 +79,39 @@ class RequestStore:
         """Create the file and the table when missing (every worker may call it at once)."""
         sqlite_file.create_schema(self.path, SCHEMA)
 
-    def file(self, *, concession_id: str, concession_label: str, address: str, commune: str, start_date: date,
-             end_date: date, nature: str, description: str, filed_by: str, filed_by_name: str,
-             filed_at: datetime | None = None) -> RoadOpeningRequest:
+    def file(
+        self,
+        *,
+        concession_id: str,
+        concession_label: str,
+        address: str,
+        commune: str,
+        start_date: date,
+        end_date: date,
+        nature: str,
+        description: str,
+        filed_by: str,
+        filed_by_name: str,
+        filed_at: datetime | None = None,
+    ) -> RoadOpeningRequest:
         """Record a new request with the status « Déposée » and the next reference of the year."""
         stamp = utc_timestamp(filed_at)
         with sqlite_file.write(self.path) as connection:
             reference = self._next_reference(connection, int(stamp[:4]))
             request = RoadOpeningRequest(
-                reference=reference, concession_id=concession_id, concession_label=concession_label,
-                address=address, commune=commune, start_date=start_date.isoformat(), end_date=end_date.isoformat(),
-                nature=nature, description=description, status=FILED, filed_by=filed_by,
-                filed_by_name=filed_by_name, filed_at=stamp,
+                reference=reference,
+                concession_id=concession_id,
+                concession_label=concession_label,
+                address=address,
+                commune=commune,
+                start_date=start_date.isoformat(),
+                end_date=end_date.isoformat(),
+                nature=nature,
+                description=description,
+                status=FILED,
+                filed_by=filed_by,
+                filed_by_name=filed_by_name,
+                filed_at=stamp,
             )
             self._insert(connection, request)
         return request

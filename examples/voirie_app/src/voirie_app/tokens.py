@@ -51,9 +51,15 @@ def http_json(timeout: float) -> FetchJson:
 class RealmKeys:
     """The realm's public signing keys, from the discovery document's ``jwks_uri``."""
 
-    def __init__(self, discovery_url: str, fetch_json: FetchJson, *, ttl: float = JWKS_TTL_SECONDS,
-                 min_refetch_interval: float = MIN_REFETCH_INTERVAL_SECONDS,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        discovery_url: str,
+        fetch_json: FetchJson,
+        *,
+        ttl: float = JWKS_TTL_SECONDS,
+        min_refetch_interval: float = MIN_REFETCH_INTERVAL_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.discovery_url = discovery_url
         self._fetch_json = fetch_json
         self._ttl = ttl
@@ -111,8 +117,15 @@ def _verified_claims(raw: str, keys: RealmKeys, registry: jwt.JWTClaimsRegistry)
 
 
 class IdTokenValidator:
-    def __init__(self, *, issuer: str, audience: str, keys: RealmKeys, leeway: int = LEEWAY_SECONDS,
-                 now: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        *,
+        issuer: str,
+        audience: str,
+        keys: RealmKeys,
+        leeway: int = LEEWAY_SECONDS,
+        now: Callable[[], float] = time.time,
+    ) -> None:
         self.issuer = issuer
         self.audience = audience
         self.keys = keys
@@ -146,8 +159,10 @@ class IdTokenValidator:
         """Checks of this issuer and this audience, plus the ``essential`` claims' presence
         (``exp``, when present, is checked in any case, with the leeway)."""
         return jwt.JWTClaimsRegistry(
-            now=lambda: int(self._now()), leeway=self.leeway,
-            iss={"essential": True, "value": self.issuer}, aud={"essential": True, "value": self.audience},
+            now=lambda: int(self._now()),
+            leeway=self.leeway,
+            iss={"essential": True, "value": self.issuer},
+            aud={"essential": True, "value": self.audience},
             **{name: {"essential": True} for name in essential},
         )
 

@@ -19,8 +19,18 @@ import unicodedata
 
 _APOSTROPHES = "\u2019\u2018\u02bc\u02bb\u2032\u0060\u00b4\uff07\u201b"
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d\u00ad"
-_TABLE = str.maketrans({**{c: "'" for c in _APOSTROPHES}, **{c: "-" for c in _DASHES},
-                        "œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss", "ẞ": "ss"})
+_TABLE = str.maketrans(
+    {
+        **{c: "'" for c in _APOSTROPHES},
+        **{c: "-" for c in _DASHES},
+        "œ": "oe",
+        "Œ": "oe",
+        "æ": "ae",
+        "Æ": "ae",
+        "ß": "ss",
+        "ẞ": "ss",
+    }
+)
 _AROUND_PUNCTUATION = re.compile(r"\s*([-'])\s*")
 
 

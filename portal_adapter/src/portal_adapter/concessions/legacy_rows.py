@@ -22,12 +22,20 @@ from portal_adapter.concessions.label_folding import fold
 from portal_adapter.concessions.registry_file import UnreadableRegistry, choose_delimiter, decode, numbered_records
 
 NETWORK_LABELS = {
-    "eau": "Eau potable", "assainissement": "Assainissement", "gaz": "Gaz", "electricite": "Électricité",
-    "telecom": "Télécommunications", "chauffage": "Chauffage urbain", "eclairage": "Éclairage public", "autre": "Autre",
+    "eau": "Eau potable",
+    "assainissement": "Assainissement",
+    "gaz": "Gaz",
+    "electricite": "Électricité",
+    "telecom": "Télécommunications",
+    "chauffage": "Chauffage urbain",
+    "eclairage": "Éclairage public",
+    "autre": "Autre",
 }
 NETWORK_TYPES = set(NETWORK_LABELS)
 # a network type may be written as its code or as the label the dashboard shows
-_NETWORKS = {fold(code): code for code in NETWORK_LABELS} | {fold(label): code for code, label in NETWORK_LABELS.items()}
+_NETWORKS = {fold(code): code for code in NETWORK_LABELS} | {
+    fold(label): code for code, label in NETWORK_LABELS.items()
+}
 PUBLIC_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")  # same rule as the extension's ConcessionLinks
 # canonical name -> (the name staff read, other spellings); compared folded
 COLUMNS = {
@@ -99,7 +107,8 @@ def check_columns(headers: list[str]) -> None:
         raise UnreadableRegistry(
             f"Colonne{plural} obligatoire{plural} absente{plural} : "
             + ", ".join(f"« {COLUMNS[n][0]} »" for n in missing)
-            + f" (colonnes trouvées : {found} ; attendues : {expected}, et si connues {optional}).")
+            + f" (colonnes trouvées : {found} ; attendues : {expected}, et si connues {optional})."
+        )
 
 
 def parse_row(line: int, raw: dict[str, object]) -> LegacyAccount | Rejected:
@@ -135,16 +144,21 @@ def parse_row(line: int, raw: dict[str, object]) -> LegacyAccount | Rejected:
     key = label_key(label)
     public_id = row.get("identifiant") or derived_public_id(label)
     if not PUBLIC_ID.match(public_id):
-        return Rejected(line, "identifiant du compte invalide (lettres, chiffres, « . », « _ » ou « - » ; 64 au maximum)")
-    return LegacyAccount(key, public_id, label, code, company, siret, network, row.get("contact") or None, line,
-                         tuple(remarks))
+        return Rejected(
+            line, "identifiant du compte invalide (lettres, chiffres, « . », « _ » ou « - » ; 64 au maximum)"
+        )
+    return LegacyAccount(
+        key, public_id, label, code, company, siret, network, row.get("contact") or None, line, tuple(remarks)
+    )
 
 
 def _json_rows(text: str) -> Iterator[tuple[int, dict]]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
-        raise UnreadableRegistry(f"Le fichier JSON est mal formé (ligne {error.lineno}, colonne {error.colno}).") from error
+        raise UnreadableRegistry(
+            f"Le fichier JSON est mal formé (ligne {error.lineno}, colonne {error.colno})."
+        ) from error
     if not isinstance(data, list):
         raise UnreadableRegistry("Le fichier JSON doit contenir une liste de comptes (une liste d'objets).")
     check_columns(sorted({str(k) for item in data if isinstance(item, dict) for k in item}))
@@ -166,8 +180,9 @@ def read_rows(text: str, filename: str, delimiter: str | None = None) -> Iterato
     return _deduplicated(rows)
 
 
-def read_registry(data: bytes, filename: str, *, encoding: str | None = None,
-                  delimiter: str | None = None) -> Iterator[LegacyAccount | Rejected]:
+def read_registry(
+    data: bytes, filename: str, *, encoding: str | None = None, delimiter: str | None = None
+) -> Iterator[LegacyAccount | Rejected]:
     """The rows of a registry file's bytes (encoding detected unless given)."""
     return read_rows(decode(data, filename, encoding), filename, delimiter)
 

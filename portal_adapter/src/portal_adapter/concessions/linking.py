@@ -25,8 +25,10 @@ from portal_adapter.db import concession_accounts, concession_links, link_attemp
 log = logging.getLogger(__name__)
 # One answer for a wrong label, a wrong code and a blocked or locked concession (issue 14):
 # which labels exist is never told. It names the way out for a legitimate administrator.
-WRONG = ("L'intitulé du compte ou le code d'accès est incorrect, ou ce compte est bloqué après trop d'essais. "
-         "Vérifiez-les ; si cela persiste, contactez le service Voirie de la Métropole.")
+WRONG = (
+    "L'intitulé du compte ou le code d'accès est incorrect, ou ce compte est bloqué après trop d'essais. "
+    "Vérifiez-les ; si cela persiste, contactez le service Voirie de la Métropole."
+)
 # Blocks of the person, the structure or the address: the same for every label.
 TOO_MANY = "Trop de tentatives : réessayez plus tard."
 NO_ACCOUNT = -1  # the id the counters of an unknown label are read for (no account has it)
@@ -46,11 +48,16 @@ class Outcome:
 
 def _counters(failures: lockout.Failures, now: float, known: bool) -> str:
     """The counters after this failure, for the audit trail (security.md asks for them)."""
+
     def within(times, window):
         return sum(1 for t in times if now - window < t <= now) + 1
-    parts = [f"concession {failures.concession_total + 1}/10 since unlock" if known else "unknown label",
-             f"user {within(failures.user, lockout.DAY)}/24h", f"siret {within(failures.siret, lockout.DAY)}/24h",
-             f"ip {within(failures.ip, lockout.HOUR)}/h"]
+
+    parts = [
+        f"concession {failures.concession_total + 1}/10 since unlock" if known else "unknown label",
+        f"user {within(failures.user, lockout.DAY)}/24h",
+        f"siret {within(failures.siret, lockout.DAY)}/24h",
+        f"ip {within(failures.ip, lockout.HOUR)}/h",
+    ]
     return ", ".join(parts)
 
 
@@ -103,11 +110,16 @@ class Linker:
             query = sa.select(a.c.at).where(counted, a.c.at > now - window, *conditions)
             return [row.at for row in connection.execute(query)]
 
-        last_unlock = connection.execute(
-            sa.select(sa.func.max(a.c.at)).where(a.c.account_id == account_id, a.c.result == "unlocked")
-        ).scalar() or 0.0
+        last_unlock = (
+            connection.execute(
+                sa.select(sa.func.max(a.c.at)).where(a.c.account_id == account_id, a.c.result == "unlocked")
+            ).scalar()
+            or 0.0
+        )
         total = connection.execute(
-            sa.select(sa.func.count()).where(a.c.account_id == account_id, a.c.result == "failure", a.c.at > last_unlock)
+            sa.select(sa.func.count()).where(
+                a.c.account_id == account_id, a.c.result == "failure", a.c.at > last_unlock
+            )
         ).scalar_one()
         return lockout.Failures(
             concession=times(a.c.account_id == account_id, a.c.at > last_unlock, window=lockout.HOUR, counted=failure),
@@ -130,19 +142,44 @@ class Linker:
         probe = account_id if account_id is not None else NO_ACCOUNT
         failures = self._failures(connection, now, probe, user_id, siret, ip)
         holder = connection.execute(
-            sa.select(concession_links.c.siret).where(concession_links.c.account_id == probe)).scalar()
-        right = matches(self.pepper, (account.code_binding or key) if account else key, code,
-                        account.code_digest if account else UNKNOWN_DIGEST) and account is not None
+            sa.select(concession_links.c.siret).where(concession_links.c.account_id == probe)
+        ).scalar()
+        right = (
+            matches(
+                self.pepper,
+                (account.code_binding or key) if account else key,
+                code,
+                account.code_digest if account else UNKNOWN_DIGEST,
+            )
+            and account is not None
+        )
         decision = lockout.decide(failures, now)
         if decision.alert:
             log.warning("concession linking: more than 20 failures in 10 minutes across the service")
 
         def audit(result: str, detail: str | None = None) -> None:
-            connection.execute(sa.insert(link_attempts).values(
-                at=now, user_id=user_id, actor=actor or None, siret=siret, ip=ip, label=key, account_id=account_id,
-                result=result, detail=detail))
-            log.info("concession link attempt: user=%s siret=%s ip=%s account=%s result=%s %s",
-                     user_id, siret, ip, account_id, result, detail or "")
+            connection.execute(
+                sa.insert(link_attempts).values(
+                    at=now,
+                    user_id=user_id,
+                    actor=actor or None,
+                    siret=siret,
+                    ip=ip,
+                    label=key,
+                    account_id=account_id,
+                    result=result,
+                    detail=detail,
+                )
+            )
+            log.info(
+                "concession link attempt: user=%s siret=%s ip=%s account=%s result=%s %s",
+                user_id,
+                siret,
+                ip,
+                account_id,
+                result,
+                detail or "",
+            )
 
         if not decision.allowed:
             audit("blocked", decision.reason)
@@ -153,32 +190,61 @@ class Linker:
             hard_locked = account is not None and failures.concession_total + 1 >= lockout.HARD_LOCK_FAILURES
             audit("failure", _counters(failures, now, known=account is not None))
             if hard_locked:
-                log.error("ALERT concession %s: hard lock engaged after %d failures", account_id, lockout.HARD_LOCK_FAILURES)
-                return Outcome("wrong", WRONG, hard_locked=True, account_id=account_id, holder_siret=holder,
-                               label=account.label)
+                log.error(
+                    "ALERT concession %s: hard lock engaged after %d failures", account_id, lockout.HARD_LOCK_FAILURES
+                )
+                return Outcome(
+                    "wrong", WRONG, hard_locked=True, account_id=account_id, holder_siret=holder, label=account.label
+                )
             return Outcome("wrong", WRONG)
         if holder == siret:
             audit("success", "already linked")
-            return Outcome("already_linked", "Ce compte est déjà rattaché à votre structure.", account_id, label=account.label)
+            return Outcome(
+                "already_linked", "Ce compte est déjà rattaché à votre structure.", account_id, label=account.label
+            )
         if holder is not None:
             audit("refused", "held by another structure")
             log.error("ALERT concession %s: right code from structure %s while linked to %s", account_id, siret, holder)
-            return Outcome("taken", "Ce compte est déjà rattaché à une autre structure : le service Voirie de la Métropole "
-                           "a été prévenu et reviendra vers vous.", account_id, label=account.label, holder_siret=holder)
-        connection.execute(sa.insert(concession_links).values(account_id=account_id, siret=siret, linked_at=now, linked_by=user_id))
+            return Outcome(
+                "taken",
+                "Ce compte est déjà rattaché à une autre structure : le service Voirie de la Métropole "
+                "a été prévenu et reviendra vers vous.",
+                account_id,
+                label=account.label,
+                holder_siret=holder,
+            )
+        connection.execute(
+            sa.insert(concession_links).values(account_id=account_id, siret=siret, linked_at=now, linked_by=user_id)
+        )
         audit("success", "linked")
-        return Outcome("linked", f"Le compte « {account.label} » a été rattaché à votre structure.", account_id,
-                       label=account.label)
+        return Outcome(
+            "linked",
+            f"Le compte « {account.label} » a été rattaché à votre structure.",
+            account_id,
+            label=account.label,
+        )
 
     def unlink(self, *, user_id: str, siret: str, ip: str, account_id: int, actor: str = "") -> Outcome:
         """A structure's administrator detaches one of its concessions (audited)."""
         with self._transaction() as connection:
-            removed = connection.execute(sa.delete(concession_links).where(
-                concession_links.c.account_id == account_id, concession_links.c.siret == siret)).rowcount
+            removed = connection.execute(
+                sa.delete(concession_links).where(
+                    concession_links.c.account_id == account_id, concession_links.c.siret == siret
+                )
+            ).rowcount
             if removed:
-                connection.execute(sa.insert(link_attempts).values(
-                    at=self.clock(), user_id=user_id, actor=actor[:200] or None, siret=siret, ip=ip, label="",
-                    account_id=account_id, result="unlinked"))
+                connection.execute(
+                    sa.insert(link_attempts).values(
+                        at=self.clock(),
+                        user_id=user_id,
+                        actor=actor[:200] or None,
+                        siret=siret,
+                        ip=ip,
+                        label="",
+                        account_id=account_id,
+                        result="unlinked",
+                    )
+                )
                 log.info("concession %s unlinked from structure %s by %s", account_id, siret, user_id)
         if not removed:
             return Outcome("not_linked", "Ce compte n'est pas rattaché à votre structure.")
@@ -187,5 +253,8 @@ class Linker:
     def unlock(self, account_id: int, by: str) -> None:
         """A metropolis administrator lifts the hard lock: failures before now stop counting."""
         with self._transaction() as connection:
-            connection.execute(sa.insert(link_attempts).values(
-                at=self.clock(), user_id=by, siret="", ip="", label="", account_id=account_id, result="unlocked"))
+            connection.execute(
+                sa.insert(link_attempts).values(
+                    at=self.clock(), user_id=by, siret="", ip="", label="", account_id=account_id, result="unlocked"
+                )
+            )

@@ -22,9 +22,13 @@ class LinkedAccount:
 
 def linked_accounts(engine: sa.Engine, siret: str) -> list[LinkedAccount]:
     a, link = concession_accounts, concession_links
-    query = (sa.select(a.c.id, a.c.public_id, a.c.label, a.c.company_name, a.c.network_type, link.c.linked_at,
-                       link.c.linked_by)
-             .join(link, link.c.account_id == a.c.id).where(link.c.siret == siret).order_by(a.c.public_id))
+    query = (
+        sa.select(
+            a.c.id, a.c.public_id, a.c.label, a.c.company_name, a.c.network_type, link.c.linked_at, link.c.linked_by
+        )
+        .join(link, link.c.account_id == a.c.id)
+        .where(link.c.siret == siret)
+        .order_by(a.c.public_id)
+    )
     with engine.connect() as connection:
         return [LinkedAccount(*row) for row in connection.execute(query)]
-

@@ -34,8 +34,9 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> str:
         try:
             codecs.lookup(encoding)
         except LookupError as error:
-            raise UnreadableRegistry(f"L'encodage « {encoding} » est inconnu : indiquez par exemple "
-                                     "utf-8 ou windows-1252.") from error
+            raise UnreadableRegistry(
+                f"L'encodage « {encoding} » est inconnu : indiquez par exemple utf-8 ou windows-1252."
+            ) from error
         candidates = [encoding]
     elif data.startswith(codecs.BOM_UTF8):
         candidates = ["utf-8-sig"]
@@ -43,15 +44,19 @@ def decode(data: bytes, name: str, encoding: str | None = None) -> str:
         candidates = ["utf-16"]
     else:
         if b"\x00" in data:
-            raise UnreadableRegistry(f"Le fichier {name} n'est pas un fichier texte (un classeur Excel ?) : {EXPORT_HINT}.")
+            raise UnreadableRegistry(
+                f"Le fichier {name} n'est pas un fichier texte (un classeur Excel ?) : {EXPORT_HINT}."
+            )
         candidates = ["utf-8", "cp1252"]
     for candidate in candidates:
         try:
             return data.decode(candidate)
         except UnicodeDecodeError:
             continue
-    raise UnreadableRegistry(f"Le fichier {name} n'est lisible ni en UTF-8 ni en Windows-1252 : {EXPORT_HINT}, "
-                             "ou indiquez son encodage avec --encodage.")
+    raise UnreadableRegistry(
+        f"Le fichier {name} n'est lisible ni en UTF-8 ni en Windows-1252 : {EXPORT_HINT}, "
+        "ou indiquez son encodage avec --encodage."
+    )
 
 
 def _first_line(text: str) -> str:
@@ -89,7 +94,9 @@ def numbered_records(text: str, delimiter: str) -> tuple[list[str], Iterator[tup
                     yield line, record
                 line = reader.line_num + 1
         except csv.Error as error:
-            raise UnreadableRegistry(f"Ligne {reader.line_num} : le fichier n'est pas un CSV valide ({error}).") from error
+            raise UnreadableRegistry(
+                f"Ligne {reader.line_num} : le fichier n'est pas un CSV valide ({error})."
+            ) from error
 
     return header, records()
 

@@ -32,8 +32,12 @@ class ImportReport:
     remarks: list[Rejected] = field(default_factory=list)  # imported, an optional value left out
 
 
-def import_rows(engine: sa.Engine, pepper: bytes, rows: Iterable[LegacyAccount | Rejected],
-                progress: Callable[[int], None] = lambda n: None) -> ImportReport:
+def import_rows(
+    engine: sa.Engine,
+    pepper: bytes,
+    rows: Iterable[LegacyAccount | Rejected],
+    progress: Callable[[int], None] = lambda n: None,
+) -> ImportReport:
     report = ImportReport()
     batch: list[LegacyAccount] = []
     for row in rows:
@@ -59,27 +63,35 @@ def _write(engine: sa.Engine, pepper: bytes, batch: list[LegacyAccount], report:
     lines = {account.key: account.line for account in batch}
     with engine.begin() as connection:
         existing = {
-            row.key: row for row in connection.execute(
+            row.key: row
+            for row in connection.execute(
                 sa.select(table.c.key, *(table.c[f] for f in FIELDS)).where(table.c.key.in_([a.key for a in batch]))
             )
         }
         bindings = {a.key: (existing[a.key].code_binding if a.key in existing else None) or a.key for a in batch}
         values = {
             account.key: {
-                "public_id": account.public_id, "label": account.label,
-                "code_digest": digest(pepper, bindings[account.key], account.code), "code_binding": bindings[account.key],
-                "company_name": account.company_name, "siret": account.siret,
-                "network_type": account.network_type, "contact": account.contact,
+                "public_id": account.public_id,
+                "label": account.label,
+                "code_digest": digest(pepper, bindings[account.key], account.code),
+                "code_binding": bindings[account.key],
+                "company_name": account.company_name,
+                "siret": account.siret,
+                "network_type": account.network_type,
+                "contact": account.contact,
             }
             for account in batch
         }
         # an identifier already held by another account: that row is rejected, the rest goes on
         ids = {row["public_id"]: key for key, row in values.items()}
         for held_by, public_id in connection.execute(
-                sa.select(table.c.key, table.c.public_id).where(table.c.public_id.in_(list(ids)))):
+            sa.select(table.c.key, table.c.public_id).where(table.c.public_id.in_(list(ids)))
+        ):
             if held_by != ids[public_id]:
                 rejected_key = ids[public_id]
-                report.rejected.append(Rejected(lines[rejected_key], "identifiant du compte déjà attribué à un autre intitulé"))
+                report.rejected.append(
+                    Rejected(lines[rejected_key], "identifiant du compte déjà attribué à un autre intitulé")
+                )
                 del values[rejected_key]
         inserts, updates = [], []
         for key, row in values.items():
@@ -94,8 +106,9 @@ def _write(engine: sa.Engine, pepper: bytes, batch: list[LegacyAccount], report:
             connection.execute(sa.insert(table), inserts)
         if updates:
             connection.execute(
-                sa.update(table).where(table.c.key == sa.bindparam("k")).values(
-                    **{f: sa.bindparam(f) for f in FIELDS}, updated_at=sa.bindparam("updated_at")),
+                sa.update(table)
+                .where(table.c.key == sa.bindparam("k"))
+                .values(**{f: sa.bindparam(f) for f in FIELDS}, updated_at=sa.bindparam("updated_at")),
                 updates,
             )
         report.created += len(inserts)

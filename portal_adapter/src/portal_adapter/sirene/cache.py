@@ -27,8 +27,9 @@ class SiretCache:
     MEMORY_TTL = 60.0
     MEMORY_SIZE = 2048
 
-    def __init__(self, engine: sa.Engine, found_ttl: float, not_found_ttl: float,
-                 clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self, engine: sa.Engine, found_ttl: float, not_found_ttl: float, clock: Callable[[], float] = time.time
+    ) -> None:
         self.engine = engine
         self.found_ttl = found_ttl
         self.not_found_ttl = not_found_ttl
@@ -50,8 +51,9 @@ class SiretCache:
                 return hit[1]
         with self.engine.connect() as connection:
             row = connection.execute(
-                sa.select(siret_cache.c.found, siret_cache.c.record_json, siret_cache.c.expires_at)
-                .where(siret_cache.c.siret == siret, siret_cache.c.expires_at > self.clock())
+                sa.select(siret_cache.c.found, siret_cache.c.record_json, siret_cache.c.expires_at).where(
+                    siret_cache.c.siret == siret, siret_cache.c.expires_at > self.clock()
+                )
             ).first()
         if row is None:
             return None

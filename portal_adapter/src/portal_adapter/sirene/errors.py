@@ -30,4 +30,6 @@ class RegisterRateLimited(LookupFailed):
 
 
 CLOSED_CODE = "closed"
-CLOSED_MESSAGE = "Cet établissement est fermé dans le répertoire SIRENE : indiquez le SIRET d'un établissement en activité."
+CLOSED_MESSAGE = (
+    "Cet établissement est fermé dans le répertoire SIRENE : indiquez le SIRET d'un établissement en activité."
+)

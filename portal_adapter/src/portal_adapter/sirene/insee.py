@@ -42,7 +42,9 @@ def parse(payload: dict, siret: str, now: datetime | None = None) -> StructureRe
         postal_code, city = cedex, clean(address.get("libelleCedexEtablissement"))
     else:
         postal_code = clean(address.get("codePostalEtablissement"))
-        city = clean(address.get("libelleCommuneEtablissement")) or clean(address.get("libelleCommuneEtrangerEtablissement"))
+        city = clean(address.get("libelleCommuneEtablissement")) or clean(
+            address.get("libelleCommuneEtrangerEtablissement")
+        )
     legal_category = clean(unit.get("categorieJuridiqueUniteLegale"))
     masked = "P" in (establishment.get("statutDiffusionEtablissement"), unit.get("statutDiffusionUniteLegale"))
     return StructureRecord(

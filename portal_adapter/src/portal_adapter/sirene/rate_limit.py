@@ -85,7 +85,8 @@ class DatabaseSlots:
             next_free = connection.execute(self._take, params).scalar_one_or_none()
             if next_free is None:
                 current = connection.execute(
-                    sa.select(rate_limit_slots.c.next_free_at).where(rate_limit_slots.c.name == name)).scalar_one()
+                    sa.select(rate_limit_slots.c.next_free_at).where(rate_limit_slots.c.name == name)
+                ).scalar_one()
                 raise SlotRefused(current - now)
         return next_free - interval
 

@@ -62,8 +62,9 @@ def parse(payload: dict, siret: str, source: str = SOURCE, now: datetime | None 
             po_box_or_locality=clean(establishment.get("distribution_speciale")),
         )
     else:
-        address = Address(postal_code=postal_code, city=city, recipient=name,
-                          one_line=clean(establishment.get("adresse")))
+        address = Address(
+            postal_code=postal_code, city=city, recipient=name, one_line=clean(establishment.get("adresse"))
+        )
     masked = "P" in (result.get("statut_diffusion"), establishment.get("statut_diffusion_etablissement"))
     legal_category = clean(result.get("nature_juridique"))
     return StructureRecord(

@@ -50,8 +50,9 @@ class UpstreamHttp:
             last = attempt == self.retries
             self.limiter.acquire()
             try:
-                response = self.session.get(url, headers=headers, params=params, timeout=self.timeout,
-                                            allow_redirects=False)
+                response = self.session.get(
+                    url, headers=headers, params=params, timeout=self.timeout, allow_redirects=False
+                )
             except requests.RequestException as error:
                 log.warning("%s: %s (attempt %d)", self.name, type(error).__name__, attempt + 1)
                 if last:
@@ -62,7 +63,9 @@ class UpstreamHttp:
                 return response
             wait = retry_after_seconds(response.headers.get("Retry-After"))
             wait = self.backoff * 2**attempt if wait is None else wait
-            log.warning("%s: HTTP %d, retry after %.1f s (attempt %d)", self.name, response.status_code, wait, attempt + 1)
+            log.warning(
+                "%s: HTTP %d, retry after %.1f s (attempt %d)", self.name, response.status_code, wait, attempt + 1
+            )
             if last or wait > self.max_retry_after:
                 if response.status_code == 429:
                     raise RegisterRateLimited(retry_after=wait)

@@ -18,8 +18,12 @@ def upgrade() -> None:
 
     with op.batch_alter_table("concession_accounts") as batch:
         batch.add_column(sa.Column("public_id", sa.String(64), nullable=True))
-    table = sa.table("concession_accounts", sa.column("id", sa.Integer), sa.column("key", sa.String),
-                     sa.column("public_id", sa.String))
+    table = sa.table(
+        "concession_accounts",
+        sa.column("id", sa.Integer),
+        sa.column("key", sa.String),
+        sa.column("public_id", sa.String),
+    )
     connection = op.get_bind()
     for row in connection.execute(sa.select(table.c.id, table.c.key)).fetchall():
         connection.execute(sa.update(table).where(table.c.id == row.id).values(public_id=derived_public_id(row.key)))

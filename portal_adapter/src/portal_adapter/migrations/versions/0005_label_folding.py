@@ -22,8 +22,13 @@ def upgrade() -> None:
 
     with op.batch_alter_table("concession_accounts") as batch:
         batch.add_column(sa.Column("code_binding", sa.String(200), nullable=True))
-    table = sa.table("concession_accounts", sa.column("id", sa.Integer), sa.column("key", sa.String),
-                     sa.column("label", sa.String), sa.column("code_binding", sa.String))
+    table = sa.table(
+        "concession_accounts",
+        sa.column("id", sa.Integer),
+        sa.column("key", sa.String),
+        sa.column("label", sa.String),
+        sa.column("code_binding", sa.String),
+    )
     connection = op.get_bind()
     connection.execute(sa.update(table).values(code_binding=table.c.key))
     rows = connection.execute(sa.select(table.c.id, table.c.key, table.c.label).order_by(table.c.id)).fetchall()

@@ -44,14 +44,15 @@ public final class IdentityNames {
 
     /** User attributes only administrators and service accounts may write. */
     public static final String ATTR_STRUCTURE_SIRET = "structureSiret";
+
     public static final String ATTR_CGU_VERSION = "cguVersion";
     public static final String ATTR_CGU_TEXT_SHA256 = "cguTextSha256";
     public static final String ATTR_CGU_ACCEPTED_AT = "cguAcceptedAt";
 
     /** User attributes the user fills in. */
     public static final String ATTR_JOB_TITLE = "jobTitle";
+
     public static final String ATTR_NEWSLETTER_OPT_IN = "newsletterOptIn";
 
-    private IdentityNames() {
-    }
+    private IdentityNames() {}
 }

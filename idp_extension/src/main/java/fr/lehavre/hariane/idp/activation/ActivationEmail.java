@@ -3,7 +3,6 @@ package fr.lehavre.hariane.idp.activation;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
 import org.keycloak.authentication.actiontoken.execactions.ExecuteActionsActionToken;
 import org.keycloak.common.util.Time;
 import org.keycloak.email.EmailException;
@@ -29,29 +28,51 @@ public final class ActivationEmail {
     /** Template attribute: {@code structure}, {@code administrator}, {@code profile} of a colleague's invitation. */
     static final String COLLEAGUE = "haColleague";
 
-    private ActivationEmail() {
-    }
+    private ActivationEmail() {}
 
     /** After « Créer un compte Pro »: the structure's first administrator. */
-    public static void send(KeycloakSession session, RealmModel realm, UserModel user, String clientId, String redirectUri)
+    public static void send(
+            KeycloakSession session, RealmModel realm, UserModel user, String clientId, String redirectUri)
             throws EmailException {
         send(session, realm, user, clientId, redirectUri, FOUNDER, Boolean.TRUE);
     }
 
     /** A colleague added in « Gestion des utilisateurs »: who added them, to which structure, with which profile. */
-    static void sendToColleague(KeycloakSession session, RealmModel realm, UserModel user, String clientId,
-            String redirectUri, Map<String, String> invitation) throws EmailException {
+    static void sendToColleague(
+            KeycloakSession session,
+            RealmModel realm,
+            UserModel user,
+            String clientId,
+            String redirectUri,
+            Map<String, String> invitation)
+            throws EmailException {
         send(session, realm, user, clientId, redirectUri, COLLEAGUE, invitation);
     }
 
-    private static void send(KeycloakSession session, RealmModel realm, UserModel user, String clientId,
-            String redirectUri, String wording, Object details) throws EmailException {
+    private static void send(
+            KeycloakSession session,
+            RealmModel realm,
+            UserModel user,
+            String clientId,
+            String redirectUri,
+            String wording,
+            Object details)
+            throws EmailException {
         int lifespan = realm.getActionTokenGeneratedByAdminLifespan();
-        ExecuteActionsActionToken token = new ExecuteActionsActionToken(user.getId(), user.getEmail(),
-                Time.currentTime() + lifespan, List.of(ActivationRequiredAction.PROVIDER_ID), redirectUri, clientId);
-        String link = LoginActionsService.actionTokenProcessor(session.getContext().getUri())
-                .queryParam("key", token.serialize(session, realm, session.getContext().getUri()))
-                .build(realm.getName()).toString();
+        ExecuteActionsActionToken token = new ExecuteActionsActionToken(
+                user.getId(),
+                user.getEmail(),
+                Time.currentTime() + lifespan,
+                List.of(ActivationRequiredAction.PROVIDER_ID),
+                redirectUri,
+                clientId);
+        String link = LoginActionsService.actionTokenProcessor(
+                        session.getContext().getUri())
+                .queryParam(
+                        "key",
+                        token.serialize(session, realm, session.getContext().getUri()))
+                .build(realm.getName())
+                .toString();
         session.getProvider(EmailTemplateProvider.class)
                 .setAttribute(Constants.TEMPLATE_ATTR_REQUIRED_ACTIONS, token.getRequiredActions())
                 .setAttribute(wording, details)

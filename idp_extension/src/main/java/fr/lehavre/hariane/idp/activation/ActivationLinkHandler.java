@@ -1,7 +1,6 @@
 package fr.lehavre.hariane.idp.activation;
 
 import jakarta.ws.rs.core.Response;
-
 import org.keycloak.authentication.AuthenticationProcessor;
 import org.keycloak.authentication.actiontoken.ActionTokenContext;
 import org.keycloak.authentication.actiontoken.execactions.ExecuteActionsActionToken;
@@ -24,20 +23,27 @@ public final class ActivationLinkHandler extends ExecuteActionsActionTokenHandle
     static final String TEMPLATE = "hariane-activation-confirm.ftl";
 
     @Override
-    public Response handleToken(ExecuteActionsActionToken token, ActionTokenContext<ExecuteActionsActionToken> tokenContext) {
+    public Response handleToken(
+            ExecuteActionsActionToken token, ActionTokenContext<ExecuteActionsActionToken> tokenContext) {
         if (!tokenContext.isAuthenticationSessionFresh()
                 || !token.getRequiredActions().contains(ActivationRequiredAction.PROVIDER_ID)) {
             return super.handleToken(token, tokenContext);
         }
         // As Keycloak's handler: bind the token to the new authentication session, link to it.
         AuthenticationSessionModel authSession = tokenContext.getAuthenticationSession();
-        token.setCompoundAuthenticationSessionId(AuthenticationSessionCompoundId.fromAuthSession(authSession).getEncodedId());
-        String confirmUri = Urls.actionTokenBuilder(tokenContext.getUriInfo().getBaseUri(),
+        token.setCompoundAuthenticationSessionId(
+                AuthenticationSessionCompoundId.fromAuthSession(authSession).getEncodedId());
+        String confirmUri = Urls.actionTokenBuilder(
+                        tokenContext.getUriInfo().getBaseUri(),
                         token.serialize(tokenContext.getSession(), tokenContext.getRealm(), tokenContext.getUriInfo()),
-                        authSession.getClient().getClientId(), authSession.getTabId(),
+                        authSession.getClient().getClientId(),
+                        authSession.getTabId(),
                         AuthenticationProcessor.getClientData(tokenContext.getSession(), authSession))
-                .build(tokenContext.getRealm().getName()).toString();
-        return tokenContext.getSession().getProvider(LoginFormsProvider.class)
+                .build(tokenContext.getRealm().getName())
+                .toString();
+        return tokenContext
+                .getSession()
+                .getProvider(LoginFormsProvider.class)
                 .setAuthenticationSession(authSession)
                 .setUser(authSession.getAuthenticatedUser())
                 .setAttribute("actionUri", confirmUri)

@@ -1,11 +1,10 @@
 package fr.lehavre.hariane.idp.activation;
 
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-
+import fr.lehavre.hariane.idp.IdentityNames;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
-
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import org.keycloak.authentication.RequiredActionContext;
 import org.keycloak.authentication.RequiredActionProvider;
 import org.keycloak.events.Details;
@@ -14,8 +13,6 @@ import org.keycloak.models.ModelException;
 import org.keycloak.models.UserCredentialModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.FormMessage;
-
-import fr.lehavre.hariane.idp.IdentityNames;
 
 /**
  * « Activer mon compte »: choose the password (realm policy) and accept the CGU, on one page.
@@ -30,8 +27,7 @@ public final class ActivationRequiredAction implements RequiredActionProvider {
     static final String FIELD_CGU = "acceptCgu";
 
     @Override
-    public void evaluateTriggers(RequiredActionContext context) {
-    }
+    public void evaluateTriggers(RequiredActionContext context) {}
 
     @Override
     public void requiredActionChallenge(RequiredActionContext context) {
@@ -61,16 +57,25 @@ public final class ActivationRequiredAction implements RequiredActionProvider {
         try {
             user.credentialManager().updateCredential(UserCredentialModel.password(password, false));
         } catch (ModelException e) {
-            context.getEvent().clone().event(EventType.UPDATE_CREDENTIAL_ERROR).detail(Details.REASON, e.getMessage())
+            context.getEvent()
+                    .clone()
+                    .event(EventType.UPDATE_CREDENTIAL_ERROR)
+                    .detail(Details.REASON, e.getMessage())
                     .error("password_rejected");
             context.challenge(form(context, new FormMessage(FIELD_PASSWORD, e.getMessage(), e.getParameters()), true));
             return;
         }
         user.setSingleAttribute(IdentityNames.ATTR_CGU_VERSION, Cgu.VERSION);
         user.setSingleAttribute(IdentityNames.ATTR_CGU_TEXT_SHA256, Cgu.sha256());
-        user.setSingleAttribute(IdentityNames.ATTR_CGU_ACCEPTED_AT, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        user.setSingleAttribute(
+                IdentityNames.ATTR_CGU_ACCEPTED_AT,
+                Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
         user.setEmailVerified(true);
-        context.getEvent().clone().event(EventType.UPDATE_CREDENTIAL).detail("cgu_version", Cgu.VERSION).success();
+        context.getEvent()
+                .clone()
+                .event(EventType.UPDATE_CREDENTIAL)
+                .detail("cgu_version", Cgu.VERSION)
+                .success();
         context.success();
     }
 
@@ -86,6 +91,5 @@ public final class ActivationRequiredAction implements RequiredActionProvider {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

@@ -20,8 +20,7 @@ public final class Cgu {
 
     private static final String SHA256 = hash();
 
-    private Cgu() {
-    }
+    private Cgu() {}
 
     public static String sha256() {
         return SHA256;

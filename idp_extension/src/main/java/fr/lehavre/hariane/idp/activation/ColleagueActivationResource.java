@@ -1,17 +1,17 @@
 package fr.lehavre.hariane.idp.activation;
 
-import java.util.Arrays;
-import java.util.Map;
-import java.util.Objects;
-import java.util.Optional;
-
+import fr.lehavre.hariane.idp.profile.Profile;
+import fr.lehavre.hariane.idp.structure.StructureClaimMapper;
 import jakarta.ws.rs.NotAuthorizedException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Response;
-
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 import org.keycloak.email.EmailException;
 import org.keycloak.models.ClientModel;
@@ -27,9 +27,6 @@ import org.keycloak.services.managers.AuthenticationManager.AuthResult;
 import org.keycloak.services.resource.RealmResourceProvider;
 import org.keycloak.services.resources.admin.AdminAuth;
 import org.keycloak.services.resources.admin.fgap.AdminPermissions;
-
-import fr.lehavre.hariane.idp.profile.Profile;
-import fr.lehavre.hariane.idp.structure.StructureClaimMapper;
 
 /**
  * {@code POST /realms/{realm}/hariane/colleagues/{userId}/activation-email?invitedBy=&client_id=&redirect_uri=}:
@@ -59,8 +56,11 @@ public final class ColleagueActivationResource implements RealmResourceProvider 
 
     @POST
     @Path("colleagues/{userId}/activation-email")
-    public Response send(@PathParam("userId") String userId, @QueryParam("invitedBy") String invitedBy,
-            @QueryParam("client_id") String clientId, @QueryParam("redirect_uri") String redirectUri) {
+    public Response send(
+            @PathParam("userId") String userId,
+            @QueryParam("invitedBy") String invitedBy,
+            @QueryParam("client_id") String clientId,
+            @QueryParam("redirect_uri") String redirectUri) {
         RealmModel realm = session.getContext().getRealm();
         AuthResult caller = new AppAuthManager.BearerTokenAuthenticator(session).authenticate();
         if (caller == null) {
@@ -71,12 +71,17 @@ public final class ColleagueActivationResource implements RealmResourceProvider 
             return Response.status(Response.Status.NOT_FOUND).build();
         }
         AdminPermissions.evaluator(session, realm, new AdminAuth(realm, caller.token(), caller.user(), caller.client()))
-                .users().requireManage(colleague);
+                .users()
+                .requireManage(colleague);
 
         UserModel administrator = invitedBy == null ? null : session.users().getUserById(realm, invitedBy);
         Optional<OrganizationModel> structure = structureOf(colleague);
-        if (administrator == null || !administrator.isEnabled() || structure.isEmpty()
-                || !structure.map(OrganizationModel::getId).equals(structureOf(administrator).map(OrganizationModel::getId))
+        if (administrator == null
+                || !administrator.isEnabled()
+                || structure.isEmpty()
+                || !structure
+                        .map(OrganizationModel::getId)
+                        .equals(structureOf(administrator).map(OrganizationModel::getId))
                 || profileOf(realm, administrator) != Profile.ADMIN) {
             return Response.status(Response.Status.BAD_REQUEST).build();
         }
@@ -91,7 +96,10 @@ public final class ColleagueActivationResource implements RealmResourceProvider 
         Map<String, String> invitation = Map.of(
                 "structure", StructureClaimMapper.claim(structure.get()).get("name"),
                 "administrator", fullName(administrator),
-                "profile", Optional.ofNullable(profileOf(realm, colleague)).map(PROFILE_WORDS::get).orElse(""));
+                "profile",
+                        Optional.ofNullable(profileOf(realm, colleague))
+                                .map(PROFILE_WORDS::get)
+                                .orElse(""));
         try {
             ActivationEmail.sendToColleague(session, realm, colleague, client.getClientId(), redirect, invitation);
         } catch (EmailException e) {
@@ -103,7 +111,9 @@ public final class ColleagueActivationResource implements RealmResourceProvider 
 
     private Optional<OrganizationModel> structureOf(UserModel user) {
         OrganizationProvider organizations = session.getProvider(OrganizationProvider.class);
-        return organizations == null ? Optional.empty() : organizations.getByMember(user).findFirst();
+        return organizations == null
+                ? Optional.empty()
+                : organizations.getByMember(user).findFirst();
     }
 
     private static Profile profileOf(RealmModel realm, UserModel user) {
@@ -118,11 +128,15 @@ public final class ColleagueActivationResource implements RealmResourceProvider 
     }
 
     private static String fullName(UserModel user) {
-        return String.join(" ", Arrays.stream(new String[] {user.getFirstName(), user.getLastName()})
-                .filter(Objects::nonNull).map(String::strip).filter(s -> !s.isEmpty()).toList());
+        return String.join(
+                " ",
+                Arrays.stream(new String[] {user.getFirstName(), user.getLastName()})
+                        .filter(Objects::nonNull)
+                        .map(String::strip)
+                        .filter(s -> !s.isEmpty())
+                        .toList());
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

@@ -1,5 +1,7 @@
 package fr.lehavre.hariane.idp.adapter;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -8,11 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-
 import org.jboss.logging.Logger;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * Calls the portal adapter's API (authenticated by the shared secret). Any failure to reach it
@@ -36,7 +34,8 @@ public final class AdapterClient {
     }
 
     public StructureAnswer structure(String siret) {
-        String path = URLEncoder.encode(siret == null ? "" : siret, StandardCharsets.UTF_8).replace("+", "%20");
+        String path = URLEncoder.encode(siret == null ? "" : siret, StandardCharsets.UTF_8)
+                .replace("+", "%20");
         HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/api/structures/" + path))
                 .timeout(timeout.multipliedBy(3))
                 .header("Authorization", "Bearer " + secret)
@@ -51,7 +50,10 @@ public final class AdapterClient {
             }
             JsonNode error = body.path("error");
             if (error.hasNonNull("code") && error.hasNonNull("message") && response.statusCode() != 401) {
-                return new StructureAnswer(error.get("structure"), error.get("code").asText(), error.get("message").asText());
+                return new StructureAnswer(
+                        error.get("structure"),
+                        error.get("code").asText(),
+                        error.get("message").asText());
             }
             LOG.warnf("portal adapter answered HTTP %d to a structure lookup", response.statusCode());
         } catch (IOException e) {

@@ -3,7 +3,6 @@ package fr.lehavre.hariane.idp.claims;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.OrganizationModel;
 import org.keycloak.models.UserModel;
@@ -43,6 +42,8 @@ public abstract class ClaimMapper extends AbstractOIDCProtocolMapper
     /** The user's structure: the (single) Keycloak organization the user is a member of. */
     protected static Optional<OrganizationModel> structureOf(KeycloakSession session, UserModel user) {
         OrganizationProvider organizations = session.getProvider(OrganizationProvider.class);
-        return organizations == null ? Optional.empty() : organizations.getByMember(user).findFirst();
+        return organizations == null
+                ? Optional.empty()
+                : organizations.getByMember(user).findFirst();
     }
 }

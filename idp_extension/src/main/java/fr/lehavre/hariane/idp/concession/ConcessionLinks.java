@@ -1,12 +1,11 @@
 package fr.lehavre.hariane.idp.concession;
 
+import fr.lehavre.hariane.idp.IdentityNames;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-
-import fr.lehavre.hariane.idp.IdentityNames;
 
 /**
  * The structure attribute {@value IdentityNames#ORG_ATTR_CONCESSIONS}: one value per linked
@@ -19,8 +18,7 @@ public final class ConcessionLinks {
     static final Pattern ID = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$");
     static final int MAX_LABEL = 200;
 
-    private ConcessionLinks() {
-    }
+    private ConcessionLinks() {}
 
     /** The claim value: a list of {@code {"id": ..., "label": ...}}, empty when nothing valid is linked. */
     public static List<Map<String, String>> claim(List<String> values) {

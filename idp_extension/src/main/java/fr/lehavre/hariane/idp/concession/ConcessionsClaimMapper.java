@@ -1,14 +1,12 @@
 package fr.lehavre.hariane.idp.concession;
 
-
+import fr.lehavre.hariane.idp.IdentityNames;
+import fr.lehavre.hariane.idp.claims.ClaimMapper;
 import org.keycloak.models.ClientSessionContext;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.ProtocolMapperModel;
 import org.keycloak.models.UserSessionModel;
 import org.keycloak.representations.IDToken;
-
-import fr.lehavre.hariane.idp.IdentityNames;
-import fr.lehavre.hariane.idp.claims.ClaimMapper;
 
 /**
  * Emits the {@code concessions} claim — {@code [{"id": "ECR-0001", "label": "..."}]} — and its flat
@@ -41,8 +39,12 @@ public final class ConcessionsClaimMapper extends ClaimMapper {
     }
 
     @Override
-    protected void setClaim(IDToken token, ProtocolMapperModel mappingModel, UserSessionModel userSession,
-            KeycloakSession session, ClientSessionContext clientSessionCtx) {
+    protected void setClaim(
+            IDToken token,
+            ProtocolMapperModel mappingModel,
+            UserSessionModel userSession,
+            KeycloakSession session,
+            ClientSessionContext clientSessionCtx) {
         structureOf(session, userSession.getUser()).ifPresent(organization -> {
             var links = ConcessionLinks.claim(organization.getAttributes().get(IdentityNames.ORG_ATTR_CONCESSIONS));
             if (!links.isEmpty()) {

@@ -1,10 +1,9 @@
 package fr.lehavre.hariane.idp.identifier;
 
+import com.ibm.icu.text.Transliterator;
 import java.text.Normalizer;
 import java.util.Locale;
 import java.util.regex.Pattern;
-
-import com.ibm.icu.text.Transliterator;
 
 /**
  * The generated login identifier: {@code pro.} + first name + {@code .} + last name, lower
@@ -26,11 +25,11 @@ public final class LoginIdentifier {
     private static final Pattern MARKS = Pattern.compile("\\p{M}+");
     /** Any Unicode white space (no-break spaces too, as the Python adapter), apostrophes, dashes. */
     private static final Pattern SEPARATORS = Pattern.compile("[\\p{IsWhite_Space}'’ʼ‘`´_\\-‐‑–—]+");
+
     private static final Pattern NOT_ALLOWED = Pattern.compile("[^a-z0-9-]");
     private static final Pattern HYPHENS = Pattern.compile("-{2,}");
 
-    private LoginIdentifier() {
-    }
+    private LoginIdentifier() {}
 
     /**
      * The identifier without suffix, e.g. « Jean-Éric » « Le Gall » gives {@code pro.jean-eric.le-gall}.
@@ -79,7 +78,8 @@ public final class LoginIdentifier {
                 .replace("ø", "o")
                 .replace("ł", "l")
                 .replace("đ", "d");
-        folded = MARKS.matcher(Normalizer.normalize(folded, Normalizer.Form.NFD)).replaceAll("");
+        folded =
+                MARKS.matcher(Normalizer.normalize(folded, Normalizer.Form.NFD)).replaceAll("");
         folded = SEPARATORS.matcher(folded).replaceAll("-");
         folded = NOT_ALLOWED.matcher(folded).replaceAll("");
         folded = HYPHENS.matcher(folded).replaceAll("-");

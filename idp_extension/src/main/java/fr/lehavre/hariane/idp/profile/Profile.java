@@ -1,11 +1,10 @@
 package fr.lehavre.hariane.idp.profile;
 
+import fr.lehavre.hariane.idp.IdentityNames;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-
-import fr.lehavre.hariane.idp.IdentityNames;
 
 /**
  * The three Hariane PRO profiles, from the least to the most powerful. Each is a realm group

@@ -1,16 +1,14 @@
 package fr.lehavre.hariane.idp.profile;
 
+import fr.lehavre.hariane.idp.IdentityNames;
+import fr.lehavre.hariane.idp.claims.ClaimMapper;
 import java.util.Set;
 import java.util.stream.Collectors;
-
 import org.keycloak.models.ProtocolMapperModel;
 import org.keycloak.models.RoleModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.UserSessionModel;
 import org.keycloak.representations.IDToken;
-
-import fr.lehavre.hariane.idp.IdentityNames;
-import fr.lehavre.hariane.idp.claims.ClaimMapper;
 
 /**
  * Emits the {@code pro_profile} claim ({@code standard}, {@code privileged} or {@code admin}) and
@@ -23,7 +21,6 @@ import fr.lehavre.hariane.idp.claims.ClaimMapper;
 public final class ProfileClaimMapper extends ClaimMapper {
 
     public static final String PROVIDER_ID = "hariane-profile-mapper";
-
 
     @Override
     public String getId() {
@@ -45,12 +42,12 @@ public final class ProfileClaimMapper extends ClaimMapper {
     @Override
     protected void setClaim(IDToken token, ProtocolMapperModel mappingModel, UserSessionModel userSession) {
         UserModel user = userSession.getUser();
-        Set<String> roleNames = user.getRealmRoleMappingsStream()
-                .map(RoleModel::getName)
-                .collect(Collectors.toSet());
-        user.getGroupsStream().forEach(group -> group.getRealmRoleMappingsStream()
-                .map(RoleModel::getName)
-                .forEach(roleNames::add));
+        Set<String> roleNames =
+                user.getRealmRoleMappingsStream().map(RoleModel::getName).collect(Collectors.toSet());
+        user.getGroupsStream()
+                .forEach(group -> group.getRealmRoleMappingsStream()
+                        .map(RoleModel::getName)
+                        .forEach(roleNames::add));
         Profile.highestOf(roleNames).ifPresent(profile -> {
             token.getOtherClaims().put(IdentityNames.CLAIM_PROFILE, profile.claimValue());
             token.getOtherClaims().put(IdentityNames.CLAIM_ROLES, Profile.roleNamesIn(roleNames));

@@ -1,11 +1,14 @@
 package fr.lehavre.hariane.idp.registration;
 
+import fr.lehavre.hariane.idp.IdentityNames;
+import fr.lehavre.hariane.idp.activation.ActivationRequiredAction;
+import fr.lehavre.hariane.idp.identifier.LoginIdentifier;
+import fr.lehavre.hariane.idp.profile.Profile;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.jboss.logging.Logger;
 import org.keycloak.models.GroupModel;
 import org.keycloak.models.KeycloakSession;
@@ -16,11 +19,6 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.organization.OrganizationProvider;
-
-import fr.lehavre.hariane.idp.IdentityNames;
-import fr.lehavre.hariane.idp.activation.ActivationRequiredAction;
-import fr.lehavre.hariane.idp.identifier.LoginIdentifier;
-import fr.lehavre.hariane.idp.profile.Profile;
 
 /**
  * Creates, in one transaction, the structure (an organization keyed by its SIRET), its first
@@ -36,12 +34,10 @@ public final class AccountCreator {
     private static final int MAX_ATTEMPTS = 50;
     public static final String ORG_ATTR_PREFIX_REGISTER = "register.";
 
-    private AccountCreator() {
-    }
+    private AccountCreator() {}
 
     /** The created user's id and identifier. */
-    public record Created(String userId, String username) {
-    }
+    public record Created(String userId, String username) {}
 
     /** What must succeed inside the creation's transaction (the activation e-mail). */
     @FunctionalInterface
@@ -56,9 +52,11 @@ public final class AccountCreator {
         }
     }
 
-    public static Created create(KeycloakSession session, RealmModel realm, NewAccount account, BeforeCommit beforeCommit) {
+    public static Created create(
+            KeycloakSession session, RealmModel realm, NewAccount account, BeforeCommit beforeCommit) {
         KeycloakSessionFactory factory = session.getKeycloakSessionFactory();
-        String base = LoginIdentifier.base(account.person().get(RegistrationForm.FIRST_NAME),
+        String base = LoginIdentifier.base(
+                account.person().get(RegistrationForm.FIRST_NAME),
                 account.person().get(RegistrationForm.LAST_NAME));
         int attempt = 1;
         for (int tries = 0; tries < MAX_ATTEMPTS; tries++) {
@@ -87,7 +85,8 @@ public final class AccountCreator {
                 if (hasCause(e, ActivationNotSent.class)) {
                     throw new ActivationNotSent(e);
                 }
-                if (hasCause(e, ModelDuplicateException.class) || hasCause(e, jakarta.persistence.PersistenceException.class)) {
+                if (hasCause(e, ModelDuplicateException.class)
+                        || hasCause(e, jakarta.persistence.PersistenceException.class)) {
                     if (structureExists(session, realm, account.siret())) {
                         throw new StructureAlreadyRegistered(account.siret());
                     }
@@ -126,8 +125,11 @@ public final class AccountCreator {
         user.setLastName(person.get(RegistrationForm.LAST_NAME).strip());
         user.setEmail(person.get(RegistrationForm.EMAIL).strip().toLowerCase(java.util.Locale.ROOT));
         user.setEmailVerified(false);
-        user.setSingleAttribute(IdentityNames.ATTR_JOB_TITLE, person.get(RegistrationForm.JOB_TITLE).strip());
-        user.setSingleAttribute(IdentityNames.ATTR_NEWSLETTER_OPT_IN,
+        user.setSingleAttribute(
+                IdentityNames.ATTR_JOB_TITLE,
+                person.get(RegistrationForm.JOB_TITLE).strip());
+        user.setSingleAttribute(
+                IdentityNames.ATTR_NEWSLETTER_OPT_IN,
                 String.valueOf("on".equals(person.get(RegistrationForm.NEWSLETTER))));
         user.setSingleAttribute(IdentityNames.ATTR_STRUCTURE_SIRET, account.siret());
         user.addRequiredAction(ActivationRequiredAction.PROVIDER_ID);

@@ -3,6 +3,5 @@ package fr.lehavre.hariane.idp.registration;
 import java.util.Map;
 
 /** What the three steps collected: the register's record and the typed values. */
-public record NewAccount(String siret, Map<String, String> registerValues, Map<String, String> structure,
-        Map<String, String> person) {
-}
+public record NewAccount(
+        String siret, Map<String, String> registerValues, Map<String, String> structure, Map<String, String> person) {}

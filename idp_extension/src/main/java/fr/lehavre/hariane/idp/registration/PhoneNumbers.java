@@ -13,8 +13,7 @@ public final class PhoneNumbers {
     private static final Pattern NATIONAL = Pattern.compile("0[1-9][0-9]{8}");
     private static final Pattern INTERNATIONAL = Pattern.compile("(?:\\+|00)33([1-9][0-9]{8})");
 
-    private PhoneNumbers() {
-    }
+    private PhoneNumbers() {}
 
     public static Optional<String> normalise(String typed) {
         if (typed == null) {

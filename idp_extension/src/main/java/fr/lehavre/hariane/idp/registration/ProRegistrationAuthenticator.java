@@ -1,15 +1,16 @@
 package fr.lehavre.hariane.idp.registration;
 
+import fr.lehavre.hariane.idp.activation.ActivationEmail;
+import fr.lehavre.hariane.idp.adapter.AdapterClient;
+import fr.lehavre.hariane.idp.adapter.StructureAnswer;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.Response;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-
-import jakarta.ws.rs.core.MultivaluedMap;
-import jakarta.ws.rs.core.Response;
-
 import org.jboss.logging.Logger;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.Authenticator;
@@ -22,10 +23,6 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.FormMessage;
 import org.keycloak.sessions.AuthenticationSessionModel;
-
-import fr.lehavre.hariane.idp.activation.ActivationEmail;
-import fr.lehavre.hariane.idp.adapter.AdapterClient;
-import fr.lehavre.hariane.idp.adapter.StructureAnswer;
 
 /**
  * « Créer un compte Pro »: the three steps (SIRET, structure 2/3, person 3/3) and the recap,
@@ -70,19 +67,35 @@ public final class ProRegistrationAuthenticator implements Authenticator {
 
     /** Every value kept in the session: the typed fields, and what the register said. */
     private static final List<String> VALUE_KEYS = java.util.stream.Stream.of(
-            List.of(RegistrationForm.SIRET), RegistrationForm.STRUCTURE_FIELDS, RegistrationForm.PERSON_FIELDS)
-            .flatMap(List::stream).toList();
+                    List.of(RegistrationForm.SIRET), RegistrationForm.STRUCTURE_FIELDS, RegistrationForm.PERSON_FIELDS)
+            .flatMap(List::stream)
+            .toList();
+
     private static final List<String> REGISTER_KEYS = java.util.stream.Stream.concat(
-            java.util.stream.Stream.of("siret", "name", "legal_category", "source", "fetched_at", "public",
-                    RegistrationForm.STRUCTURE_TYPE), PREFILL.keySet().stream()).toList();
+                    java.util.stream.Stream.of(
+                            "siret",
+                            "name",
+                            "legal_category",
+                            "source",
+                            "fetched_at",
+                            "public",
+                            RegistrationForm.STRUCTURE_TYPE),
+                    PREFILL.keySet().stream())
+            .toList();
 
     private static final Map<String, String> SIRET_ERRORS = Map.of(
-            "invalid_format", "haErrorSiretFormat",
-            "invalid_checksum", "haErrorSiretChecksum",
-            "not_found", "haErrorSiretNotFound",
-            "closed", "haErrorSiretClosed",
-            "rate_limited", "haErrorSiretUnavailable",
-            StructureAnswer.UNAVAILABLE, "haErrorSiretUnavailable");
+            "invalid_format",
+            "haErrorSiretFormat",
+            "invalid_checksum",
+            "haErrorSiretChecksum",
+            "not_found",
+            "haErrorSiretNotFound",
+            "closed",
+            "haErrorSiretClosed",
+            "rate_limited",
+            "haErrorSiretUnavailable",
+            StructureAnswer.UNAVAILABLE,
+            "haErrorSiretUnavailable");
 
     private final AdapterClient adapter;
 
@@ -107,7 +120,8 @@ public final class ProRegistrationAuthenticator implements Authenticator {
                     go(context, Step.SIRET, List.of());
                     return;
                 }
-                Map<String, String> errors = RegistrationForm.validateStructure(values(context, RegistrationForm.STRUCTURE_FIELDS));
+                Map<String, String> errors =
+                        RegistrationForm.validateStructure(values(context, RegistrationForm.STRUCTURE_FIELDS));
                 go(context, errors.isEmpty() ? Step.PERSON : Step.STRUCTURE, messages(errors));
             }
             case PERSON -> {
@@ -123,10 +137,11 @@ public final class ProRegistrationAuthenticator implements Authenticator {
 
     private void siretStep(AuthenticationFlowContext context, MultivaluedMap<String, String> data) {
         AuthenticationSessionModel auth = context.getAuthenticationSession();
-        String typed = Objects.requireNonNullElse(data.getFirst(RegistrationForm.SIRET), "").strip();
+        String typed = Objects.requireNonNullElse(data.getFirst(RegistrationForm.SIRET), "")
+                .strip();
         auth.setAuthNote(NOTE_VALUE + RegistrationForm.SIRET, typed);
         Optional<String> formError = SiretForm.error(typed);
-        if (formError.isPresent()) {  // the adapter is asked only about what can be a SIRET
+        if (formError.isPresent()) { // the adapter is asked only about what can be a SIRET
             go(context, Step.SIRET, List.of(new FormMessage(RegistrationForm.SIRET, formError.get())));
             return;
         }
@@ -144,16 +159,20 @@ public final class ProRegistrationAuthenticator implements Authenticator {
         if (!siret.equals(auth.getAuthNote(NOTE_REGISTER + "siret"))) {
             auth.setAuthNote(NOTE_REGISTER + "siret", siret);
             auth.setAuthNote(NOTE_REGISTER + "name", Objects.requireNonNullElse(answer.text("name"), ""));
-            auth.setAuthNote(NOTE_REGISTER + "legal_category", Objects.requireNonNullElse(answer.text("legal_category"), ""));
+            auth.setAuthNote(
+                    NOTE_REGISTER + "legal_category", Objects.requireNonNullElse(answer.text("legal_category"), ""));
             auth.setAuthNote(NOTE_REGISTER + "source", Objects.requireNonNullElse(answer.text("source"), ""));
             auth.setAuthNote(NOTE_REGISTER + "fetched_at", Objects.requireNonNullElse(answer.text("fetched_at"), ""));
-            auth.setAuthNote(NOTE_REGISTER + "public", String.valueOf(answer.structure().path("public").asBoolean(true)));
+            auth.setAuthNote(
+                    NOTE_REGISTER + "public",
+                    String.valueOf(answer.structure().path("public").asBoolean(true)));
             String type = answer.structure().path("structure_type").path("code").asText("");
             auth.setAuthNote(NOTE_REGISTER + RegistrationForm.STRUCTURE_TYPE, type);
             auth.setAuthNote(NOTE_VALUE + RegistrationForm.STRUCTURE_TYPE, type);
             for (Map.Entry<String, String> prefill : PREFILL.entrySet()) {
                 String source = prefill.getValue();
-                String value = source.startsWith("address.") ? answer.addressLine(source.substring(8)) : answer.text(source);
+                String value =
+                        source.startsWith("address.") ? answer.addressLine(source.substring(8)) : answer.text(source);
                 value = Objects.requireNonNullElse(value, "");
                 auth.setAuthNote(NOTE_REGISTER + prefill.getKey(), value);
                 auth.setAuthNote(NOTE_VALUE + prefill.getKey(), value);
@@ -167,7 +186,12 @@ public final class ProRegistrationAuthenticator implements Authenticator {
         RealmModel realm = context.getRealm();
         Map<String, String> person = values(context, RegistrationForm.PERSON_FIELDS);
         Map<String, String> errors = new LinkedHashMap<>(RegistrationForm.validatePerson(person));
-        if (errors.isEmpty() && session.users().getUserByEmail(realm, person.get(RegistrationForm.EMAIL).strip()) != null) {
+        if (errors.isEmpty()
+                && session.users()
+                                .getUserByEmail(
+                                        realm,
+                                        person.get(RegistrationForm.EMAIL).strip())
+                        != null) {
             errors.put(RegistrationForm.EMAIL, "haErrorEmailUsed");
         }
         if (!errors.isEmpty()) {
@@ -180,7 +204,9 @@ public final class ProRegistrationAuthenticator implements Authenticator {
         ClientModel client = auth.getClient();
         AccountCreator.Created created;
         try {
-            created = AccountCreator.create(session, realm,
+            created = AccountCreator.create(
+                    session,
+                    realm,
                     new NewAccount(siret, register, values(context, RegistrationForm.STRUCTURE_FIELDS), person),
                     user -> ActivationEmail.send(session, realm, user, client.getClientId(), homeUrl(client)));
         } catch (StructureAlreadyRegistered e) {
@@ -192,8 +218,12 @@ public final class ProRegistrationAuthenticator implements Authenticator {
             return;
         }
         UserModel user = session.users().getUserById(realm, created.userId());
-        context.getEvent().event(EventType.REGISTER).user(user).detail(Details.USERNAME, created.username())
-                .detail("siret", siret).success();
+        context.getEvent()
+                .event(EventType.REGISTER)
+                .user(user)
+                .detail(Details.USERNAME, created.username())
+                .detail("siret", siret)
+                .success();
         VALUE_KEYS.forEach(key -> auth.removeAuthNote(NOTE_VALUE + key));
         REGISTER_KEYS.forEach(key -> auth.removeAuthNote(NOTE_REGISTER + key));
         auth.removeAuthNote(NOTE_STEP);
@@ -244,7 +274,8 @@ public final class ProRegistrationAuthenticator implements Authenticator {
         }
     }
 
-    private static void keep(AuthenticationFlowContext context, MultivaluedMap<String, String> data, List<String> fields) {
+    private static void keep(
+            AuthenticationFlowContext context, MultivaluedMap<String, String> data, List<String> fields) {
         AuthenticationSessionModel auth = context.getAuthenticationSession();
         for (String field : fields) {
             String value = data.getFirst(field);
@@ -264,7 +295,9 @@ public final class ProRegistrationAuthenticator implements Authenticator {
     }
 
     private static List<FormMessage> messages(Map<String, String> errors) {
-        return errors.entrySet().stream().map(e -> new FormMessage(e.getKey(), e.getValue())).toList();
+        return errors.entrySet().stream()
+                .map(e -> new FormMessage(e.getKey(), e.getValue()))
+                .toList();
     }
 
     @Override
@@ -278,10 +311,8 @@ public final class ProRegistrationAuthenticator implements Authenticator {
     }
 
     @Override
-    public void setRequiredActions(KeycloakSession session, RealmModel realm, UserModel user) {
-    }
+    public void setRequiredActions(KeycloakSession session, RealmModel realm, UserModel user) {}
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

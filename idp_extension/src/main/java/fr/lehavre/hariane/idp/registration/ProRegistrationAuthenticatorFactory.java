@@ -1,8 +1,8 @@
 package fr.lehavre.hariane.idp.registration;
 
+import fr.lehavre.hariane.idp.adapter.AdapterClient;
 import java.time.Duration;
 import java.util.List;
-
 import org.keycloak.Config;
 import org.keycloak.authentication.Authenticator;
 import org.keycloak.authentication.AuthenticatorFactory;
@@ -10,8 +10,6 @@ import org.keycloak.models.AuthenticationExecutionModel;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.provider.ProviderConfigProperty;
-
-import fr.lehavre.hariane.idp.adapter.AdapterClient;
 
 /**
  * Server-level settings (SPI config, or the environment): {@code adapterUrl} /
@@ -28,7 +26,8 @@ public final class ProRegistrationAuthenticatorFactory implements AuthenticatorF
     public void init(Config.Scope config) {
         String url = setting(config, "adapterUrl", "HARIANE_ADAPTER_URL", "http://127.0.0.1:5000");
         String secret = setting(config, "adapterApiSecret", "HARIANE_ADAPTER_API_SECRET", "");
-        long timeout = Long.parseLong(setting(config, "adapterTimeoutSeconds", "HARIANE_ADAPTER_TIMEOUT_SECONDS", "10"));
+        long timeout =
+                Long.parseLong(setting(config, "adapterTimeoutSeconds", "HARIANE_ADAPTER_TIMEOUT_SECONDS", "10"));
         adapter = new AdapterClient(url, secret, Duration.ofSeconds(timeout));
     }
 
@@ -86,10 +85,8 @@ public final class ProRegistrationAuthenticatorFactory implements AuthenticatorF
     }
 
     @Override
-    public void postInit(KeycloakSessionFactory factory) {
-    }
+    public void postInit(KeycloakSessionFactory factory) {}
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

@@ -1,12 +1,11 @@
 package fr.lehavre.hariane.idp.registration;
 
+import fr.lehavre.hariane.idp.identifier.LoginIdentifier;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-
-import fr.lehavre.hariane.idp.identifier.LoginIdentifier;
 
 /**
  * The fields of the three registration steps and their rules (pure: no Keycloak types).
@@ -38,26 +37,49 @@ public final class RegistrationForm {
     public static final String JOB_TITLE = "jobTitle";
     public static final String NEWSLETTER = "newsletter";
 
-    public static final List<String> STRUCTURE_FIELDS = List.of(ACRONYM, STRUCTURE_TYPE, PHONE, STRUCTURE_EMAIL,
-            COUNTRY, POSTAL_CODE, CITY, RECIPIENT, APARTMENT, BUILDING, STREET_NUMBER, STREET_NUMBER_SUFFIX, STREET,
-            PO_BOX, STRUCTURE_NEWSLETTER);
+    public static final List<String> STRUCTURE_FIELDS = List.of(
+            ACRONYM,
+            STRUCTURE_TYPE,
+            PHONE,
+            STRUCTURE_EMAIL,
+            COUNTRY,
+            POSTAL_CODE,
+            CITY,
+            RECIPIENT,
+            APARTMENT,
+            BUILDING,
+            STREET_NUMBER,
+            STREET_NUMBER_SUFFIX,
+            STREET,
+            PO_BOX,
+            STRUCTURE_NEWSLETTER);
     public static final List<String> PERSON_FIELDS = List.of(FIRST_NAME, LAST_NAME, EMAIL, JOB_TITLE, NEWSLETTER);
 
     /** « Type de structure » codes (same as the adapter's structure_types.py). */
-    public static final List<String> STRUCTURE_TYPES = List.of("entrepreneur_individuel", "societe_commerciale",
-            "societe_civile", "association", "fondation", "collectivite_territoriale", "intercommunalite",
-            "administration_etat", "etablissement_public_administratif", "epic", "autre_personne_publique",
-            "organisme_social", "copropriete", "autre");
+    public static final List<String> STRUCTURE_TYPES = List.of(
+            "entrepreneur_individuel",
+            "societe_commerciale",
+            "societe_civile",
+            "association",
+            "fondation",
+            "collectivite_territoriale",
+            "intercommunalite",
+            "administration_etat",
+            "etablissement_public_administratif",
+            "epic",
+            "autre_personne_publique",
+            "organisme_social",
+            "copropriete",
+            "autre");
 
     private static final Set<String> CHECKBOXES = Set.of(STRUCTURE_NEWSLETTER, NEWSLETTER);
     private static final int MAX_LENGTH = 100;
-    private static final Pattern EMAIL_PATTERN =
-            Pattern.compile("^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$");
+    private static final Pattern EMAIL_PATTERN = Pattern.compile(
+            "^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$");
     private static final Pattern POSTAL = Pattern.compile("^[0-9A-Za-z -]{2,10}$");
     private static final Pattern NAME = Pattern.compile("^[\\p{L}][\\p{L}\\p{M} '’.-]*$");
 
-    private RegistrationForm() {
-    }
+    private RegistrationForm() {}
 
     public static boolean isCheckbox(String field) {
         return CHECKBOXES.contains(field);

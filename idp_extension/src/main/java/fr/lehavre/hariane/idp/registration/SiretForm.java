@@ -2,7 +2,6 @@ package fr.lehavre.hariane.idp.registration;
 
 import java.util.Optional;
 import java.util.regex.Pattern;
-
 import org.apache.commons.validator.routines.checkdigit.LuhnCheckDigit;
 
 /**
@@ -23,8 +22,7 @@ public final class SiretForm {
     private static final String LA_POSTE_SIREN = "356000000";
     private static final String LA_POSTE_HEAD_OFFICE = "35600000000048";
 
-    private SiretForm() {
-    }
+    private SiretForm() {}
 
     /** The SIRET without its separators. */
     public static String normalise(String typed) {
@@ -34,10 +32,11 @@ public final class SiretForm {
     /** The message key of what is wrong with the typed SIRET; empty when it can be looked up. */
     public static Optional<String> error(String typed) {
         String number = normalise(typed);
-        if (number.isBlank()) {  // nothing but white space and separators
+        if (number.isBlank()) { // nothing but white space and separators
             return Optional.of("haErrorSiretRequired");
         }
-        if (typed.length() > MAX_TYPED_LENGTH || !FOURTEEN_DIGITS.matcher(number).matches()) {
+        if (typed.length() > MAX_TYPED_LENGTH
+                || !FOURTEEN_DIGITS.matcher(number).matches()) {
             return Optional.of("haErrorSiretFormat");
         }
         return checksumsHold(number) ? Optional.empty() : Optional.of("haErrorSiretChecksum");

@@ -1,18 +1,16 @@
 package fr.lehavre.hariane.idp.structure;
 
+import fr.lehavre.hariane.idp.IdentityNames;
+import fr.lehavre.hariane.idp.claims.ClaimMapper;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
+import org.keycloak.models.ClientSessionContext;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.OrganizationModel;
 import org.keycloak.models.ProtocolMapperModel;
 import org.keycloak.models.UserSessionModel;
-import org.keycloak.models.ClientSessionContext;
 import org.keycloak.representations.IDToken;
-
-import fr.lehavre.hariane.idp.IdentityNames;
-import fr.lehavre.hariane.idp.claims.ClaimMapper;
 
 /**
  * Emits the {@code structure} claim, {@code {"siret": "...", "name": "..."}}, from the user's
@@ -39,10 +37,15 @@ public final class StructureClaimMapper extends ClaimMapper {
     }
 
     @Override
-    protected void setClaim(IDToken token, ProtocolMapperModel mappingModel, UserSessionModel userSession,
-            KeycloakSession session, ClientSessionContext clientSessionCtx) {
+    protected void setClaim(
+            IDToken token,
+            ProtocolMapperModel mappingModel,
+            UserSessionModel userSession,
+            KeycloakSession session,
+            ClientSessionContext clientSessionCtx) {
         structureOf(session, userSession.getUser())
-                .ifPresent(organization -> token.getOtherClaims().put(IdentityNames.CLAIM_STRUCTURE, claim(organization)));
+                .ifPresent(
+                        organization -> token.getOtherClaims().put(IdentityNames.CLAIM_STRUCTURE, claim(organization)));
     }
 
     /** The claim's value: {@code siret} (the alias) and {@code name} (the register's name, else the display name). */

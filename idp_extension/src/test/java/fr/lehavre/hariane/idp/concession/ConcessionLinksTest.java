@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 
 class ConcessionLinksTest {
@@ -14,15 +13,24 @@ class ConcessionLinksTest {
     @Test
     void valuesBecomeIdAndLabelSortedById() {
         var claim = ConcessionLinks.claim(List.of("ECR-0002|GAZ | RESEAU SUD", "ECR-0001|EAU DU HAVRE - RESEAU NORD"));
-        assertEquals(List.of(
-                Map.of("id", "ECR-0001", "label", "EAU DU HAVRE - RESEAU NORD"),
-                Map.of("id", "ECR-0002", "label", "GAZ | RESEAU SUD")), claim);
+        assertEquals(
+                List.of(
+                        Map.of("id", "ECR-0001", "label", "EAU DU HAVRE - RESEAU NORD"),
+                        Map.of("id", "ECR-0002", "label", "GAZ | RESEAU SUD")),
+                claim);
     }
 
     @Test
     void malformedValuesAreSkippedAndDuplicatesKeptOnce() {
         var claim = ConcessionLinks.claim(Arrays.asList(
-                null, "", "no-bar", "|label without id", "ECR-0003|", "bad id!|x", "ECR-0003|A", "ECR-0003|B",
+                null,
+                "",
+                "no-bar",
+                "|label without id",
+                "ECR-0003|",
+                "bad id!|x",
+                "ECR-0003|A",
+                "ECR-0003|B",
                 "ECR-0004|" + "x".repeat(201)));
         assertEquals(List.of(Map.of("id", "ECR-0003", "label", "A")), claim);
     }

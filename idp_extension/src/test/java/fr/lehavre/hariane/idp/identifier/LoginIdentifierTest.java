@@ -11,17 +11,19 @@ import org.junit.jupiter.params.provider.CsvSource;
 class LoginIdentifierTest {
 
     @ParameterizedTest(name = "« {0} » « {1} » gives {2}")
-    @CsvSource(delimiter = '|', value = {
-        "John|Doe|pro.john.doe",
-        "Jean-Éric|Le Gall|pro.jean-eric.le-gall",
-        "François|Çelik|pro.francois.celik",
-        "Cœur|D'Œillet|pro.coeur.d-oeillet",
-        "  Anne  Marie |  DE LA   FONTAINE |pro.anne-marie.de-la-fontaine",
-        "Zoë|N’Diaye|pro.zoe.n-diaye",
-        "Hélène|Müller--Øster|pro.helene.muller-oster",
-        "Jean--|-Paul|pro.jean.paul",
-        "Ægir|Straße|pro.aegir.strasse",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "John|Doe|pro.john.doe",
+                "Jean-Éric|Le Gall|pro.jean-eric.le-gall",
+                "François|Çelik|pro.francois.celik",
+                "Cœur|D'Œillet|pro.coeur.d-oeillet",
+                "  Anne  Marie |  DE LA   FONTAINE |pro.anne-marie.de-la-fontaine",
+                "Zoë|N’Diaye|pro.zoe.n-diaye",
+                "Hélène|Müller--Øster|pro.helene.muller-oster",
+                "Jean--|-Paul|pro.jean.paul",
+                "Ægir|Straße|pro.aegir.strasse",
+            })
     @DisplayName("Given a first and a last name, then the base identifier folds them")
     void baseFoldsNames(String first, String last, String expected) {
         assertEquals(expected, LoginIdentifier.base(first, last));

@@ -2,14 +2,12 @@ package fr.lehavre.hariane.idp.identifier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.io.IOException;
-import java.io.InputStream;
-
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 
 class SharedVectorsTest {
 
@@ -19,8 +17,10 @@ class SharedVectorsTest {
         try (InputStream in = getClass().getClassLoader().getResourceAsStream("login-identifier-vectors.json")) {
             JsonNode vectors = new ObjectMapper().readTree(in).get("vectors");
             for (JsonNode vector : vectors) {
-                assertEquals(vector.get("identifier").asText(),
-                        LoginIdentifier.base(vector.get("first").asText(), vector.get("last").asText()));
+                assertEquals(
+                        vector.get("identifier").asText(),
+                        LoginIdentifier.base(
+                                vector.get("first").asText(), vector.get("last").asText()));
             }
         }
     }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Optional;
-
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -14,7 +13,8 @@ class ProfileTest {
     @Test
     @DisplayName("Given profile roles among others, then the most powerful one is the profile")
     void highestWins() {
-        assertEquals(Optional.of(Profile.ADMIN),
+        assertEquals(
+                Optional.of(Profile.ADMIN),
                 Profile.highestOf(List.of("offline_access", "profile-standard", "profile-admin")));
         assertEquals(Optional.of(Profile.PRIVILEGED), Profile.highestOf(List.of("profile-privileged")));
     }
@@ -35,9 +35,16 @@ class ProfileTest {
     @Test
     @DisplayName("Given profile roles among Keycloak's own, then the roles claim keeps the profile roles only")
     void rolesClaimKeepsProfileRolesOnly() {
-        assertEquals(List.of("profile-admin"), Profile.roleNamesIn(
-                List.of("offline_access", "uma_authorization", "default-roles-hariane-pro", "profile-admin", "profile-other")));
-        assertEquals(List.of("profile-standard", "profile-admin"),
+        assertEquals(
+                List.of("profile-admin"),
+                Profile.roleNamesIn(List.of(
+                        "offline_access",
+                        "uma_authorization",
+                        "default-roles-hariane-pro",
+                        "profile-admin",
+                        "profile-other")));
+        assertEquals(
+                List.of("profile-standard", "profile-admin"),
                 Profile.roleNamesIn(List.of("profile-admin", "profile-standard")));
         assertTrue(Profile.roleNamesIn(List.of("offline_access")).isEmpty());
     }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashMap;
 import java.util.Map;
-
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -45,16 +44,24 @@ class RegistrationFormTest {
     @Test
     @DisplayName("Given markup in a name, then it is refused; accented compound names are fine")
     void names() {
-        Map<String, String> person = new HashMap<>(Map.of(RegistrationForm.FIRST_NAME, "Jean-Éric",
-                RegistrationForm.LAST_NAME, "D'Œillet Le Gall", RegistrationForm.EMAIL, "je@exemple.fr",
-                RegistrationForm.JOB_TITLE, "Responsable <b>travaux</b>"));
+        Map<String, String> person = new HashMap<>(Map.of(
+                RegistrationForm.FIRST_NAME,
+                "Jean-Éric",
+                RegistrationForm.LAST_NAME,
+                "D'Œillet Le Gall",
+                RegistrationForm.EMAIL,
+                "je@exemple.fr",
+                RegistrationForm.JOB_TITLE,
+                "Responsable <b>travaux</b>"));
         assertTrue(RegistrationForm.validatePerson(person).isEmpty());
         person.put(RegistrationForm.FIRST_NAME, "<script>alert(1)</script>");
-        assertEquals("haErrorNameInvalid", RegistrationForm.validatePerson(person).get(RegistrationForm.FIRST_NAME));
+        assertEquals(
+                "haErrorNameInvalid", RegistrationForm.validatePerson(person).get(RegistrationForm.FIRST_NAME));
     }
 
     @Test
-    @DisplayName("Given a name in another alphabet, then it is accepted; with no letter ICU can transliterate, it is refused")
+    @DisplayName(
+            "Given a name in another alphabet, then it is accepted; with no letter ICU can transliterate, it is refused")
     void namesInOtherAlphabets() {
         Map<String, String> person = new HashMap<>(Map.of(RegistrationForm.FIRST_NAME, "Сергей"));
         person.put(RegistrationForm.LAST_NAME, "Иванов");
@@ -62,7 +69,9 @@ class RegistrationFormTest {
         person.put(RegistrationForm.JOB_TITLE, "Conducteur de travaux");
         assertTrue(RegistrationForm.validatePerson(person).isEmpty());
         person.put(RegistrationForm.LAST_NAME, "ꆈꌠ");
-        assertEquals("haErrorNameNoIdentifier", RegistrationForm.validatePerson(person).get(RegistrationForm.LAST_NAME));
+        assertEquals(
+                "haErrorNameNoIdentifier",
+                RegistrationForm.validatePerson(person).get(RegistrationForm.LAST_NAME));
         person.put(RegistrationForm.LAST_NAME, "ꆈꌠ Nuosu");
         assertTrue(RegistrationForm.validatePerson(person).isEmpty());
     }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Optional;
-
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -13,9 +12,22 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SiretFormTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"20008495200015", "73282932000074", "39860733300059", "21920023500014",
-        "88087814500015", "35600000000048", "35600000009075", "35600000049837", "200 084 952 00015",
-        "200.084.952.00015", " 20008495200015 ", "200\u00a0084\u00a0952\u00a000015", "200-084-952-00015"})
+    @ValueSource(
+            strings = {
+                "20008495200015",
+                "73282932000074",
+                "39860733300059",
+                "21920023500014",
+                "88087814500015",
+                "35600000000048",
+                "35600000009075",
+                "35600000049837",
+                "200 084 952 00015",
+                "200.084.952.00015",
+                " 20008495200015 ",
+                "200\u00a0084\u00a0952\u00a000015",
+                "200-084-952-00015"
+            })
     @DisplayName("Given a well-formed SIRET, then the adapter may be asked")
     void wellFormed(String typed) {
         assertEquals(Optional.empty(), SiretForm.error(typed));
@@ -30,8 +42,16 @@ class SiretFormTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"1234567890123", "2000849520001A", "200084952000150", "２０００８４９５２０００１５",
-        "200 084 952\n00015", "20008495200015\r\n", "200084952\u000000015"})
+    @ValueSource(
+            strings = {
+                "1234567890123",
+                "2000849520001A",
+                "200084952000150",
+                "２０００８４９５２０００１５",
+                "200 084 952\n00015",
+                "20008495200015\r\n",
+                "200084952\u000000015"
+            })
     @DisplayName("Given no 14 digits (line breaks included), then the format is refused")
     void format(String typed) {
         assertEquals(Optional.of("haErrorSiretFormat"), SiretForm.error(typed));
