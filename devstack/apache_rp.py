@@ -7,7 +7,9 @@ relying app in Apache reads (docs/claims.md). Stdlib only."""
 from __future__ import annotations
 
 import secrets
+import shutil
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,6 +51,9 @@ class ApacheRelyingParty:
     client_id: str
     client_secret: str
     process: subprocess.Popen | None = None
+    # The pages Apache serves. Its worker runs as `nobody`, which may not enter the clone
+    # (a clone in root's 0700 home): they live in a world-readable folder of their own.
+    htdocs: Path | None = None
 
     @property
     def url(self) -> str:
@@ -76,7 +81,7 @@ PidFile {self.home / "httpd.pid"}
 DefaultRuntimeDir {self.home}
 ErrorLog {self.error_log}
 LogLevel warn auth_openidc:info
-DocumentRoot {self.home / "htdocs"}
+DocumentRoot {self.htdocs}
 TypesConfig /dev/null
 AddType "text/plain; charset=utf-8" .txt
 
@@ -89,7 +94,11 @@ OIDCScope "openid"
 OIDCPKCEMethod S256
 OIDCPassClaimsAs environment
 
-<Directory {self.home / "htdocs"}>
+<Directory />
+    AllowOverride None
+    Require all denied
+</Directory>
+<Directory {self.htdocs}>
     Require all granted
 </Directory>
 <Location /app/>
@@ -104,9 +113,11 @@ OIDCPassClaimsAs environment
             if not needed.exists():
                 raise StackError(f"{needed} is missing: `python3 -m devstack.prepare --for-tests` installs {package}.")
         ensure_port_free(self.port, "Apache relying party")
-        (self.home / "htdocs" / "app").mkdir(parents=True, exist_ok=True)
-        (self.home / "htdocs" / "ready.txt").write_text("ok\n")
-        (self.home / "htdocs" / "app" / "index.txt").write_text("Application de test : connecté.\n")
+        self.htdocs = Path(tempfile.mkdtemp(prefix="hariane-apache-rp-"))
+        self.htdocs.chmod(0o755)
+        (self.htdocs / "app").mkdir(mode=0o755)
+        (self.htdocs / "ready.txt").write_text("ok\n")
+        (self.htdocs / "app" / "index.txt").write_text("Application de test : connecté.\n")
         config = self.home / "httpd.conf"
         config.write_text(self.config())
         self.process = _spawn([str(APACHE), "-f", str(config), "-X"], self.home / "stdout.log", cwd=self.home)
@@ -115,6 +126,8 @@ OIDCPassClaimsAs environment
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
             stop_process_group(self.process)
+        if self.htdocs is not None:
+            shutil.rmtree(self.htdocs, ignore_errors=True)
 
     def log_tail(self) -> str:
         return tail(self.error_log)

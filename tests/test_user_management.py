@@ -276,7 +276,7 @@ def test_a_removed_colleague_is_taken_back_with_the_same_address(portal, mail, a
     assert "Activation en attente" in management(browser, portal.url)
     activate_with(portal.url, latest_activation_link(mail, email, after=1))
     token = claims(login(portal.url, identifier), secrets)
-    assert token["profile"] == "privileged" and token["structure"]["siret"] == siret
+    assert token["pro_profile"] == "privileged" and token["structure"]["siret"] == siret
 
 
 def owner_notices(mail, email: str) -> list[dict]:

@@ -361,28 +361,37 @@ class StructureUsers:
         self.admin.group_user_add(user_id, self._groups[profile])
         log.info("structure %s: user %s now has profile %s", structure.siret, user_id, profile)
 
-    @_one_change_at_a_time
+    # Disabling or removing a member ends their sessions once the change is made and the
+    # structure's lock released: Keycloak's back-channel logout calls this adapter back (its
+    # session store), which must not wait for the lock its own caller holds.
     def set_enabled(self, structure: Structure, user_id: str, enabled: bool) -> None:
-        target, members = self._target(structure, user_id)
-        if not enabled:
-            self._ensure_another_admin(members, target)
-        self._set_enabled(user_id, enabled)
+        self._apply_enabled(structure, user_id, enabled)
         if not enabled:
             self.admin.user_logout(user_id)
-        log.info("structure %s: user %s %s", structure.siret, user_id, "enabled" if enabled else "disabled")
 
-    @_one_change_at_a_time
     def remove(self, structure: Structure, user_id: str) -> None:
         """Out of the structure: no profile, disabled (an account without structure opens nothing);
         the account keeps its identifier, e-mail and ``structureSiret``, so that this structure
         can take the person back (:meth:`add_colleague` with the same address)."""
+        self._apply_removal(structure, user_id)
+        self.admin.user_logout(user_id)
+
+    @_one_change_at_a_time
+    def _apply_enabled(self, structure: Structure, user_id: str, enabled: bool) -> None:
+        target, members = self._target(structure, user_id)
+        if not enabled:
+            self._ensure_another_admin(members, target)
+        self._set_enabled(user_id, enabled)
+        log.info("structure %s: user %s %s", structure.siret, user_id, "enabled" if enabled else "disabled")
+
+    @_one_change_at_a_time
+    def _apply_removal(self, structure: Structure, user_id: str) -> None:
         target, members = self._target(structure, user_id)
         self._ensure_another_admin(members, target)
         self.admin.organization_user_remove(user_id, structure.id)
         for group_id in self._groups.values():
             self.admin.group_user_remove(user_id, group_id)
         self._set_enabled(user_id, False)
-        self.admin.user_logout(user_id)
         log.info("structure %s: user %s removed", structure.siret, user_id)
 
     def _set_enabled(self, user_id: str, enabled: bool) -> None:
