@@ -149,7 +149,7 @@ def auth_blueprint(settings: Settings, authentication: Authentication) -> Bluepr
     @bp.get("/auth/callback")
     def callback():
         if "error" in request.args:
-            log.info("login refused by the identity provider: %r", request.args.get("error"))
+            log.info("login refused by the identity provider: %s", request.args.get("error"))
             return error_page(400, "Connexion impossible", LOGIN_FAILED)
         try:
             started = authentication.start(client.authorize_access_token())
