@@ -8,13 +8,13 @@ from flask import Blueprint, g, redirect, render_template, url_for
 from keycloak.exceptions import KeycloakError
 from sqlalchemy.exc import SQLAlchemyError
 
-from portal_adapter.auth import current_user, login_required
-from portal_adapter.concession_pages import publish_for
 from portal_adapter.concessions.legacy_rows import NETWORK_LABELS
 from portal_adapter.concessions.links import LinkedAccount, linked_accounts
-from portal_adapter.identity_names import CLAIM_STRUCTURE
-from portal_adapter.keycloak_admin import service_account_admin
-from portal_adapter.settings import current_engine, current_settings
+from portal_adapter.concessions.service import publish_concessions
+from portal_adapter.identity.keycloak_admin import service_account_admin
+from portal_adapter.identity.names import CLAIM_STRUCTURE
+from portal_adapter.runtime import current_engine, current_settings
+from portal_adapter.web.current_user import current_user, login_required
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ def home():
     """Public home: log in, or create a Hariane PRO account."""
     if current_user():
         return redirect(url_for("pages.dashboard"))
-    return render_template("accueil.html")
+    return render_template("dashboard/accueil.html")
 
 
 @bp.get("/tableau-de-bord")
@@ -43,7 +43,7 @@ def dashboard():
         g.structure_links = []
     accounts = structure_links()
     return render_template(
-        "tableau_de_bord.html",
+        "dashboard/tableau_de_bord.html",
         user=user,
         profile_label=PROFILE_LABELS.get(user.get("profile") or "", "Aucun profil"),
         accounts=accounts,
@@ -71,7 +71,7 @@ def _live_member(user_id: str, siret: str) -> bool:
         return False
     for organization in organizations:
         if organization.get("alias") == siret:
-            publish_for(admin, organization["id"], siret)
+            publish_concessions(admin, current_engine(), organization["id"], siret)
             return True
     return False
 
