@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 help:
 	@echo "make run    - the whole stack on embedded defaults (Ctrl-C stops it)"
 	@echo "make test   - the format and lint checks, the Java unit tests and the whole pytest suite"
-	@echo "make lint   - the Python format and lint checks alone (Java's: make test-java)"
+	@echo "make lint   - the Python format, lint and import-layer checks alone (Java's: make test-java)"
 	@echo "make reset  - forget the local data of make run (users, secrets)"
 	@echo "make clean  - remove every download and build (.local, .venv, ...)"
 
@@ -35,6 +35,7 @@ PY_SOURCES := devstack portal_adapter examples bench tests tools
 lint:
 	$(VENV_PY) -m ruff format --check $(PY_SOURCES)
 	$(VENV_PY) -m ruff check $(PY_SOURCES)
+	.venv/bin/lint-imports portal_adapter/pyproject.toml
 
 reset:
 	$(PYTHON) -m devstack.reset

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from portal_adapter.log_safety import SafeFormatter
+from portal_adapter.web.log_safety import SafeFormatter
 from voirie_app.log_safety import OneLineFormatter
 
 FORGED = "2026-12-01 00:00:00,000 INFO portal_adapter.auth login: user FORGED"

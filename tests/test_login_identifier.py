@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from portal_adapter.members import login_identifier
 
 from devstack import paths
-from portal_adapter import login_identifier
 
 VECTORS = json.loads((paths.EXTENSION_DIR / "src/test/resources/login-identifier-vectors.json").read_text())["vectors"]
 

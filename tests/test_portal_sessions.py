@@ -13,10 +13,11 @@ import pytest
 import sqlalchemy as sa
 from joserfc import jwt
 from joserfc.jwk import KeySet, RSAKey
-from portal_adapter.auth import local_destination
-from portal_adapter.login_sessions import close_session, end_sessions, is_live, open_session
+from portal_adapter.web import logout_token
+from portal_adapter.web.auth import local_destination
+from portal_adapter.web.login_sessions import close_session, end_sessions, is_live, open_session
 
-from portal_adapter import db, logout_token
+from portal_adapter import db
 from tests.registration_http import RegistrationClient
 from tests.structures import structure_member
 from tests.test_user_management import PASSWORD, login

@@ -20,25 +20,24 @@ from hypothesis import strategies as st
 from joserfc import jwt
 from joserfc.jwk import KeySet, RSAKey
 from jsonschema import Draft202012Validator
-from portal_adapter.api_auth import ApiCallerCheck, Unauthenticated
 from portal_adapter.concessions import access_codes, lockout
 from portal_adapter.config import Settings
+from portal_adapter.members import login_identifier
 from portal_adapter.sirene import insee, recherche_entreprises
+from portal_adapter.sirene import siret as siret_rules
+from portal_adapter.sirene.api_auth import ApiCallerCheck, Unauthenticated
 from portal_adapter.sirene.errors import LookupFailed
-from portal_adapter.structure import MASKED_VALUES, STREET_TYPES, Address, StructureRecord, clean, street_line
-from portal_adapter.structure_types import ALL_TYPES
+from portal_adapter.sirene.record import MASKED_VALUES, STREET_TYPES, Address, StructureRecord, clean, street_line
+from portal_adapter.sirene.types import ALL_TYPES
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
-
-from portal_adapter import login_identifier
-from portal_adapter import siret as siret_rules
 
 # Bounded: 200 examples a property (100 for the costly ones), no per-example deadline (CI
 # machines are slow and shared).
 PROPERTY = settings(max_examples=200, deadline=None)
 COSTLY = settings(PROPERTY, max_examples=100)
 
-OPENAPI = json.loads(resources.files("portal_adapter").joinpath("openapi.json").read_text(encoding="utf-8"))
+OPENAPI = json.loads(resources.files("portal_adapter.sirene").joinpath("openapi.json").read_text(encoding="utf-8"))
 SIRET_PATTERN = OPENAPI["paths"]["/api/structures/{siret}"]["get"]["parameters"][0]["schema"]["pattern"]
 
 

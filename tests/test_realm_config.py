@@ -6,9 +6,10 @@ from __future__ import annotations
 import json
 import re
 
+from portal_adapter.identity import names
+
 from devstack import paths
 from devstack.realm import embedded_user_profile, load_realm
-from portal_adapter import identity_names as names
 
 # Keycloak's own clients, spelled out in the realm file as a fresh realm has them (tests/test_account_console.py)
 KEYCLOAK_ACCOUNT_CLIENTS = ("account", "account-console")

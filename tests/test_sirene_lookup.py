@@ -15,8 +15,8 @@ from portal_adapter.sirene.lookup import StructureLookup
 from portal_adapter.sirene.offline import OfflineRegister
 from portal_adapter.sirene.rate_limit import DatabaseSlots, MemorySlots, RateLimiter, reserve
 from portal_adapter.sirene.recherche_entreprises import RechercheEntreprisesClient
+from portal_adapter.sirene.siret import SiretChecksumError
 from portal_adapter.sirene.upstream_http import UpstreamHttp, retry_after_seconds
-from portal_adapter.siret import SiretChecksumError
 
 from devstack.fake_sirene import INSEE_KEY, FakeSirene, Scenario
 

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from portal_adapter.structure_types import from_categorie_juridique
-
-from portal_adapter import siret as rules
+from portal_adapter.sirene import siret as rules
+from portal_adapter.sirene.types import from_categorie_juridique
 
 
 @pytest.mark.parametrize(

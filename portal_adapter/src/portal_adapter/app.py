@@ -7,15 +7,17 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import Flask
-from flask_wtf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from portal_adapter import activation, api, auth, concession_pages, errors, health, pages, user_management
+from portal_adapter.concessions import views as concessions
 from portal_adapter.config import Settings
-from portal_adapter.log_safety import configure as configure_logging
-from portal_adapter.security_headers import init_app as send_security_headers
-
-csrf = CSRFProtect()
+from portal_adapter.dashboard import views as dashboard
+from portal_adapter.members import views as members
+from portal_adapter.sirene import api
+from portal_adapter.web import auth, error_pages, health
+from portal_adapter.web.csrf import csrf
+from portal_adapter.web.log_safety import configure as configure_logging
+from portal_adapter.web.security_headers import init_app as send_security_headers
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -37,12 +39,12 @@ def create_app(settings: Settings | None = None) -> Flask:
     send_security_headers(app, settings)
     csrf.init_app(app)
     auth.init_app(app, settings)
-    errors.init_app(app)
+    error_pages.init_app(app)
     app.register_blueprint(health.bp)
-    app.register_blueprint(pages.bp)
-    app.register_blueprint(activation.bp)
-    app.register_blueprint(user_management.bp)
-    app.register_blueprint(concession_pages.bp)
+    app.register_blueprint(dashboard.bp)
+    app.register_blueprint(members.activation_bp)
+    app.register_blueprint(members.bp)
+    app.register_blueprint(concessions.bp)
     if settings.trusted_proxies:
         # the client address (lockout counters) from X-Forwarded-For, as far as trusted proxies go
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies)
@@ -58,7 +60,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         return {
             "environment_banner": settings.environment_banner,
             "help_url": settings.help_url,
-            "demarches": pages.demarches_menu(),
+            "demarches": dashboard.demarches_menu(),
         }
 
     return app

@@ -9,7 +9,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
-from portal_adapter.identity_names import REALM
+from portal_adapter.identity.names import REALM
 
 DEV_MARKER = "dev-only-not-a-secret"
 # Production secrets: at least this many characters (`openssl rand -base64 32` gives 44), of

@@ -1,6 +1,14 @@
 """Road-works concession accounts of the old « Espace Concessionnaires Réseaux » (issue 6).
 
-Pure building blocks so far:
+- :mod:`.views`         « Rattacher un compte de concession voirie » and « Détacher » (blueprint)
+- :mod:`.service`       the use cases: link (check, alerts, identity), detach, publish
+- :mod:`.linking`       the guarded code check, its counters in the audit trail
+- :mod:`.alerts`        who is told of a second structure's claim or of a hard lock
+- :mod:`.identity_sync` the structure's ``concessions`` attribute follows the database
+- :mod:`.links`         the linked accounts of a structure
+- :mod:`.registry_import` the legacy registry imported (command line)
+
+Pure building blocks:
 - :mod:`.access_codes`  the 4-digit codes, stored only as HMAC-SHA-256 under a pepper
 - :mod:`.legacy_rows`   rows of the metropolis's legacy registry (CSV / JSON), validated
 - :mod:`.lockout`       the lockout table of security.md, as arithmetic over failure times

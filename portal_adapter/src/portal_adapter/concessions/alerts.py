@@ -15,7 +15,7 @@ from keycloak.exceptions import KeycloakError
 
 from portal_adapter import mailer
 from portal_adapter.config import Settings
-from portal_adapter.structure_users import Structure, StructureUsers
+from portal_adapter.members.service import Structure, StructureUsers
 
 log = logging.getLogger(__name__)
 

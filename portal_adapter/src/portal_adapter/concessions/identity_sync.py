@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from keycloak import KeycloakAdmin
 
 from portal_adapter.concessions.links import LinkedAccount, linked_accounts
-from portal_adapter.identity_names import ORG_ATTR_CONCESSIONS
+from portal_adapter.identity.names import ORG_ATTR_CONCESSIONS
 
 log = logging.getLogger(__name__)
 ROUNDS = 5

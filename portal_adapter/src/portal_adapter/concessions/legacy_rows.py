@@ -16,10 +16,10 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from portal_adapter import siret as siret_rules
 from portal_adapter.concessions.access_codes import InvalidCode, normalize_code
 from portal_adapter.concessions.label_folding import fold
 from portal_adapter.concessions.registry_file import UnreadableRegistry, choose_delimiter, decode, numbered_records
+from portal_adapter.sirene import siret as siret_rules
 
 NETWORK_LABELS = {
     "eau": "Eau potable",

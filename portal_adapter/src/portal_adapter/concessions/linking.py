@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
+from enum import StrEnum
 
 import sqlalchemy as sa
 
@@ -35,9 +36,21 @@ NO_ACCOUNT = -1  # the id the counters of an unknown label are read for (no acco
 UNKNOWN_DIGEST = "0" * 64  # compared against for an unknown label: the HMAC is computed all the same
 
 
+class Result(StrEnum):
+    """What an attempt or a detachment came to (equal to its plain string, as logged)."""
+
+    LINKED = "linked"
+    ALREADY_LINKED = "already_linked"
+    WRONG = "wrong"  # wrong label, wrong code, or a blocked concession: one answer
+    BLOCKED = "blocked"  # the person, the structure or the address tried too often
+    TAKEN = "taken"  # the right code, but the account belongs to another structure
+    UNLINKED = "unlinked"
+    NOT_LINKED = "not_linked"
+
+
 @dataclass(frozen=True)
 class Outcome:
-    result: str  # linked | already_linked | wrong | blocked | taken | unlinked | not_linked
+    result: Result
     message: str
     account_id: int | None = None
     retry_after: float | None = None
@@ -184,8 +197,8 @@ class Linker:
         if not decision.allowed:
             audit("blocked", decision.reason)
             if decision.reason in lockout.CONCESSION_SCOPES:  # said like a wrong label or code
-                return Outcome("wrong", WRONG)
-            return Outcome("blocked", TOO_MANY, retry_after=decision.retry_after)
+                return Outcome(Result.WRONG, WRONG)
+            return Outcome(Result.BLOCKED, TOO_MANY, retry_after=decision.retry_after)
         if not right:
             hard_locked = account is not None and failures.concession_total + 1 >= lockout.HARD_LOCK_FAILURES
             audit("failure", _counters(failures, now, known=account is not None))
@@ -194,19 +207,24 @@ class Linker:
                     "ALERT concession %s: hard lock engaged after %d failures", account_id, lockout.HARD_LOCK_FAILURES
                 )
                 return Outcome(
-                    "wrong", WRONG, hard_locked=True, account_id=account_id, holder_siret=holder, label=account.label
+                    Result.WRONG,
+                    WRONG,
+                    hard_locked=True,
+                    account_id=account_id,
+                    holder_siret=holder,
+                    label=account.label,
                 )
-            return Outcome("wrong", WRONG)
+            return Outcome(Result.WRONG, WRONG)
         if holder == siret:
             audit("success", "already linked")
             return Outcome(
-                "already_linked", "Ce compte est déjà rattaché à votre structure.", account_id, label=account.label
+                Result.ALREADY_LINKED, "Ce compte est déjà rattaché à votre structure.", account_id, label=account.label
             )
         if holder is not None:
             audit("refused", "held by another structure")
             log.error("ALERT concession %s: right code from structure %s while linked to %s", account_id, siret, holder)
             return Outcome(
-                "taken",
+                Result.TAKEN,
                 "Ce compte est déjà rattaché à une autre structure : le service Voirie de la Métropole "
                 "a été prévenu et reviendra vers vous.",
                 account_id,
@@ -218,7 +236,7 @@ class Linker:
         )
         audit("success", "linked")
         return Outcome(
-            "linked",
+            Result.LINKED,
             f"Le compte « {account.label} » a été rattaché à votre structure.",
             account_id,
             label=account.label,
@@ -247,8 +265,8 @@ class Linker:
                 )
                 log.info("concession %s unlinked from structure %s by %s", account_id, siret, user_id)
         if not removed:
-            return Outcome("not_linked", "Ce compte n'est pas rattaché à votre structure.")
-        return Outcome("unlinked", "Le compte a été détaché de votre structure.", account_id)
+            return Outcome(Result.NOT_LINKED, "Ce compte n'est pas rattaché à votre structure.")
+        return Outcome(Result.UNLINKED, "Le compte a été détaché de votre structure.", account_id)
 
     def unlock(self, account_id: int, by: str) -> None:
         """A metropolis administrator lifts the hard lock: failures before now stop counting."""

@@ -1,5 +1,12 @@
 """The SIRENE register: upstream clients, offline sample, cache and the lookup service.
 
+- :mod:`.api`                  the blueprint ``GET /api/structures/{siret}`` (``openapi.json``)
+- :mod:`.api_auth`             who may call the API
+- :mod:`.wiring`               the lookup built from the settings (one per process)
+- :mod:`.siret`                SIRET rules (pure)
+- :mod:`.record`               the normalised structure record (pure)
+- :mod:`.types`                « Type de structure » from the catégorie juridique (pure)
+
 - :mod:`.errors`               the lookup's error kinds (stable API codes, French messages)
 - :mod:`.upstream_http`        timeouts, retries with backoff honouring Retry-After, rate limit
 - :mod:`.rate_limit`           a cross-process rate limiter (slots reserved in the database)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from portal_adapter.db import siret_cache
-from portal_adapter.structure import StructureRecord
+from portal_adapter.sirene.record import StructureRecord
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 
 from portal_adapter.sirene.answer_shape import json_object, json_objects
 from portal_adapter.sirene.errors import RegisterUnavailable, StructureNotFound
+from portal_adapter.sirene.record import Address, StructureRecord, clean, repetition_index, street_line
+from portal_adapter.sirene.types import from_categorie_juridique
 from portal_adapter.sirene.upstream_http import UpstreamHttp
-from portal_adapter.structure import Address, StructureRecord, clean, repetition_index, street_line
-from portal_adapter.structure_types import from_categorie_juridique
 
 log = logging.getLogger(__name__)
 SOURCE = "insee"

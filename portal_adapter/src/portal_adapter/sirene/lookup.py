@@ -7,11 +7,11 @@ from __future__ import annotations
 import logging
 from typing import Protocol
 
-from portal_adapter import siret as siret_rules
+from portal_adapter.sirene import siret as siret_rules
 from portal_adapter.sirene.cache import SiretCache
 from portal_adapter.sirene.errors import LookupFailed, StructureNotFound
+from portal_adapter.sirene.record import StructureRecord
 from portal_adapter.sirene.single_flight import SingleFlight
-from portal_adapter.structure import StructureRecord
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from importlib import resources
 
 from portal_adapter.sirene import recherche_entreprises
 from portal_adapter.sirene.errors import StructureNotFound
-from portal_adapter.structure import StructureRecord
+from portal_adapter.sirene.record import StructureRecord
 
 SOURCE = "offline"
 

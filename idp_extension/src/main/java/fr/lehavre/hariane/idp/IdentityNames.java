@@ -2,7 +2,7 @@ package fr.lehavre.hariane.idp;
 
 /**
  * Names of the identity attributes, groups, roles and token claims this extension reads or
- * writes. Defined once for Java; the Python side has {@code portal_adapter.identity_names}
+ * writes. Defined once for Java; the Python side has {@code portal_adapter.identity.names}
  * and relying applications read {@code docs/claims.md}. A test checks they match the realm.
  */
 public final class IdentityNames {

@@ -55,7 +55,7 @@ public final class RegistrationForm {
             STRUCTURE_NEWSLETTER);
     public static final List<String> PERSON_FIELDS = List.of(FIRST_NAME, LAST_NAME, EMAIL, JOB_TITLE, NEWSLETTER);
 
-    /** « Type de structure » codes (same as the adapter's structure_types.py). */
+    /** « Type de structure » codes (same as the adapter's sirene/types.py). */
     public static final List<String> STRUCTURE_TYPES = List.of(
             "entrepreneur_individuel",
             "societe_commerciale",

@@ -7,10 +7,12 @@ The service account ``portal-adapter`` holds only the realm-management roles lis
 from __future__ import annotations
 
 import functools
+from typing import TYPE_CHECKING
 
 from keycloak import KeycloakAdmin, KeycloakOpenIDConnection
 
-from portal_adapter.config import Settings
+if TYPE_CHECKING:  # the settings' shape only: the identity room sits below the configuration
+    from portal_adapter.config import Settings
 
 
 @functools.lru_cache(maxsize=4)

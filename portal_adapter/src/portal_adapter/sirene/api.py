@@ -10,20 +10,19 @@ from importlib import resources
 
 from flask import Blueprint, Flask, current_app, jsonify, request
 
-from portal_adapter.api_auth import ApiCallerCheck, Unauthenticated
-from portal_adapter.settings import current_engine, current_settings
+from portal_adapter.runtime import current_engine, current_settings
+from portal_adapter.sirene.api_auth import ApiCallerCheck, Unauthenticated
 from portal_adapter.sirene.errors import CLOSED_CODE, CLOSED_MESSAGE, LookupFailed, RegisterRateLimited
 from portal_adapter.sirene.lookup import StructureLookup
-from portal_adapter.siret import InvalidSiret
-from portal_adapter.structure_lookup_factory import build_structure_lookup
+from portal_adapter.sirene.siret import InvalidSiret
+from portal_adapter.sirene.wiring import build_structure_lookup
+from portal_adapter.web.csrf import csrf
 
 log = logging.getLogger(__name__)
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 
 def init_app(app: Flask) -> None:
-    from portal_adapter.app import csrf
-
     csrf.exempt(bp)
     app.register_blueprint(bp)
 
@@ -83,5 +82,5 @@ def structure(siret: str):
 @bp.get("/openapi.json")
 def openapi():
     """The API's OpenAPI description (public)."""
-    text = resources.files("portal_adapter").joinpath("openapi.json").read_text(encoding="utf-8")
+    text = resources.files("portal_adapter.sirene").joinpath("openapi.json").read_text(encoding="utf-8")
     return current_app.response_class(text, mimetype="application/json")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
-from portal_adapter.structure_types import StructureType
+from portal_adapter.sirene.types import StructureType
 
 MASKED_VALUES = frozenset({"[ND]", "[NON-DIFFUSIBLE]", "[NON DIFFUSIBLE]"})
 
@@ -134,7 +134,7 @@ class StructureRecord:
 
     @classmethod
     def from_json(cls, data: dict) -> StructureRecord:
-        from portal_adapter.structure_types import AUTRE, BY_CODE
+        from portal_adapter.sirene.types import AUTRE, BY_CODE
 
         values = {k: v for k, v in data.items() if k not in ("state", "diffusion")}
         values["structure_type"] = BY_CODE.get(data["structure_type"]["code"], AUTRE)

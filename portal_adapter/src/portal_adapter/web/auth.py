@@ -9,21 +9,20 @@ ended that session: logout elsewhere, disabled or removed member — is anonymou
 
 from __future__ import annotations
 
-import functools
 import logging
 import time
-from collections.abc import Callable
 from urllib.parse import urlencode, urlsplit
 
 from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.flask_client import OAuth
 from flask import Blueprint, Flask, abort, redirect, render_template, request, session, url_for
 
-from portal_adapter import logout_token
 from portal_adapter.config import Settings
-from portal_adapter.identity_names import CLAIM_PROFILE, CLAIM_ROLES, CLAIM_STRUCTURE
-from portal_adapter.login_sessions import close_session, end_sessions, is_live, open_session
-from portal_adapter.settings import current_engine, current_settings
+from portal_adapter.identity.names import CLAIM_PROFILE, CLAIM_ROLES, CLAIM_STRUCTURE
+from portal_adapter.runtime import current_engine, current_settings
+from portal_adapter.web import logout_token
+from portal_adapter.web.csrf import csrf
+from portal_adapter.web.login_sessions import close_session, end_sessions, is_live, open_session
 
 log = logging.getLogger(__name__)
 bp = Blueprint("auth", __name__)
@@ -46,8 +45,6 @@ def init_app(app: Flask, settings: Settings) -> None:
         },
     )
     app.register_blueprint(bp)
-    from portal_adapter.app import csrf
-
     csrf.exempt(backchannel_logout)  # server to server: the signed logout token is the proof
 
 
@@ -62,10 +59,6 @@ def end_revoked_session() -> None:
         session.clear()
 
 
-def current_user() -> dict | None:
-    return session.get("user")
-
-
 def local_destination(value: object) -> str | None:
     """``value`` when it is a path of the portal itself (where to go after login); None for
     anything a browser could read as another site (``//host``, ``/\\host``, a scheme)."""
@@ -77,38 +70,25 @@ def local_destination(value: object) -> str | None:
     return value if not parts.scheme and not parts.netloc else None
 
 
-def login_required(view: Callable) -> Callable:
-    """Send anonymous visitors to the login, then back to where they were going."""
-
-    @functools.wraps(view)
-    def wrapper(*args, **kwargs):
-        if current_user() is None:
-            session["after_login"] = request.path
-            return redirect(url_for("auth.login"))
-        return view(*args, **kwargs)
-
-    return wrapper
-
-
 @bp.get("/connexion")
 def login():
     try:
         return oauth.keycloak.authorize_redirect(current_settings().callback_url)
     except (AuthlibBaseError, OSError) as error:
         log.warning("identity provider unreachable at login: %s", error)
-        return render_template("connexion_impossible.html"), 503
+        return render_template("web/connexion_impossible.html"), 503
 
 
 @bp.get("/auth/callback")
 def callback():
     if "error" in request.args:
         log.info("login refused by the identity provider: %s", request.args.get("error"))
-        return render_template("connexion_impossible.html"), 400
+        return render_template("web/connexion_impossible.html"), 400
     try:
         token = oauth.keycloak.authorize_access_token()
     except (AuthlibBaseError, OSError, ValueError) as error:
         log.warning("login callback rejected: %s", error)
-        return render_template("connexion_impossible.html"), 400
+        return render_template("web/connexion_impossible.html"), 400
     claims = token.get("userinfo") or {}
     after_login = local_destination(session.get("after_login"))
     session.clear()

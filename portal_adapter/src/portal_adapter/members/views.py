@@ -1,21 +1,24 @@
-"""« Gestion des utilisateurs »: the structure's administrators manage its members.
-Views only parse the form and call :mod:`portal_adapter.structure_users`, which holds the rules."""
+"""« Gestion des utilisateurs »: the structure's administrators manage its members; and
+« Recevoir un nouveau lien d'activation ». Views only parse the form and call
+:mod:`portal_adapter.members.service` (the rules) or :mod:`portal_adapter.members.activation`."""
 
 from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 
-from portal_adapter.auth import current_user, login_required
-from portal_adapter.identity_names import PROFILES
-from portal_adapter.keycloak_admin import service_account_admin
-from portal_adapter.settings import current_engine, current_settings
-from portal_adapter.structure_lock import database_lock
-from portal_adapter.structure_users import PROFILE_LABELS, Refused, StructureUsers, validate_colleague
+from portal_adapter.identity.names import PROFILES
+from portal_adapter.members.activation import resend_in_background
+from portal_adapter.members.current import administered_structure, administrator_required, structure_users
+from portal_adapter.members.service import PROFILE_LABELS, Refused, StructureUsers, validate_colleague
+from portal_adapter.runtime import current_settings
+from portal_adapter.web.current_user import current_user, login_required
 
 log = logging.getLogger(__name__)
 bp = Blueprint("users", __name__, url_prefix="/structure/utilisateurs")
+activation_bp = Blueprint("activation", __name__, url_prefix="/activation")
+MAX_IDENTIFIER_LENGTH = 255
 EMPTY_FORM = {"prenom": "", "nom": "", "courriel": "", "fonction": "", "profil": "standard"}
 # The actions that ask for a confirmation first: (title, button, what happens).
 CONFIRMED_ACTIONS = {
@@ -36,25 +39,10 @@ CONFIRMED_ACTIONS = {
 }
 
 
-def _service() -> StructureUsers:
-    return StructureUsers(
-        service_account_admin(current_settings()), current_settings(), database_lock(current_engine())
-    )
-
-
-def _administered_structure(service: StructureUsers):
-    """The caller's structure; a French 403 page for anyone but its active administrators."""
-    try:
-        return service.structure_administered_by(current_user()["sub"])
-    except Refused as refused:
-        log.info("user management refused to %s: %s", current_user()["sub"], refused.message)
-        abort(403)
-
-
 def _page(service: StructureUsers, structure, form=None, errors=None, status: int = 200):
     members = service.members(structure)
     return render_template(
-        "gestion_utilisateurs.html",
+        "members/gestion_utilisateurs.html",
         structure=structure,
         members=members,
         form=form or EMPTY_FORM,
@@ -68,16 +56,16 @@ def _page(service: StructureUsers, structure, form=None, errors=None, status: in
 
 @bp.get("")
 @login_required
+@administrator_required
 def index():
-    service = _service()
-    return _page(service, _administered_structure(service))
+    return _page(structure_users(), administered_structure())
 
 
 @bp.post("/ajouter")
 @login_required
+@administrator_required
 def add():
-    service = _service()
-    structure = _administered_structure(service)
+    service, structure = structure_users(), administered_structure()
     form = {key: (request.form.get(key) or "").strip()[:255] for key in EMPTY_FORM}
     errors = validate_colleague(form["prenom"], form["nom"], form["courriel"], form["fonction"], form["profil"])
     if errors:
@@ -109,15 +97,14 @@ def confirm(user_id: str, action: str):
     its CSRF token). When the rules refuse it, the page says why and offers no button."""
     if action not in CONFIRMED_ACTIONS:
         abort(404)
-    service = _service()
-    structure = _administered_structure(service)
+    service, structure = structure_users(), administered_structure()
     try:
         member, refusal = service.member(structure, user_id)
     except Refused:
         abort(404)
     title, button, consequence = CONFIRMED_ACTIONS[action]
     return render_template(
-        "confirmation_utilisateur.html",
+        "members/confirmation_utilisateur.html",
         member=member,
         action=action,
         title=title,
@@ -129,9 +116,9 @@ def confirm(user_id: str, action: str):
 
 @bp.post("/<user_id>/<action>")
 @login_required
+@administrator_required
 def act(user_id: str, action: str):
-    service = _service()
-    structure = _administered_structure(service)
+    service, structure = structure_users(), administered_structure()
     try:
         if action == "profil":
             service.change_profile(structure, user_id, request.form.get("profil", ""))
@@ -156,3 +143,20 @@ def act(user_id: str, action: str):
         if refused.status == 404:
             abort(404)
     return redirect(url_for("users.index"))
+
+
+@activation_bp.route("/nouveau-lien", methods=["GET", "POST"])
+def new_link():
+    """Ask for a new activation link (identifier or e-mail)."""
+    if request.method == "GET":
+        return render_template("members/nouveau_lien.html", value="", error=None, sent=False)
+    value = (request.form.get("identifiant") or "").strip()
+    if not value or len(value) > MAX_IDENTIFIER_LENGTH:
+        error = "Indiquez votre identifiant (pro.prenom.nom) ou votre adresse de courriel."
+        page = render_template(
+            "members/nouveau_lien.html", value=value[:MAX_IDENTIFIER_LENGTH], error=error, sent=False
+        )
+        return page, 400
+    resend_in_background(current_settings(), value)
+    current_app.logger.info("new activation link requested")
+    return render_template("members/nouveau_lien.html", value="", error=None, sent=True)

@@ -5,22 +5,20 @@ from __future__ import annotations
 import logging
 
 from flask import Blueprint, g, redirect, render_template, url_for
-from keycloak.exceptions import KeycloakError
 from sqlalchemy.exc import SQLAlchemyError
 
-from portal_adapter.auth import current_user, login_required
-from portal_adapter.concession_pages import publish_for
 from portal_adapter.concessions.legacy_rows import NETWORK_LABELS
 from portal_adapter.concessions.links import LinkedAccount, linked_accounts
-from portal_adapter.identity_names import CLAIM_STRUCTURE
-from portal_adapter.keycloak_admin import service_account_admin
-from portal_adapter.settings import current_engine, current_settings
+from portal_adapter.dashboard.service import still_member
+from portal_adapter.identity.keycloak_admin import service_account_admin
+from portal_adapter.identity.names import CLAIM_STRUCTURE
+from portal_adapter.members.service import PROFILE_LABELS
+from portal_adapter.runtime import current_engine, current_settings
+from portal_adapter.web.current_user import current_user, login_required
 
 log = logging.getLogger(__name__)
 
 bp = Blueprint("pages", __name__)
-
-PROFILE_LABELS = {"standard": "Standard", "privileged": "Privilégié", "admin": "Administrateur"}
 
 
 @bp.get("/")
@@ -28,7 +26,7 @@ def home():
     """Public home: log in, or create a Hariane PRO account."""
     if current_user():
         return redirect(url_for("pages.dashboard"))
-    return render_template("accueil.html")
+    return render_template("dashboard/accueil.html")
 
 
 @bp.get("/tableau-de-bord")
@@ -37,13 +35,13 @@ def dashboard():
     """The logged-in user's dashboard."""
     user = current_user()
     siret = (user.get(CLAIM_STRUCTURE) or {}).get("siret")
-    if siret and not _live_member(user["sub"], siret):
+    if siret and not still_member(service_account_admin(current_settings()), current_engine(), user["sub"], siret):
         # the session predates a removal from the structure: show nothing of the structure
         user = user | {CLAIM_STRUCTURE: None}
         g.structure_links = []
     accounts = structure_links()
     return render_template(
-        "tableau_de_bord.html",
+        "dashboard/tableau_de_bord.html",
         user=user,
         profile_label=PROFILE_LABELS.get(user.get("profile") or "", "Aucun profil"),
         accounts=accounts,
@@ -57,23 +55,6 @@ def structure_links() -> list[LinkedAccount]:
         siret = ((current_user() or {}).get(CLAIM_STRUCTURE) or {}).get("siret")
         g.structure_links = linked_accounts(current_engine(), siret) if siret else []
     return g.structure_links
-
-
-def _live_member(user_id: str, siret: str) -> bool:
-    """Whether the user is still a member of that structure, as Keycloak says now (the session's
-    claims may be older); unreadable counts as no. Should an earlier identity write have
-    failed, the structure's next visit repairs it."""
-    admin = service_account_admin(current_settings())
-    try:
-        organizations = admin.get_user_organizations(user_id)
-    except (KeycloakError, OSError) as error:
-        log.warning("dashboard: organizations of %s unreadable: %s", user_id, error)
-        return False
-    for organization in organizations:
-        if organization.get("alias") == siret:
-            publish_for(admin, organization["id"], siret)
-            return True
-    return False
 
 
 def demarches_menu() -> list[tuple[str, str]]:

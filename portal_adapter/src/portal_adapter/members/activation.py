@@ -7,19 +7,15 @@ from __future__ import annotations
 import logging
 import threading
 
-from flask import Blueprint, current_app, render_template, request
 from keycloak.exceptions import KeycloakError
 
 from portal_adapter.config import Settings
-from portal_adapter.keycloak_admin import service_account_admin
-from portal_adapter.settings import current_settings
+from portal_adapter.identity.keycloak_admin import service_account_admin
+from portal_adapter.identity.names import ACTIVATION_ACTION
 
 log = logging.getLogger(__name__)
-bp = Blueprint("activation", __name__, url_prefix="/activation")
 
-ACTIVATION_ACTION = "hariane-activation"
 ACTIVATION_LIFESPAN_SECONDS = 72 * 3600
-MAX_LENGTH = 255
 
 
 def resend_activation(settings: Settings, identifier_or_email: str) -> bool:
@@ -43,7 +39,9 @@ def resend_activation(settings: Settings, identifier_or_email: str) -> bool:
     return True
 
 
-def _in_background(settings: Settings, value: str) -> None:
+def resend_in_background(settings: Settings, value: str) -> None:
+    """:func:`resend_activation` after the response: its answer and timing say nothing."""
+
     def job() -> None:
         try:
             resend_activation(settings, value)
@@ -51,17 +49,3 @@ def _in_background(settings: Settings, value: str) -> None:
             log.warning("new activation link not sent: %s", error)
 
     threading.Thread(target=job, daemon=True).start()
-
-
-@bp.route("/nouveau-lien", methods=["GET", "POST"])
-def new_link():
-    """Ask for a new activation link (identifier or e-mail)."""
-    if request.method == "GET":
-        return render_template("nouveau_lien.html", value="", error=None, sent=False)
-    value = (request.form.get("identifiant") or "").strip()
-    if not value or len(value) > MAX_LENGTH:
-        error = "Indiquez votre identifiant (pro.prenom.nom) ou votre adresse de courriel."
-        return render_template("nouveau_lien.html", value=value[:MAX_LENGTH], error=error, sent=False), 400
-    _in_background(current_settings(), value)
-    current_app.logger.info("new activation link requested")
-    return render_template("nouveau_lien.html", value="", error=None, sent=True)

@@ -4,7 +4,7 @@ on the server, whatever the page sent:
 - only an active administrator of a structure acts, and only on that structure's members;
 - the last active administrator cannot be demoted, disabled or removed, even when two
   administrators act at the same moment: each change runs under the structure's lock
-  (:mod:`portal_adapter.structure_lock`) and re-reads the members, the acting
+  (:mod:`portal_adapter.members.structure_lock`) and re-reads the members, the acting
   administrator included, inside it;
 - exactly one profile per user;
 - « Ajouter un collègue » never tells whether an address has an account elsewhere: such an
@@ -27,11 +27,17 @@ from dataclasses import dataclass
 from keycloak import KeycloakAdmin
 from keycloak.exceptions import KeycloakPostError, raise_error_from_response
 
-from portal_adapter import login_identifier, mailer
-from portal_adapter.activation import ACTIVATION_ACTION
+from portal_adapter import mailer
 from portal_adapter.config import Settings
-from portal_adapter.identity_names import ATTR_JOB_TITLE, ATTR_NEWSLETTER_OPT_IN, ATTR_STRUCTURE_SIRET, PROFILES
-from portal_adapter.structure_lock import Lock
+from portal_adapter.identity.names import (
+    ACTIVATION_ACTION,
+    ATTR_JOB_TITLE,
+    ATTR_NEWSLETTER_OPT_IN,
+    ATTR_STRUCTURE_SIRET,
+    PROFILES,
+)
+from portal_adapter.members import login_identifier
+from portal_adapter.members.structure_lock import Lock
 
 log = logging.getLogger(__name__)
 # Dot-separated atoms on the left (no leading, trailing or doubled dot: Keycloak refuses them)

@@ -21,6 +21,9 @@ ORG_ATTR_CONCESSIONS = "concessions"  # one "<id>|<label>" value per linked conc
 PROFILES = ("standard", "privileged", "admin")
 PROFILE_ROLE_PREFIX = "profile-"
 
+# The required action of an account whose activation is pending (the extension's)
+ACTIVATION_ACTION = "hariane-activation"
+
 # User attributes the user fills in
 ATTR_JOB_TITLE = "jobTitle"
 ATTR_NEWSLETTER_OPT_IN = "newsletterOptIn"

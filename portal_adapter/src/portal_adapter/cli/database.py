@@ -16,7 +16,7 @@ from portal_adapter.config import ConfigError, Settings
 
 EXPLICIT = ("PORTAL_DATABASE_URL", "CONCESSION_CODE_PEPPER")
 RUN_ENV_FILE = "portal-adapter.env"
-_CHECKOUT = Path(__file__).resolve().parents[3]
+_CHECKOUT = Path(__file__).resolve().parents[4]
 
 
 def make_run_dir(environ: Mapping[str, str]) -> Path | None:

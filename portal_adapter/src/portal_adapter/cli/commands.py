@@ -13,11 +13,11 @@ from rich.console import Console
 from rich.table import Table
 
 from portal_adapter import db
-from portal_adapter.cli_settings import database_settings, shown
+from portal_adapter.cli.database import database_settings, shown
 from portal_adapter.config import ConfigError, Settings
 from portal_adapter.sirene.errors import LookupFailed
-from portal_adapter.siret import InvalidSiret
-from portal_adapter.structure_lookup_factory import build_structure_lookup
+from portal_adapter.sirene.siret import InvalidSiret
+from portal_adapter.sirene.wiring import build_structure_lookup
 
 SECRET_FIELDS = {
     "secret_key",

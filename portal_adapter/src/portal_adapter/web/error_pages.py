@@ -32,7 +32,9 @@ def _page(
         response.status_code = code
     else:
         response = make_response(
-            render_template("erreur.html", code=code, title=title or default_title, message=message or default_message),
+            render_template(
+                "web/erreur.html", code=code, title=title or default_title, message=message or default_message
+            ),
             code,
         )
     # the exception's own headers (Allow of a 405, WWW-Authenticate...), never its content type

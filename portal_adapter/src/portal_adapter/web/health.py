@@ -7,7 +7,7 @@ import logging
 import requests
 from flask import Blueprint, jsonify
 
-from portal_adapter.settings import current_settings
+from portal_adapter.runtime import current_settings
 
 log = logging.getLogger(__name__)
 bp = Blueprint("health", __name__, url_prefix="/health")
