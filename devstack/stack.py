@@ -94,11 +94,11 @@ DISCARD_URL = "http://127.0.0.1:9"  # the discard port: nothing listens there
 class Stack:
     """The Keycloak + mail catcher + adapter + reference app stack, assembled in one place for
     ``make run``, the tests and the benchmarks: each method builds one part with the right
-    environment (not started); ``running()`` starts the parts asked for and stops them.
+    environment (not started); ``started()`` starts them and stops them in reverse order.
 
-    ``smtp_port`` is where Keycloak (and the adapter, unless told otherwise) send mail; the
-    mail catcher listens there when ``mail_ui_port`` is given. Without ``portal_port`` or
-    ``voirie_port`` the URLs given to Keycloak point to the discard port."""
+    ``smtp_port`` is where Keycloak (and the adapter, unless told otherwise) send mail (default:
+    the discard port); the mail catcher listens there when ``mail_ui_port`` is given. Without
+    ``portal_port`` or ``voirie_port`` the URLs given to Keycloak point to the discard port."""
 
     home: Path  # data (Keycloak's home, the databases)
     secrets: dict[str, str]

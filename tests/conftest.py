@@ -42,17 +42,17 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 
-# Tests by kind (CONTRIBUTING.md, « Tests »): `ops` runs whole deployments of its own (a cluster,
-# the TLS front, `make run`, killed servers, a clone of the repository); `stack` needs a server
-# of the session (one of these fixtures); `pure` is everything else: no server, seconds
-# (`make test-quick`).
+# Tests by kind (CONTRIBUTING.md, « Running part of the tests »): `ops` runs whole deployments
+# of its own (a cluster, the TLS front, `make run`, killed servers, a clone of the repository);
+# `stack` needs a server of the session (one of these fixtures); `pure` is everything else: no
+# server, seconds (`make test-quick`).
 OPS_MODULES = frozenset(
     {"test_cluster", "test_faults", "test_make_run", "test_private_clone", "test_realm_sync", "test_tls_front"}
 )
 SERVER_FIXTURES = frozenset({"mail", "keycloak", "portal", "voirie", "browser", "fake_sirene"})
 
 
-def test_kind(item: pytest.Item) -> str:
+def kind_of(item: pytest.Item) -> str:
     if item.module.__name__.rpartition(".")[2] in OPS_MODULES or item.get_closest_marker("slow"):
         return "ops"
     # a parameter naming a fixture the test gets with request.getfixturevalue() counts too
@@ -63,7 +63,7 @@ def test_kind(item: pytest.Item) -> str:
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
-        item.add_marker(test_kind(item))
+        item.add_marker(kind_of(item))
 
 
 @pytest.hookimpl(hookwrapper=True)
