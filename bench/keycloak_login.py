@@ -471,7 +471,7 @@ def run(work_dir: Path) -> str:
             heap=" ".join(a for a in procstat.cmdline(pid) if a.startswith(("-Xmx", "-Xms"))) or "JVM defaults",
         )
         out.memory["after start (realm imported)"] = rest_after_start
-        if _token_facts(ours) != "profile,structure,concessions":
+        if _token_facts(ours) != "pro_profile,structure,concessions":
             raise RuntimeError(f"our mappers did not run: access token claims {ours.facts['claims']}")
         if _token_facts(plain):
             raise RuntimeError(f"the plain realm carries Hariane claims: {plain.facts['claims']}")
