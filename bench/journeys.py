@@ -19,11 +19,10 @@ from urllib.parse import urljoin
 
 from bench.stack import Stack
 from bench.stats import median_spread, percentile
-from tests.concession_http import import_registry, logged_in
-from tests.registration_http import STRUCTURE, RegistrationClient, person, synthetic_siret
-from tests.structures import structure_member
-from tests.test_registration_rules import _activation_form, _mail_link
-from tests.test_user_management import PASSWORD, csrf
+from tests.support.accounts import PASSWORD, activation_form, csrf, mail_link
+from tests.support.concession_http import import_registry, logged_in
+from tests.support.registration_http import STRUCTURE, RegistrationClient, person, synthetic_siret
+from tests.support.structures import structure_member
 
 ROUNDS = 3
 JOURNEYS = 10  # per round
@@ -47,7 +46,7 @@ def _registration_round(stack: Stack) -> dict[str, list[float]]:
             latencies[step].append(ms)
         assert client.identifier(), (client.title, re.findall(r"role=\"alert\"[^>]*>([^<]+)", client.page))
         browser = RegistrationClient(stack.adapter.url)
-        page, url = _activation_form(browser, _mail_link(stack.mail, who["email"]))
+        page, url = activation_form(browser, mail_link(stack.mail, who["email"]))
         action = html.unescape(re.search(r'<form id="ha-activate" action="([^"]+)"', page).group(1))
         ms, done = _timed(
             browser.request,

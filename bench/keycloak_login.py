@@ -47,8 +47,7 @@ from devstack import paths, secrets_store
 from devstack.demo import DemoUser, join_structure, master_admin, provision_user
 from devstack.keycloak import KeycloakServer, keycloak_version
 from devstack.ports import free_port
-from devstack.services import PortalAdapter
-from devstack.stack import REALM, adapter_env, keycloak_env
+from devstack.stack import REALM, Stack
 
 QUICK = os.environ.get("BENCH_QUICK", "") not in ("", "0")
 ROUNDS = 3
@@ -372,36 +371,36 @@ def _distinct_ports(count: int) -> list[int]:
     return chosen
 
 
-def _start_keycloak(
-    home: Path, secrets: dict[str, str], portal_url: str, http_port: int, management_port: int
-) -> KeycloakServer:
+def _parts(work_dir: Path, secrets: dict[str, str], ports: list[int]) -> Stack:
+    # No mail catcher: a login sends no e-mail; the discard port, nothing listens there.
+    http_port, management_port, portal_port = ports
+    return Stack(
+        home=work_dir,
+        secrets=secrets,
+        keycloak_port=http_port,
+        management_port=management_port,
+        portal_port=portal_port,
+    )
+
+
+def _start_keycloak(parts: Stack, home: Path) -> KeycloakServer:
     shutil.rmtree(home / "data", ignore_errors=True)  # a fresh database; the built server is kept
     if (home / "keycloak.log").exists():
         (home / "keycloak.log").unlink()
-    server = KeycloakServer(
-        home=home,
-        http_port=http_port,
-        management_port=management_port,
-        admin_username="admin",
-        admin_password=secrets["KEYCLOAK_ADMIN_PASSWORD"],
-        extra_args=THEME_CACHES,
-        # No mail catcher: a login sends no e-mail; the port is closed, nothing listens there.
-        env=keycloak_env(portal_url=portal_url, voirie_url="http://127.0.0.1:9", smtp_port=9, secrets=secrets),
-    )
+    server = parts.keycloak(home=home, extra_args=THEME_CACHES)
     server.prepare()
     return server
 
 
-def _adapter_memory(
-    work_dir: Path, server: KeycloakServer, secrets: dict[str, str], port: int
-) -> tuple[float, float, int]:
+def _adapter_memory(work_dir: Path, server: KeycloakServer, parts: Stack) -> tuple[float, float, int]:
     database = work_dir / "keycloak-login-adapter.db"
     for leftover in work_dir.glob(f"{database.name}*"):
         leftover.unlink()
-    adapter = PortalAdapter(
-        port,
-        work_dir / "keycloak-login-adapter.log",
-        env=adapter_env(keycloak_url=server.url, secrets=secrets, env="test", database_url=f"sqlite:///{database}"),
+    adapter = parts.adapter(
+        server.url,
+        mail=False,
+        log=work_dir / "keycloak-login-adapter.log",
+        PORTAL_DATABASE_URL=f"sqlite:///{database}",
     )
     adapter.start()
     try:
@@ -453,9 +452,9 @@ class Outcome:
 def run(work_dir: Path) -> str:
     secrets = secrets_store.generate()
     password = "Bench " + secrets_module.token_urlsafe(18)  # satisfies length(12) and the denylist
-    http_port, management_port, portal_port = _distinct_ports(3)
-    portal_url = f"http://127.0.0.1:{portal_port}"
-    server = _start_keycloak(work_dir / "keycloak-login", secrets, portal_url, http_port, management_port)
+    parts = _parts(work_dir, secrets, _distinct_ports(3))
+    portal_url = parts.portal_url
+    server = _start_keycloak(parts, work_dir / "keycloak-login")
     try:
         started = time.monotonic()
         server.start()
@@ -472,7 +471,7 @@ def run(work_dir: Path) -> str:
             heap=" ".join(a for a in procstat.cmdline(pid) if a.startswith(("-Xmx", "-Xms"))) or "JVM defaults",
         )
         out.memory["after start (realm imported)"] = rest_after_start
-        if _token_facts(ours) != "profile,structure,concessions":
+        if _token_facts(ours) != "pro_profile,structure,concessions":
             raise RuntimeError(f"our mappers did not run: access token claims {ours.facts['claims']}")
         if _token_facts(plain):
             raise RuntimeError(f"the plain realm carries Hariane claims: {plain.facts['claims']}")
@@ -496,7 +495,7 @@ def run(work_dir: Path) -> str:
         explain = tuple(out.results) if ATTRIBUTION == "1" else out.missed() if ATTRIBUTION == "auto" else ()
         if explain:
             out.attribution = _attribute(server, secrets, ours, plain, pid, explain)
-        out.adapter = _adapter_memory(work_dir, server, secrets, portal_port)
+        out.adapter = _adapter_memory(work_dir, server, parts)
     finally:
         server.stop()
     return _section(out)

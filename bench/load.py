@@ -1,4 +1,4 @@
-"""Load (issue 8): 20 concurrent registrations and 50 concurrent logins for 60 s against one
+"""Load: 20 concurrent registrations and 50 concurrent logins for 60 s against one
 Keycloak (our realm and extension) and the adapter, the register faked locally. Every
 request must succeed; throughput and latency are written in docs/benchmarks.md."""
 
@@ -13,9 +13,9 @@ import traceback
 
 from bench.stack import Stack
 from bench.stats import percentile
-from tests.registration_http import STRUCTURE, RegistrationClient, person, synthetic_siret
-from tests.structures import structure_member
-from tests.test_user_management import login
+from tests.support.accounts import login
+from tests.support.registration_http import STRUCTURE, RegistrationClient, person, synthetic_siret
+from tests.support.structures import structure_member
 
 DURATION = float(os.environ.get("BENCH_LOAD_SECONDS", "60"))
 REGISTERING = 20

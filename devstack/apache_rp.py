@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from devstack.errors import StackError
-from devstack.keycloak import stop_process_group
 from devstack.ports import ensure_port_free
-from devstack.services import _spawn, tail, wait_http_ok
+from devstack.process import spawn, stop_process_group, tail, wait_http_ok
 
 APACHE = Path("/usr/sbin/apache2")  # Debian package apache2-bin
 MODULES = Path("/usr/lib/apache2/modules")
@@ -120,7 +119,7 @@ OIDCPassClaimsAs environment
         (self.htdocs / "app" / "index.txt").write_text("Application de test : connecté.\n")
         config = self.home / "httpd.conf"
         config.write_text(self.config())
-        self.process = _spawn([str(APACHE), "-f", str(config), "-X"], self.home / "stdout.log", cwd=self.home)
+        self.process = spawn([str(APACHE), "-f", str(config), "-X"], self.home / "stdout.log", cwd=self.home)
         wait_http_ok(f"{self.url}/ready.txt", self.process, "Apache (mod_auth_openidc)", self.error_log, timeout)
 
     def stop(self) -> None:

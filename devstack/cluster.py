@@ -1,4 +1,4 @@
-"""A two-node Keycloak cluster on loopback, behind HAProxy (issue 8: reliability and scale-out).
+"""A two-node Keycloak cluster on loopback, behind HAProxy (reliability and scale-out).
 
 ::
 
@@ -7,8 +7,8 @@
       └── node2  kc.sh start --optimized   http <p2>, management <m2>, JGroups <j2>
     PostgreSQL 127.0.0.1:<pg>     database ``keycloak`` shared by both (devstack/postgres.py)
 
-- Production mode: the distribution is built once (``kc.sh build --db=postgres
-  --health-enabled=true --metrics-enabled=true`` with our extension in providers/) into
+- Production mode: the distribution is built once (``kc.sh build --db=postgres`` with the
+  options of deploy/keycloak/keycloak.conf and our extension in providers/) into
   ``.local/keycloak/builds/<digest>/`` and its ``lib/quarkus`` is copied into each node's home;
   a new jar, distribution or option set gives a new digest, hence a new build.
 - The nodes find each other through the database: JGroups' jdbc-ping, Keycloak 26's default
@@ -51,12 +51,13 @@ from pathlib import Path
 
 from devstack import paths
 from devstack.errors import StackError
-from devstack.keycloak import KeycloakServer, dist_dir, stop_process_group
+from devstack.keycloak import KeycloakServer, dist_dir
 from devstack.ports import ensure_port_free, free_port, is_port_free
 from devstack.postgres import PostgresServer
+from devstack.process import spawn, stop_process_group
 
 HAPROXY = Path("/usr/sbin/haproxy")
-BUILD_OPTIONS = ("--db=postgres", "--health-enabled=true", "--metrics-enabled=true")
+BUILD_OPTIONS = ("--db=postgres",)  # with the build options of deploy/keycloak/keycloak.conf
 BUILDS = paths.KEYCLOAK_DIST_PARENT / "builds"
 KEPT_BUILDS = 3
 NODE_HEADER = "X-Hariane-Node"
@@ -70,6 +71,7 @@ def _build_digest() -> str:
     sha.update(str(dist_dir()).encode())
     sha.update(paths.EXTENSION_JAR.read_bytes())
     sha.update(" ".join(BUILD_OPTIONS).encode())
+    sha.update(paths.KEYCLOAK_CONF.read_bytes())
     return sha.hexdigest()[:16]
 
 
@@ -188,14 +190,7 @@ frontend stats
         check = subprocess.run([str(HAPROXY), "-c", "-q", "-f", str(self.config_file)], capture_output=True, text=True)
         if check.returncode != 0:
             raise StackError(f"HAProxy refuses {self.config_file}:\n{check.stdout}{check.stderr}")
-        with self.log_file.open("ab") as log:
-            self.process = subprocess.Popen(
-                [str(HAPROXY), "-db", "-f", str(self.config_file)],
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                start_new_session=True,
-            )
+        self.process = spawn([str(HAPROXY), "-db", "-f", str(self.config_file)], self.log_file)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

@@ -63,7 +63,7 @@ class Establishment:
         return " ".join(p for p in parts if p)
 
 
-# SIRETs of sirene.md's test vectors; names other than the metropolis's are fictional.
+# SIRETs of docs/sirene.md's test vectors; names other than the metropolis's are fictional.
 ESTABLISHMENTS = {
     e.siret: e
     for e in (

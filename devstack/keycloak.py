@@ -10,11 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import subprocess
-import time
-import urllib.error
-import urllib.request
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,10 +19,7 @@ from devstack import paths
 from devstack.errors import StackError
 from devstack.jdk import choose_jdk
 from devstack.ports import ensure_port_free
-
-# Identity attributes no user may ever write, whatever the user profile says
-# (defence in depth behind the realm's user profile permissions).
-READ_ONLY_ATTRIBUTES = "cgu*,structure*,concession*,hariane*"
+from devstack.process import http_ok, kill_group, spawn, stop_process_group, tail, wait_ready
 
 
 def keycloak_version() -> str:
@@ -108,6 +101,11 @@ class KeycloakServer:
             shutil.rmtree(self.home / "lib" / "quarkus")
             shutil.copytree(dist / "lib" / "quarkus", self.home / "lib" / "quarkus")
             marker.write_text(str(dist))
+        # the server options shared with the image (deploy/keycloak/keycloak.conf); the
+        # distribution's file is a hard link: unlinked first, never written through
+        conf = self.home / "conf" / "keycloak.conf"
+        conf.unlink(missing_ok=True)
+        shutil.copy2(paths.KEYCLOAK_CONF, conf)
         providers = self.home / "providers"
         providers.mkdir(exist_ok=True)
         if not paths.EXTENSION_JAR.is_file():
@@ -130,10 +128,7 @@ class KeycloakServer:
             "--http-host=127.0.0.1",
             f"--http-port={self.http_port}",
             f"--http-management-port={self.management_port}",
-            "--health-enabled=true",
-            "--metrics-enabled=true",
             *(("--import-realm",) if self.import_realm else ()),
-            f"--spi-user-profile--declarative-user-profile--read-only-attributes={READ_ONLY_ATTRIBUTES}",
             *self.extra_args,
         ]
 
@@ -179,44 +174,16 @@ class KeycloakServer:
         """Start the process without waiting for it to be ready (wait_ready() does)."""
         ensure_port_free(self.http_port, "Keycloak HTTP")
         ensure_port_free(self.management_port, "Keycloak management")
-        env = self._process_env()
-        log = self.log_file.open("ab")
-        self.process = subprocess.Popen(
-            self.command(),
-            cwd=self.home,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        log.close()
+        self.process = spawn(self.command(), self.log_file, env=self._process_env(), cwd=self.home)
 
     def wait_ready(self, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
-        health = f"http://127.0.0.1:{self.management_port}/health/ready"
-        while time.monotonic() < deadline:
-            if self.process is not None and self.process.poll() is not None:
-                raise StackError(
-                    f"Keycloak exited with code {self.process.returncode} while starting. "
-                    f"Its log ({self.log_file}) ends with:\n{self.log_tail()}"
-                )
-            try:
-                with urllib.request.urlopen(health, timeout=2) as response:
-                    if response.status == 200:
-                        return
-            except (urllib.error.URLError, OSError):
-                pass
-            time.sleep(0.5)
-        self.stop()
-        raise StackError(
-            f"Keycloak was not ready after {timeout:.0f} s. Its log ({self.log_file}) ends with:\n{self.log_tail()}"
+        health = http_ok(f"http://127.0.0.1:{self.management_port}/health/ready")
+        wait_ready(
+            health, self.process, "Keycloak", self.log_file, timeout, interval=0.5, lines=60, on_timeout=self.stop
         )
 
     def log_tail(self, lines: int = 60) -> str:
-        if not self.log_file.exists():
-            return "(no log)"
-        return "\n".join(self.log_file.read_text(errors="replace").splitlines()[-lines:])
+        return tail(self.log_file, lines)
 
     def stop(self, timeout: float = 30.0) -> None:
         if self.process is None or self.process.poll() is not None:
@@ -227,24 +194,4 @@ class KeycloakServer:
         """SIGKILL, no shutdown at all (a crashed machine, the OOM killer): the fault tests' tool."""
         if self.process is None or self.process.poll() is not None:
             return
-        try:
-            os.killpg(self.process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        self.process.wait()
-
-
-def stop_process_group(process: subprocess.Popen, timeout: float = 15.0) -> None:
-    """SIGTERM the process group started with ``start_new_session``; SIGKILL if it lingers."""
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-    except ProcessLookupError:
-        return
-    try:
-        process.wait(timeout)
-    except subprocess.TimeoutExpired:
-        try:
-            os.killpg(process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        process.wait()
+        kill_group(self.process)

@@ -13,6 +13,7 @@ EXTENSION_POM = EXTENSION_DIR / "pom.xml"
 REALM_DIR = ROOT / "realm-config"
 REALM_FILE = REALM_DIR / "hariane-pro-realm.json"
 PASSWORD_BLACKLISTS = REALM_DIR / "password-blacklists"
+KEYCLOAK_CONF = ROOT / "deploy" / "keycloak" / "keycloak.conf"  # server options shared with the image
 NODE_TOOLS = ROOT / "tools" / "node"
 MAILDEV_BIN = NODE_TOOLS / "node_modules" / ".bin" / "maildev"
 AXE_JS = NODE_TOOLS / "node_modules" / "axe-core" / "axe.min.js"

@@ -26,7 +26,7 @@ signals reach the postmaster itself). As any other user, the cluster is the curr
 
 That user must be able to enter the data folder. When the clone lives in a private folder
 (root's home is ``drwx------``), it cannot: the data then goes to a folder made for the
-purpose outside the clone (issue 21), ``hariane-pg-*`` under the system's temporary
+purpose outside the clone, ``hariane-pg-*`` under the system's temporary
 directory for a test session (removed when its server stops) or under ``/var/tmp`` for
 ``make run`` (kept across runs and reboots), owned by the server's user, mode 0700. Its
 path is recorded in ``<folder>/external-data`` (:data:`EXTERNAL_MARKER`): the next start
@@ -46,13 +46,13 @@ import signal
 import stat
 import subprocess
 import tempfile
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
 from devstack.errors import StackError
 from devstack.ports import ensure_port_free
+from devstack.process import kill_group, spawn, tail, wait_ready
 
 SWITCH = "HARIANE_DATABASE"
 EMBEDDED, POSTGRES = "embedded", "postgres"
@@ -238,17 +238,7 @@ class PostgresServer:
         command = [str(binaries / "postgres"), "-D", str(self.data_dir)]
         for name, value in settings.items():
             command += ["-c", f"{name}={value}"]
-        with self.log_file.open("ab") as log:
-            self.process = subprocess.Popen(
-                command,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                cwd=self.home,
-                env=_child_env(),
-                start_new_session=True,
-                **user.popen_kwargs(),
-            )
+        self.process = spawn(command, self.log_file, env=_child_env(), cwd=self.home, **user.popen_kwargs())
         self._wait_ready(timeout)
         self._provision()
 
@@ -313,20 +303,11 @@ class PostgresServer:
         os.chmod(hba, 0o600)
 
     def _wait_ready(self, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise StackError(
-                    f"PostgreSQL exited with code {self.process.returncode} while starting; "
-                    f"log {self.log_file}:\n{self.log_tail()}"
-                )
-            try:
-                self.psql("SELECT 1;")  # on the private socket: no failed login in the server's log
-                return
-            except StackError:
-                time.sleep(0.3)
-        self.stop()
-        raise StackError(f"PostgreSQL was not ready after {timeout:.0f} s; log {self.log_file}:\n{self.log_tail()}")
+        def answers() -> bool:
+            self.psql("SELECT 1;")  # on the private socket: no failed login in the server's log
+            return True
+
+        wait_ready(answers, self.process, "PostgreSQL", self.log_file, timeout, interval=0.3, on_timeout=self.stop)
 
     def psql(self, sql: str, database: str = "postgres") -> str:
         """Run ``sql`` as the cluster's owner (peer authentication on the private socket)."""
@@ -377,9 +358,7 @@ class PostgresServer:
         self.psql("\n".join(sql) + "\n")
 
     def log_tail(self, lines: int = 40) -> str:
-        if not self.log_file.exists():
-            return "(no log)"
-        return "\n".join(self.log_file.read_text(errors="replace").splitlines()[-lines:])
+        return tail(self.log_file, lines)
 
     def stop(self, timeout: float = 30.0) -> None:
         """Fast shutdown (SIGINT: clients disconnected, data flushed); SIGKILL if it lingers."""
@@ -388,11 +367,7 @@ class PostgresServer:
                 os.kill(self.process.pid, signal.SIGINT)
                 self.process.wait(timeout)
             except subprocess.TimeoutExpired:
-                try:
-                    os.killpg(self.process.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-                self.process.wait()
+                kill_group(self.process)
             except ProcessLookupError:
                 pass
         if self._socket_dir is not None:

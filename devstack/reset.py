@@ -1,5 +1,5 @@
 """``make reset``: forget ``make run``'s data (users, secrets, logs), including the PostgreSQL
-data kept outside a private clone (devstack/postgres.py, issue 21). Stdlib only."""
+data kept outside a private clone (devstack/postgres.py). Stdlib only."""
 
 import shutil
 

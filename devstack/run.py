@@ -25,15 +25,12 @@ from devstack.demo import (
     DEMO_STRUCTURE_NAME,
     DEMO_STRUCTURE_SIRET,
     join_structure,
-    master_admin,
     provision_structure,
     provision_user,
 )
 from devstack.errors import StackError
-from devstack.keycloak import KeycloakServer
 from devstack.postgres import StackDatabase
-from devstack.services import GunicornApp, MailCatcher, PortalAdapter
-from devstack.stack import REALM, adapter_env, keycloak_env
+from devstack.stack import REALM, Stack, Started
 
 console = Console()
 READY_LINE = "Hariane PRO is ready"
@@ -59,7 +56,7 @@ def main() -> int:
     run_dir = Path(os.environ.get("HARIANE_RUN_DIR", paths.RUN_DIR)).resolve()
     logs = run_dir / "logs"
     started = time.monotonic()
-    processes: list = []
+    parts = Started()
     # Ctrl-C, kill and a closed terminal all stop the stack (a background `make run &`
     # starts with SIGINT ignored: install the handler explicitly).
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
@@ -77,68 +74,37 @@ def main() -> int:
             throwaway=False,
         )
 
-        mail = MailCatcher(_port("HARIANE_SMTP_PORT", 1025), _port("HARIANE_MAIL_UI_PORT", 1080), logs / "maildev.log")
-        keycloak = KeycloakServer(
-            home=run_dir / "keycloak",
-            http_port=kc_port,
+        stack = Stack(
+            home=run_dir,
+            secrets=secrets,
+            keycloak_port=kc_port,
             management_port=_port("HARIANE_KEYCLOAK_MANAGEMENT_PORT", 9000),
-            admin_username="admin",
-            admin_password=secrets["KEYCLOAK_ADMIN_PASSWORD"],
-            env=keycloak_env(
-                portal_url=f"http://127.0.0.1:{portal_port}",
-                voirie_url=f"http://127.0.0.1:{voirie_port}",
-                smtp_port=mail.smtp_port,
-                secrets=secrets,
-            )
-            | {"HARIANE_ENVIRONMENT_BANNER": BANNER}
-            | database.keycloak_env(),
-            extra_args=database.keycloak_args(),
+            portal_port=portal_port,
+            voirie_port=voirie_port,
+            smtp_port=_port("HARIANE_SMTP_PORT", 1025),
+            mail_ui_port=_port("HARIANE_MAIL_UI_PORT", 1080),
+            logs=logs,
+            env="development",
+            database=database,
+            banner=BANNER,
         )
+        mail, keycloak = stack.mail(), stack.keycloak()
         # the command line's default database and pepper in development (portal_adapter/cli_settings.py)
         secrets_store.write_private(
             run_dir / "portal-adapter.env",
             {"PORTAL_DATABASE_URL": database.portal_url(), "CONCESSION_CODE_PEPPER": secrets["CONCESSION_CODE_PEPPER"]},
         )
-        adapter = PortalAdapter(
-            portal_port,
-            logs / "portal-adapter.log",
-            env=adapter_env(
-                keycloak_url=keycloak.url,
-                secrets=secrets,
-                database_url=database.portal_url(),
-                voirie_url=f"http://127.0.0.1:{voirie_port}",
-                smtp_port=mail.smtp_port,
-            )
-            | {"HARIANE_ENVIRONMENT_BANNER": BANNER},
-        )
-        voirie = GunicornApp(
-            voirie_port,
-            logs / "voirie.log",
-            app="voirie_app.wsgi:app",
-            base_url_env="VOIRIE_BASE_URL",
-            env={
-                "KEYCLOAK_URL": keycloak.url,
-                "VOIRIE_CLIENT_SECRET": secrets["VOIRIE_CLIENT_SECRET"],
-                "VOIRIE_SECRET_KEY": secrets["PORTAL_SECRET_KEY"] + "-voirie",
-                "VOIRIE_DATABASE_PATH": str(run_dir / "voirie.db"),
-                "VOIRIE_DEMO_REQUESTS": str(paths.ROOT / "examples" / "voirie_app" / "demo_requests.json"),
-                "HARIANE_PORTAL_URL": f"http://127.0.0.1:{portal_port}",
-            },
-        )
+        adapter, voirie = stack.adapter(), stack.voirie()
 
         if database.server is not None:
             with console.status(f"Starting PostgreSQL (log: {database.server.log_file})…"):
-                processes.append(database)
-                database.start()
+                parts.start(database)
         with console.status("Starting the mail catcher…"):
-            mail.start()
-        processes.append(mail)
+            parts.start(mail)
         with console.status(f"Starting Keycloak (log: {keycloak.log_file}); the first start takes about a minute…"):
-            keycloak.prepare()
-            processes.append(keycloak)
-            keycloak.start()
+            parts.start(keycloak)
         with console.status("Provisioning the demo administrator and its structure…"):
-            admin = master_admin(keycloak.url, "admin", secrets["KEYCLOAK_ADMIN_PASSWORD"], REALM)
+            admin = stack.admin()
             user_id = provision_user(admin, DEMO_ADMIN, secrets["DEMO_USER_PASSWORD"])
             join_structure(
                 admin,
@@ -147,18 +113,16 @@ def main() -> int:
                 DEMO_STRUCTURE_SIRET,
             )
         with console.status("Starting the portal adapter…"):
-            adapter.start()
-        processes.append(adapter)
+            parts.start(adapter)
         with console.status("Importing the demo legacy concession registry…"):
             adapter.cli("concessions", "import", str(DEMO_REGISTRY))
         with console.status("Starting the reference road-works application…"):
-            voirie.start()
-        processes.append(voirie)
+            parts.start(voirie)
 
         _print_urls(keycloak, adapter, voirie, mail, secrets, logs, database, time.monotonic() - started)
-        while all(p.process is not None and p.process.poll() is None for p in processes):
+        while all(p.process is not None and p.process.poll() is None for p in parts.parts):
             time.sleep(1)
-        dead = [type(p).__name__ for p in processes if p.process is None or p.process.poll() is not None]
+        dead = [type(p).__name__ for p in parts.parts if p.process is None or p.process.poll() is not None]
         console.print(f"[red]Stopped: {', '.join(dead)} exited on its own; see the logs in {logs}.[/red]")
         return 1
     except (KeyboardInterrupt, _Stop):
@@ -168,8 +132,7 @@ def main() -> int:
         console.print(f"[red]error:[/red] {error}", markup=True, highlight=False)
         return 1
     finally:
-        for process in reversed(processes):
-            process.stop()
+        parts.stop()
 
 
 def _print_urls(keycloak, adapter, voirie, mail, secrets, logs: Path, database: StackDatabase, seconds: float) -> None:

@@ -6,55 +6,14 @@ import json
 import os
 import shutil
 import subprocess
-import time
-import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from devstack import paths
 from devstack.errors import StackError
-from devstack.keycloak import stop_process_group
 from devstack.ports import ensure_port_free
-
-
-def wait_http_ok(url: str, process: subprocess.Popen, what: str, log: Path, timeout: float) -> None:
-    """Wait until ``url`` answers 200; fail early, with the log, if the process dies."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise StackError(f"{what} exited with code {process.returncode} while starting; log {log}:\n{tail(log)}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, OSError):
-            pass
-        time.sleep(0.2)
-    stop_process_group(process)
-    raise StackError(f"{what} did not answer on {url} within {timeout:.0f} s; log {log}:\n{tail(log)}")
-
-
-def tail(log: Path, lines: int = 40) -> str:
-    if not log.exists():
-        return "(no log)"
-    return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
-
-
-def _spawn(
-    command: list[str], log: Path, env: dict[str, str] | None = None, cwd: Path | None = None
-) -> subprocess.Popen:
-    log.parent.mkdir(parents=True, exist_ok=True)
-    with log.open("ab") as out:
-        return subprocess.Popen(
-            command,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            env=env,
-            cwd=cwd,
-            start_new_session=True,
-        )
+from devstack.process import spawn, stop_process_group, wait_http_ok
 
 
 @dataclass
@@ -78,7 +37,7 @@ class MailCatcher:
             raise StackError("Node.js is not installed: install Node.js 20 (`apt-get install nodejs`).")
         if not paths.MAILDEV_BIN.exists():
             raise StackError("maildev is not installed: run `make prepare`.")
-        self.process = _spawn(
+        self.process = spawn(
             [
                 node,
                 str(paths.MAILDEV_BIN),
@@ -134,7 +93,7 @@ class GunicornApp:
             raise StackError("gunicorn is missing from .venv: run `make prepare`.")
         env = {**os.environ, **self.env, self.base_url_env: self.url}
         self.before_start(env)
-        self.process = _spawn(
+        self.process = spawn(
             [
                 str(gunicorn),
                 "--bind",

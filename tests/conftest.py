@@ -13,20 +13,22 @@ import shutil
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
 
 from devstack import paths, secrets_store
 from devstack.demo import DemoUser, master_admin, provision_user
-from devstack.fake_sirene import INSEE_KEY, FakeSirene
+from devstack.fake_sirene import FakeSirene
 from devstack.keycloak import KeycloakServer
 from devstack.ports import free_port
 from devstack.postgres import StackDatabase
 from devstack.services import GunicornApp, MailCatcher, PortalAdapter
-from devstack.stack import REALM, adapter_env, keycloak_env
-from tests.csp_watch import watch_csp
+from devstack.stack import REALM, Stack
+from tests.support.accounts import login, new_administrator
+from tests.support.csp_watch import watch_csp
+from tests.support.session import _LOGS, ARTIFACTS, BANNER
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -39,11 +41,29 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-ARTIFACTS = paths.ROOT / "test-artifacts"
-BANNER = "Serveur de test"
 
-# Servers whose logs are attached to a failing test's report.
-_LOGS: dict[str, Path] = {}
+# Tests by kind (CONTRIBUTING.md, « Running part of the tests »): `ops` runs whole deployments
+# of its own (a cluster, the TLS front, `make run`, killed servers, a clone of the repository);
+# `stack` needs a server of the session (one of these fixtures); `pure` is everything else: no
+# server, seconds (`make test-quick`).
+OPS_MODULES = frozenset(
+    {"test_cluster", "test_faults", "test_make_run", "test_private_clone", "test_realm_sync", "test_tls_front"}
+)
+SERVER_FIXTURES = frozenset({"mail", "keycloak", "portal", "voirie", "browser", "fake_sirene"})
+
+
+def kind_of(item: pytest.Item) -> str:
+    if item.module.__name__.rpartition(".")[2] in OPS_MODULES or item.get_closest_marker("slow"):
+        return "ops"
+    # a parameter naming a fixture the test gets with request.getfixturevalue() counts too
+    params = getattr(getattr(item, "callspec", None), "params", {}).values()
+    named = {p for p in params if isinstance(p, str)}
+    return "stack" if SERVER_FIXTURES & (set(item.fixturenames) | named) else "pure"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        item.add_marker(kind_of(item))
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -89,8 +109,28 @@ def ports() -> Ports:
 
 
 @pytest.fixture(scope="session")
-def mail(run_dir: Path, ports: Ports) -> Iterator[MailCatcher]:
-    catcher = MailCatcher(ports.smtp, ports.mail_ui, run_dir / "maildev.log")
+def session_stack(run_dir: Path, ports: Ports, secrets: dict[str, str]) -> Stack:
+    """The session's stack (devstack/stack.py) on embedded databases; the fixtures below
+    build each part from it, the ``database`` fixture's choice given where it matters."""
+    return Stack(
+        home=run_dir,
+        secrets=secrets,
+        keycloak_port=ports.keycloak,
+        management_port=ports.management,
+        portal_port=ports.portal,
+        voirie_port=ports.voirie,
+        smtp_port=ports.smtp,
+        mail_ui_port=ports.mail_ui,
+        env="test",
+        banner=BANNER,
+        # tests play many client addresses through X-Forwarded-For: trusted here, and only here
+        trusted_proxies=True,
+    )
+
+
+@pytest.fixture(scope="session")
+def mail(session_stack: Stack) -> Iterator[MailCatcher]:
+    catcher = session_stack.mail()
     _LOGS["maildev"] = catcher.log
     catcher.start()
     yield catcher
@@ -145,25 +185,8 @@ def adapter_database_url(tmp_path: Path, database: StackDatabase) -> Iterator[st
 
 
 @pytest.fixture(scope="session")
-def keycloak(
-    run_dir: Path, ports: Ports, secrets: dict[str, str], mail: MailCatcher, database: StackDatabase
-) -> Iterator[KeycloakServer]:
-    server = KeycloakServer(
-        home=run_dir / "keycloak",
-        http_port=ports.keycloak,
-        management_port=ports.management,
-        admin_username="admin",
-        admin_password=secrets["KEYCLOAK_ADMIN_PASSWORD"],
-        env=keycloak_env(
-            portal_url=f"http://127.0.0.1:{ports.portal}",
-            voirie_url=f"http://127.0.0.1:{ports.voirie}",
-            smtp_port=mail.smtp_port,
-            secrets=secrets,
-        )
-        | {"HARIANE_ENVIRONMENT_BANNER": BANNER}
-        | database.keycloak_env(),
-        extra_args=database.keycloak_args(),
-    )
+def keycloak(session_stack: Stack, mail: MailCatcher, database: StackDatabase) -> Iterator[KeycloakServer]:
+    server = replace(session_stack, database=database).keycloak()
     server.prepare()
     _LOGS["keycloak"] = server.log_file
     server.start()
@@ -187,32 +210,11 @@ def fake_sirene() -> Iterator[FakeSirene]:
 
 @pytest.fixture(scope="session")
 def portal(
-    keycloak: KeycloakServer,
-    ports: Ports,
-    secrets: dict[str, str],
-    run_dir: Path,
-    fake_sirene: FakeSirene,
-    mail: MailCatcher,
-    database: StackDatabase,
+    session_stack: Stack, keycloak: KeycloakServer, fake_sirene: FakeSirene, mail: MailCatcher, database: StackDatabase
 ) -> Iterator[PortalAdapter]:
-    env = adapter_env(
-        keycloak_url=keycloak.url,
-        secrets=secrets,
-        env="test",
-        database_url=database.portal_url(),
-        voirie_url=f"http://127.0.0.1:{ports.voirie}",
-        smtp_port=mail.smtp_port,
+    adapter = replace(session_stack, database=database).adapter(
+        keycloak.url, sirene=fake_sirene, SIRENE_TIMEOUT_SECONDS="1"
     )
-    # tests play many client addresses through X-Forwarded-For: trusted here, and only here
-    env |= {"PORTAL_TRUSTED_PROXIES": "1"}
-    env |= {
-        "SIRENE_RECHERCHE_URL": fake_sirene.recherche_url,
-        "SIRENE_INSEE_URL": fake_sirene.insee_url,
-        "SIRENE_INSEE_API_KEY": INSEE_KEY,
-        "SIRENE_TIMEOUT_SECONDS": "1",
-        "HARIANE_ENVIRONMENT_BANNER": BANNER,
-    }
-    adapter = PortalAdapter(ports.portal, run_dir / "portal-adapter.log", env=env)
     _LOGS["portal adapter"] = adapter.log
     adapter.start()
     yield adapter
@@ -220,22 +222,9 @@ def portal(
 
 
 @pytest.fixture(scope="session")
-def voirie(keycloak: KeycloakServer, ports: Ports, secrets: dict[str, str], run_dir: Path) -> Iterator[GunicornApp]:
+def voirie(session_stack: Stack, keycloak: KeycloakServer) -> Iterator[GunicornApp]:
     """The reference road-works relying application (examples/voirie_app), client ``voirie``."""
-    app = GunicornApp(
-        ports.voirie,
-        run_dir / "voirie.log",
-        app="voirie_app.wsgi:app",
-        base_url_env="VOIRIE_BASE_URL",
-        env={
-            "KEYCLOAK_URL": keycloak.url,
-            "VOIRIE_CLIENT_SECRET": secrets["VOIRIE_CLIENT_SECRET"],
-            "VOIRIE_SECRET_KEY": secrets["PORTAL_SECRET_KEY"] + "-voirie",
-            "VOIRIE_DATABASE_PATH": str(run_dir / "voirie.db"),
-            "VOIRIE_DEMO_REQUESTS": str(paths.ROOT / "examples" / "voirie_app" / "demo_requests.json"),
-            "HARIANE_PORTAL_URL": f"http://127.0.0.1:{ports.portal}",
-        },
-    )
+    app = session_stack.voirie(keycloak.url)
     _LOGS["voirie app"] = app.log
     app.start()
     yield app
@@ -276,6 +265,14 @@ def make_user(kc_admin):
         kc_admin.delete_user(user_id)
 
 
+@pytest.fixture
+def admin(portal, mail):
+    """A new structure's administrator, registered and activated through the portal, logged in
+    over plain HTTP: (browser, identifier, siret)."""
+    identifier, siret = new_administrator(portal.url, mail)
+    return login(portal.url, identifier), identifier, siret
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
@@ -291,7 +288,7 @@ def browser():
 @pytest.fixture
 def page(browser, request):
     """A fresh browser context in French; a screenshot is kept in test-artifacts/; the test
-    fails on any Content-Security-Policy violation Chromium reports (tests/csp_watch.py)."""
+    fails on any Content-Security-Policy violation Chromium reports (tests/support/csp_watch.py)."""
     context = browser.new_context(locale="fr-FR")
     violations = watch_csp(context)
     page = context.new_page()

@@ -9,9 +9,9 @@ import uuid
 import pytest
 
 from devstack.stack import REALM
-from tests.browser_steps import keycloak_login
-from tests.structures import structure_member
-from tests.test_user_management import PASSWORD
+from tests.support.accounts import PASSWORD
+from tests.support.browser_steps import keycloak_login
+from tests.support.structures import structure_member
 
 ACCOUNT_CLIENTS = ("account", "account-console")
 PROTECTED = ("structureSiret", "cguVersion", "cguTextSha256", "cguAcceptedAt", "username")

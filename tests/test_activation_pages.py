@@ -1,4 +1,4 @@
-"""The pages around activation (issue 13, items 7 and 8): the recap page carries the source
+"""The pages around activation: the recap page carries the source
 document's text; the e-mail's link opens Hariane PRO's « Activer mon compte » confirmation
 (identifier, one button) that a mail scanner can open without consuming anything; the link to
 a new activation link sits inside the card's padding."""
@@ -10,8 +10,8 @@ import re
 
 import requests
 
-from tests.registration_http import person, register, synthetic_siret
-from tests.test_registration_rules import _mail_link, expired_activation_link
+from tests.support.accounts import expired_activation_link, mail_link
+from tests.support.registration_http import person, register, synthetic_siret
 
 RECAP = [
     "Votre compte vient d'être créé avec succès. Votre identifiant de connexion est : {identifier}",
@@ -43,7 +43,7 @@ def test_the_activation_link_opens_hariane_pros_confirmation_which_a_scanner_can
 ):
     who = person("Carla", "Confirme")
     identifier = register(portal.url, synthetic_siret(), who).identifier()
-    link = _mail_link(mail, who["email"])
+    link = mail_link(mail, who["email"])
 
     # A mail scanner follows the link: it gets the confirmation page, and nothing is consumed.
     scanned = requests.get(link, timeout=30)
@@ -91,7 +91,7 @@ def assert_inside_the_card_padding(page, link) -> None:
 
 
 def _artifact(name: str) -> str:
-    from tests.conftest import ARTIFACTS
+    from tests.support.session import ARTIFACTS
 
     ARTIFACTS.mkdir(exist_ok=True)
     return str(ARTIFACTS / f"{name}.png")

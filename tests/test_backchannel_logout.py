@@ -10,16 +10,8 @@ import time
 import pytest
 import requests
 
-from tests.browser_steps import keycloak_login
-from tests.test_user_management import (
-    PASSWORD,
-    activate,
-    add_colleague,
-    admin,  # noqa: F401 - the fixture
-    management,
-    post,
-    user_id_of,
-)
+from tests.support.accounts import PASSWORD, activate, add_colleague, management, post, user_id_of
+from tests.support.browser_steps import keycloak_login
 
 REFUSED_WITHIN_SECONDS = 5.0
 

@@ -1,4 +1,4 @@
-"""Two Keycloak nodes behind HAProxy on one PostgreSQL database (devstack/cluster.py, issue 8).
+"""Two Keycloak nodes behind HAProxy on one PostgreSQL database (devstack/cluster.py).
 
 Users log in through the balancer; under a login load, one node is killed with SIGKILL; then
 nothing is lost: users logged in before stay logged in (their refresh tokens keep working),
@@ -29,15 +29,14 @@ from portal_adapter.db import concession_links
 
 from devstack.cluster import NODE_HEADER, KeycloakCluster
 from devstack.demo import master_admin
-from devstack.fake_sirene import INSEE_KEY
 from devstack.ports import free_port
 from devstack.services import PortalAdapter
-from devstack.stack import REALM, adapter_env, keycloak_env
-from tests.concession_http import import_registry, logged_in, submit_link, text
-from tests.conftest import _LOGS
-from tests.registration_http import person, register, synthetic_siret
-from tests.structures import structure_member
-from tests.test_user_management import PASSWORD
+from devstack.stack import REALM, Stack
+from tests.support.accounts import PASSWORD
+from tests.support.concession_http import import_registry, logged_in, submit_link, text
+from tests.support.registration_http import person, register, synthetic_siret
+from tests.support.session import _LOGS
+from tests.support.structures import structure_member
 
 pytestmark = pytest.mark.slow
 
@@ -64,33 +63,17 @@ class Cluster:
 @pytest.fixture(scope="module")
 def cluster(run_dir: Path, secrets: dict[str, str], mail, fake_sirene) -> Iterator[Cluster]:
     folder = run_dir / "cluster"
-    portal_port = free_port()
+    parts = Stack(home=folder, secrets=secrets, portal_port=free_port(), smtp_port=mail.smtp_port, trusted_proxies=True)
     keycloak = KeycloakCluster(
         folder,
         secrets["KEYCLOAK_ADMIN_PASSWORD"],
         {"keycloak": secrets["KEYCLOAK_DB_PASSWORD"], "portal": secrets["PORTAL_DB_PASSWORD"]},
-        env=keycloak_env(
-            portal_url=f"http://127.0.0.1:{portal_port}",
-            voirie_url="http://127.0.0.1:9",
-            smtp_port=mail.smtp_port,
-            secrets=secrets,
-        ),
+        env=parts.keycloak_env(),
     )
     keycloak.layout()
-    env = adapter_env(
-        keycloak_url=keycloak.url,
-        secrets=secrets,
-        env="test",
-        smtp_port=mail.smtp_port,
-        database_url=keycloak.postgres.sqlalchemy_url("portal"),
+    portal = parts.adapter(
+        keycloak.url, sirene=fake_sirene, PORTAL_DATABASE_URL=keycloak.postgres.sqlalchemy_url("portal")
     )
-    env |= {
-        "SIRENE_RECHERCHE_URL": fake_sirene.recherche_url,
-        "SIRENE_INSEE_URL": fake_sirene.insee_url,
-        "SIRENE_INSEE_API_KEY": INSEE_KEY,
-        "PORTAL_TRUSTED_PROXIES": "1",
-    }
-    portal = PortalAdapter(portal_port, folder / "portal-adapter.log", env=env)
     logs = keycloak.logs() | {"cluster portal adapter": portal.log}
     _LOGS.update(logs)
     started = time.monotonic()

@@ -1,4 +1,4 @@
-"""A colleague's activation e-mail (issue 13, item 3), from the real SMTP capture: it names the
+"""A colleague's activation e-mail, from the real SMTP capture: it names the
 structure, the administrator who added them and their profile, keeps the explanation of the
 three profiles, and no longer tells them they are the structure's administrator; the founder's
 e-mail keeps the registration's wording. The extension's endpoint that sends it refuses what
@@ -13,9 +13,8 @@ import pytest
 import requests
 from keycloak import KeycloakAdmin, KeycloakOpenIDConnection
 
-from tests.registration_http import person, register, synthetic_siret
-from tests.test_registration_journey import wait_for_mail
-from tests.test_user_management import add_colleague, admin, new_administrator, user_id_of  # noqa: F401
+from tests.support.accounts import add_colleague, new_administrator, user_id_of, wait_for_mail
+from tests.support.registration_http import person, register, synthetic_siret
 
 REALM = "hariane-pro"
 PROFILES_EXPLAINED = [

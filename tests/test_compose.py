@@ -1,7 +1,7 @@
 """docker-compose.yml, checked with compose-go (what `docker compose config` runs) since
 this machine has no Docker engine; and kept consistent with the realm, the pinned version and
 the cluster of devstack/cluster.py (two Keycloak nodes on one PostgreSQL behind HAProxy).
-The production rules (issue 24): example and weak secrets refused at start-up, only the TLS
+The production rules: example and weak secrets refused at start-up, only the TLS
 front published, no mail catcher, forwarded headers overwritten by HAProxy and believed from
 it only, pools within PostgreSQL's max_connections, restart policies and memory limits.
 tests/test_tls_front.py runs deploy/haproxy/haproxy.cfg itself in front of two real nodes."""
@@ -20,8 +20,8 @@ from portal_adapter.config import ConfigError, Settings
 
 from devstack import paths
 from devstack.cluster import HAPROXY
-from devstack.keycloak import READ_ONLY_ATTRIBUTES, keycloak_version
-from tests.tls_cert import self_signed_pem
+from devstack.keycloak import keycloak_version
+from tests.support.tls_cert import self_signed_pem
 
 KEYCLOAK_DOCKERFILE = paths.ROOT / "deploy" / "keycloak" / "Dockerfile"
 HAPROXY_CONFIG = paths.ROOT / "deploy" / "haproxy" / "haproxy.cfg"
@@ -125,10 +125,19 @@ def test_every_realm_placeholder_is_given_to_keycloak(project):
         assert placeholders <= set(project["services"][name]["environment"])
 
 
-def test_keycloak_runs_with_the_same_read_only_attributes_as_make_run(project):
+def test_keycloak_runs_with_the_same_server_options_as_make_run(project):
+    """One file of server options (deploy/keycloak/keycloak.conf): the image copies it where
+    Keycloak reads it, and no compose service sets one of its options another way."""
+    conf = paths.KEYCLOAK_CONF.read_text()
+    assert re.search(r"^spi-user-profile--declarative-user-profile--read-only-attributes=\S*structure\*", conf, re.M)
+    assert "COPY deploy/keycloak/keycloak.conf /opt/keycloak/conf/keycloak.conf" in KEYCLOAK_DOCKERFILE.read_text()
+    options = re.findall(r"^([a-z][a-z0-9-]*)=", conf, re.M)
     for name in NODES:
-        command = project["services"][name]["command"]
-        assert f"--spi-user-profile--declarative-user-profile--read-only-attributes={READ_ONLY_ATTRIBUTES}" in command
+        service = project["services"][name]
+        given = " ".join(service["command"]) + " " + " ".join(service["environment"])
+        for option in options:
+            assert f"--{option}" not in given
+            assert "KC_" + option.replace("--", "_").replace("-", "_").upper() not in given
 
 
 def test_the_image_uses_the_version_pinned_in_the_pom_and_the_realm_as_code():
@@ -145,7 +154,7 @@ def test_a_missing_secret_is_refused_with_its_name():
     assert "POSTGRES_PASSWORD" in result.stderr
 
 
-# -- production rules (issue 24) ---------------------------------------------------------------
+# -- production rules ---------------------------------------------------------------
 def _frontends(config: str) -> dict[str, str]:
     """Each HAProxy frontend's body, by name."""
     return {

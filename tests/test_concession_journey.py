@@ -12,9 +12,8 @@ from zoneinfo import ZoneInfo
 from portal_adapter.concessions.linking import WRONG
 
 from devstack.demo import DEMO_REGISTRY
-from tests.browser_steps import keycloak_login
-from tests.test_registration_accessibility import serious_violations
-from tests.test_user_management import PASSWORD, new_administrator
+from tests.support.accounts import PASSWORD, new_administrator
+from tests.support.browser_steps import keycloak_login, serious_violations
 
 LABEL, CODE, PUBLIC_ID = "EAU DU HAVRE - RESEAU NORD", "4827", "ECR-0001"  # devstack/demo_registry.csv
 

@@ -18,11 +18,11 @@ from portal_adapter.concessions.linking import WRONG, Linker
 from portal_adapter.db import concession_accounts, concession_links, link_attempts
 
 from devstack.stack import REALM, VOIRIE_ALERT_EMAIL, VOIRIE_CONTACT
-from tests.concession_http import database, field_error, import_registry, logged_in, submit_link, text
-from tests.oidc_http import code_flow_tokens
-from tests.registration_http import person, register, synthetic_siret
-from tests.structures import structure_member
-from tests.test_user_management import claims, login
+from tests.support.accounts import claims, login
+from tests.support.concession_http import database, field_error, import_registry, logged_in, submit_link, text
+from tests.support.oidc_http import code_flow_tokens
+from tests.support.registration_http import person, register, synthetic_siret
+from tests.support.structures import structure_member
 
 
 def organization_concessions(kc_admin, organization_id: str) -> list[str]:

@@ -16,9 +16,9 @@ import pytest
 import sqlalchemy as sa
 from voirie_app.store import RequestStore
 
-from tests.concession_http import database, import_registry, logged_in, submit_link, text
-from tests.structures import structure_member
-from tests.test_user_management import csrf
+from tests.support.accounts import csrf
+from tests.support.concession_http import database, import_registry, logged_in, submit_link, text
+from tests.support.structures import structure_member
 
 TOKEN_LIFESPAN_SECONDS = 15
 B_ADDRESS = "181 quai de la structure B"

@@ -1,5 +1,5 @@
 """The policy in Debian's Chromium: the pages work under it without a single violation (every
-browser test's ``page`` fails on one, see tests/csp_watch.py; here the pages the journey tests
+browser test's ``page`` fails on one, see tests/support/csp_watch.py; here the pages the journey tests
 do not open), the watch does catch violations, and no other origin can frame the portal or
 the reference app (clickjacking)."""
 
@@ -12,9 +12,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.browser_steps import keycloak_login
-from tests.csp_watch import watch_csp
-from tests.test_user_management import PASSWORD, new_administrator
+from tests.support.accounts import PASSWORD, new_administrator
+from tests.support.browser_steps import keycloak_login
+from tests.support.csp_watch import watch_csp
 
 
 class LoopbackSite:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import requests
 
-from tests.conftest import BANNER
-from tests.registration_http import RegistrationClient
+from tests.support.registration_http import RegistrationClient
+from tests.support.session import BANNER
 
 
 def test_the_banner_is_on_keycloak_and_portal_pages(portal):

@@ -1,4 +1,4 @@
-"""Faults that must lose nothing (issue 8): Keycloak killed in the middle of step 3 of a
+"""Faults that must lose nothing: Keycloak killed in the middle of step 3 of a
 registration, the mail server refusing the activation e-mail, the adapter killed during
 links, the registry import killed half-way. This module runs its own Keycloak and adapter
 (they get killed), in front of an SMTP gate that can hold or refuse messages."""
@@ -11,7 +11,7 @@ import signal
 import subprocess
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -20,28 +20,28 @@ import sqlalchemy as sa
 from portal_adapter.db import concession_accounts, concession_links, link_attempts
 
 from devstack import paths
-from devstack.demo import master_admin
-from devstack.fake_sirene import INSEE_KEY
+from devstack.fake_sirene import FakeSirene
 from devstack.keycloak import KeycloakServer
 from devstack.ports import free_port, is_port_free
 from devstack.services import PortalAdapter
-from devstack.stack import REALM, adapter_env, keycloak_env
-from tests.concession_http import import_registry, logged_in, submit_link
-from tests.registration_http import STRUCTURE, RegistrationClient, person, register, synthetic_siret
-from tests.smtp_gate import SmtpGate
-from tests.structures import structure_member
-from tests.test_registration_rules import _mail_link
+from devstack.stack import Stack
+from tests.support.accounts import mail_link
+from tests.support.concession_http import import_registry, logged_in, submit_link
+from tests.support.registration_http import STRUCTURE, RegistrationClient, person, register, synthetic_siret
+from tests.support.smtp_gate import SmtpGate
+from tests.support.structures import structure_member
 
 
 @dataclass
-class Stack:
+class FaultStack:
     keycloak: KeycloakServer
     adapter: PortalAdapter
     gate: SmtpGate
-    admin_password: str
+    parts: Stack  # how they were assembled (devstack/stack.py)
+    sirene: FakeSirene
 
     def admin(self):
-        return master_admin(self.keycloak.url, "admin", self.admin_password, REALM)
+        return self.parts.admin()
 
 
 def kill(process: subprocess.Popen, port: int | None = None) -> None:
@@ -57,35 +57,22 @@ def kill(process: subprocess.Popen, port: int | None = None) -> None:
 def stack(run_dir: Path, secrets, mail, fake_sirene):
     home = run_dir / "faults"
     gate = SmtpGate(mail.smtp_port)
-    http, management, portal_port = free_port(), free_port(), free_port()
-    keycloak = KeycloakServer(
-        home=home / "keycloak",
-        http_port=http,
-        management_port=management,
-        admin_username="admin",
-        admin_password=secrets["KEYCLOAK_ADMIN_PASSWORD"],
-        env=keycloak_env(
-            portal_url=f"http://127.0.0.1:{portal_port}",
-            voirie_url="http://127.0.0.1:9",
-            smtp_port=gate.port,
-            secrets=secrets,
-        ),
+    parts = Stack(
+        home=home,
+        secrets=secrets,
+        keycloak_port=free_port(),
+        management_port=free_port(),
+        portal_port=free_port(),
+        smtp_port=gate.port,
+        trusted_proxies=True,
     )
-    env = adapter_env(
-        keycloak_url=keycloak.url, secrets=secrets, env="test", database_url=f"sqlite:///{home / 'portal-adapter.db'}"
-    )
-    env |= {
-        "SIRENE_RECHERCHE_URL": fake_sirene.recherche_url,
-        "SIRENE_INSEE_URL": fake_sirene.insee_url,
-        "SIRENE_INSEE_API_KEY": INSEE_KEY,
-        "PORTAL_TRUSTED_PROXIES": "1",
-    }
-    adapter = PortalAdapter(portal_port, home / "portal-adapter.log", env=env)
+    keycloak = parts.keycloak()
+    adapter = parts.adapter(keycloak.url, sirene=fake_sirene, mail=False)
     try:
         keycloak.prepare()
         keycloak.start()
         adapter.start()
-        yield Stack(keycloak, adapter, gate, secrets["KEYCLOAK_ADMIN_PASSWORD"])
+        yield FaultStack(keycloak, adapter, gate, parts, fake_sirene)
     finally:
         adapter.stop()
         keycloak.stop()
@@ -138,7 +125,7 @@ def test_keycloak_killed_during_step_3_leaves_all_or_nothing_and_registering_aga
 
     again = register(stack.adapter.url, siret, who)  # registering again works
     assert again.identifier()
-    assert "action-token" in _mail_link(mail, who["email"])
+    assert "action-token" in mail_link(mail, who["email"])
     assert structure_of(admin, siret) is not None
     every_structure_has_an_administrator(admin)
 
@@ -287,7 +274,7 @@ def test_the_import_killed_half_way_is_completed_by_a_re_run(stack, tmp_path):
 def test_backup_then_restore_on_a_fresh_data_folder_keeps_users_and_links(stack, run_dir, secrets, tmp_path):
     """Last of the module: it stops this module's servers."""
     from devstack.backup import backup_database, export_realm, restore_database
-    from tests.test_user_management import claims
+    from tests.support.accounts import claims
 
     (label,) = import_registry(stack.adapter, tmp_path, ("Sauvegarde", "2580"))
     member = structure_member(stack.admin())
@@ -304,20 +291,10 @@ def test_backup_then_restore_on_a_fresh_data_folder_keeps_users_and_links(stack,
     restored_url = f"sqlite:///{home / 'portal-adapter.db'}"
     home.mkdir()
     restore_database(backup, restored_url)
-    keycloak = KeycloakServer(
-        home=home / "keycloak",
-        http_port=free_port(),
-        management_port=free_port(),
-        admin_username="admin",
-        admin_password=secrets["KEYCLOAK_ADMIN_PASSWORD"],
-        realm_files=(exported,),
-        env=stack.keycloak.env,
-    )
-    adapter = PortalAdapter(
-        stack.adapter.port,
-        home / "portal-adapter.log",
-        env=stack.adapter.env | {"KEYCLOAK_URL": keycloak.url, "PORTAL_DATABASE_URL": restored_url},
-    )
+    restored = replace(stack.parts, home=home, keycloak_port=free_port(), management_port=free_port())
+    keycloak = restored.keycloak(realm_files=(exported,))
+    adapter = restored.adapter(keycloak.url, sirene=stack.sirene, mail=False)  # its database: restored_url
+    assert adapter.env["PORTAL_DATABASE_URL"] == restored_url
     try:
         keycloak.prepare()
         keycloak.start()

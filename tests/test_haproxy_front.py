@@ -1,5 +1,5 @@
-"""deploy/haproxy/haproxy.cfg as shipped (tests/shipped_front.py), in front of echo servers that
-report what reached them: fast checks of the front's rules without Keycloak (issue 24).
+"""deploy/haproxy/haproxy.cfg as shipped (tests/support/shipped_front.py), in front of echo servers that
+report what reached them: fast checks of the front's rules without Keycloak.
 The same file in front of two real Keycloak nodes: tests/test_tls_front.py."""
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ import requests
 
 from devstack.cluster import HAPROXY, Backend
 from devstack.ports import free_port
-from tests.shipped_front import ShippedFront
-from tests.tls_cert import self_signed_pem
+from tests.support.shipped_front import ShippedFront
+from tests.support.tls_cert import self_signed_pem
 
 pytestmark = pytest.mark.skipif(not HAPROXY.exists(), reason="Debian's HAProxy is not installed")
 KEYCLOAK_HOST, PORTAL_HOST = "127.0.0.1", "pro.localhost"

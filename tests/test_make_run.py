@@ -22,7 +22,7 @@ from devstack.ports import free_port, is_port_free
 from devstack.run import READY_LINE
 from devstack.secrets_store import load_or_create
 from devstack.stack import REALM
-from tests.browser_steps import keycloak_login
+from tests.support.browser_steps import keycloak_login
 
 pytestmark = pytest.mark.slow
 

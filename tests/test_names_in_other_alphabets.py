@@ -1,4 +1,4 @@
-"""Names in other alphabets (issue 23, item 1): the registration and « Ajouter un collègue »
+"""Names in other alphabets: the registration and « Ajouter un collègue »
 transliterate them into the identifier (ICU, the same on both sides: the shared vectors), keep
 them as typed for display, and a name with no letter ICU can write in Latin gets a French
 message next to the field with everything typed kept."""
@@ -10,9 +10,9 @@ import re
 
 import pytest
 
-from tests.registration_http import STRUCTURE, RegistrationClient, person, synthetic_siret
-from tests.test_registration_journey import open_registration
-from tests.test_user_management import admin, csrf, management, post  # noqa: F401 (admin: fixture)
+from tests.support.accounts import csrf, management, post
+from tests.support.browser_steps import open_registration
+from tests.support.registration_http import STRUCTURE, RegistrationClient, person, synthetic_siret
 
 UNMAPPABLE = "ꆈꌠ"  # Yi (Nuosu) letters: ICU has no Latin transliteration for them
 

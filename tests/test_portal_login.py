@@ -10,37 +10,12 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 import requests
-from flask import Flask
-from flask.sessions import SecureCookieSessionInterface
 from joserfc import jwt
 from joserfc.errors import BadSignatureError
 from joserfc.jwk import KeySet
 
 from devstack.stack import REALM
-from tests.browser_steps import keycloak_login
-
-
-def _portal_session(context, secret_key: str) -> dict:
-    """Decode the portal's signed session cookie, as the portal itself does."""
-    cookie = next(c for c in context.cookies() if c["name"] == "hariane_portal")
-    app = Flask("session-reader")
-    app.secret_key = secret_key
-    return SecureCookieSessionInterface().get_signing_serializer(app).loads(cookie["value"])
-
-
-def verified_id_token(context, secrets: dict, keycloak) -> dict:
-    """The claims of the ID token the portal holds for this browser, after checking its
-    signature against the realm's JWKS, its issuer, audience and expiry."""
-    id_token = _portal_session(context, secrets["PORTAL_SECRET_KEY"])["id_token"]
-    issuer = f"{keycloak.url}/realms/{REALM}"
-    jwks = requests.get(f"{issuer}/protocol/openid-connect/certs", timeout=10).json()
-    token = jwt.decode(id_token, KeySet.import_key_set(jwks))
-    jwt.JWTClaimsRegistry(
-        iss={"essential": True, "value": issuer},
-        aud={"essential": True, "value": "portal"},
-        exp={"essential": True},
-    ).validate(token.claims)
-    return token.claims
+from tests.support.browser_steps import keycloak_login, portal_session
 
 
 def test_given_a_provisioned_admin_when_logging_in_via_the_portal_then_the_id_token_is_valid(
@@ -65,7 +40,7 @@ def test_given_a_provisioned_admin_when_logging_in_via_the_portal_then_the_id_to
     assert page.get_by_text(f"Bonjour {user.first_name} {user.last_name}").is_visible()
     assert page.locator("[data-profile]").get_attribute("data-profile") == "admin"
 
-    id_token = _portal_session(page.context, secrets["PORTAL_SECRET_KEY"])["id_token"]
+    id_token = portal_session(page.context, secrets["PORTAL_SECRET_KEY"])["id_token"]
     issuer = f"{keycloak.url}/realms/{REALM}"
     jwks = requests.get(f"{issuer}/protocol/openid-connect/certs", timeout=10).json()
     token = jwt.decode(id_token, KeySet.import_key_set(jwks))  # raises on a bad signature

@@ -10,10 +10,9 @@ import time
 
 import pytest
 
-from tests.browser_steps import keycloak_login
-from tests.conftest import ARTIFACTS, BANNER
-from tests.test_registration_accessibility import serious_violations
-from tests.test_user_management import PASSWORD, new_administrator
+from tests.support.accounts import PASSWORD, new_administrator
+from tests.support.browser_steps import keycloak_login, serious_violations
+from tests.support.session import ARTIFACTS, BANNER
 
 PHONE, DESKTOP = 360, 1280
 

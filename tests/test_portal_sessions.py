@@ -18,9 +18,9 @@ from portal_adapter.web.auth import local_destination
 from portal_adapter.web.login_sessions import close_session, end_sessions, is_live, open_session
 
 from portal_adapter import db
-from tests.registration_http import RegistrationClient
-from tests.structures import structure_member
-from tests.test_user_management import PASSWORD, login
+from tests.support.accounts import PASSWORD, login
+from tests.support.registration_http import RegistrationClient
+from tests.support.structures import structure_member
 
 ISSUER = "http://keycloak.test/realms/hariane-pro"
 NOW = 1_800_000_000

@@ -1,4 +1,4 @@
-"""PostgreSQL mode from a clone in a private folder (issue 21): root's home is ``drwx------``
+"""PostgreSQL mode from a clone in a private folder: root's home is ``drwx------``
 and PostgreSQL, which refuses root, runs as ``postgres`` and cannot enter it. The data then
 lives outside the clone (devstack/postgres.py), and ``make reset`` removes it too.
 

@@ -1,4 +1,4 @@
-"""deploy/keycloak/realm-sync.sh against the session's real Keycloak (issue 24, item 10): the
+"""deploy/keycloak/realm-sync.sh against the session's real Keycloak: the
 realm is imported once, so a rotated client secret reaches a running Keycloak only through
 the admin API. The script (kcadm.sh, as in the production image) sets it; the old secret then
 stops working and the new one works. Also: admin events expire after 90 days (item 11:

@@ -7,21 +7,9 @@ import re
 
 import pytest
 
-from devstack import paths
-from tests.registration_http import person, synthetic_siret
-from tests.test_registration_rules import _mail_link
-
-WCAG = "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']"
-
-
-def serious_violations(page) -> list[dict]:
-    # evaluated through the DevTools protocol: a <script> tag would be an inline script the CSP refuses
-    page.evaluate(paths.AXE_JS.read_text())
-    return page.evaluate(
-        "async () => { const r = await axe.run(document, {runOnly: " + WCAG + "});"
-        " return r.violations.filter(v => ['serious', 'critical'].includes(v.impact))"
-        ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' '))})); }"
-    )
+from tests.support.accounts import mail_link
+from tests.support.browser_steps import serious_violations
+from tests.support.registration_http import person, synthetic_siret
 
 
 def tab_to(page, selector: str, limit: int = 80) -> None:
@@ -80,7 +68,7 @@ def test_the_journey_with_the_keyboard_alone_and_no_serious_axe_violation(page, 
     checked["done"] = serious_violations(page)
     assert re.fullmatch(r"pro\.elise\.clavier\d*", page.locator("#ha-identifier").inner_text())
 
-    page.goto(_mail_link(mail, who["email"]))
+    page.goto(mail_link(mail, who["email"]))
     tab_to(page, "a[href*='action-token']")
     page.keyboard.press("Enter")
     page.locator("#password-new").wait_for()

@@ -5,37 +5,18 @@ capture -> « Activer mon compte » -> login -> the ID token carries the admin p
 from __future__ import annotations
 
 import re
-import time
 
-import pytest
-
-from tests.browser_steps import keycloak_login
-from tests.test_portal_login import verified_id_token
+from tests.support.accounts import wait_for_mail
+from tests.support.browser_steps import keycloak_login, open_registration, verified_id_token
 
 SHOTS = "registration"
 
 
 def shot(page, name: str) -> None:
-    from tests.conftest import ARTIFACTS
+    from tests.support.session import ARTIFACTS
 
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{SHOTS}-{name}.png"), full_page=True)
-
-
-def wait_for_mail(mail, to: str, timeout: float = 20.0) -> dict:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for message in mail.messages():
-            if any(r["address"] == to for r in message.get("to", [])):
-                return message
-        time.sleep(0.3)
-    pytest.fail(f"no e-mail to {to}")
-
-
-def open_registration(page, portal) -> None:
-    page.goto(f"{portal.url}/connexion")
-    page.get_by_role("link", name="Créer un compte Pro").click()
-    page.get_by_label("SIRET").wait_for()
 
 
 def test_the_whole_registration_journey(page, portal, keycloak, mail, kc_admin, secrets):

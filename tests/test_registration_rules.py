@@ -6,14 +6,14 @@ from __future__ import annotations
 import concurrent.futures
 import html
 import re
-import time
 from urllib.parse import urljoin
 
 import pytest
 import requests
 
 from devstack.fake_sirene import Scenario
-from tests.registration_http import STRUCTURE, RegistrationClient, person, register, synthetic_siret
+from tests.support.accounts import activation_form, expired_activation_link, mail_link
+from tests.support.registration_http import STRUCTURE, RegistrationClient, person, register, synthetic_siret
 
 
 @pytest.fixture
@@ -135,28 +135,11 @@ def test_accented_and_compound_names(portal, kc_admin, first, last, expected):
     assert kc_admin.get_user(kc_admin.get_user_id(identifier))["firstName"] == first
 
 
-def _activation_form(client: RegistrationClient, link: str) -> tuple[str, str]:
-    response = client.request("GET", link)
-    if 'id="ha-activate"' not in response.text:  # the confirmation page first
-        proceed = re.search(r'href="([^"]*action-token[^"]*)"', response.text).group(1)
-        response = client.request("GET", urljoin(response.url, html.unescape(proceed)))
-    return response.text, response.url
-
-
-def _mail_link(mail, email: str) -> str:
-    for _ in range(60):
-        for message in mail.messages():
-            if any(r["address"] == email for r in message["to"]):
-                return re.search(r"https?://\S+action-token\S+", message["text"]).group(0)
-        time.sleep(0.3)
-    raise AssertionError(f"no mail to {email}")
-
-
 def test_activation_refuses_unticked_cgu_and_weak_passwords(portal, mail):
     who = person("Alice", "Martin")
     register(portal.url, synthetic_siret(), who)
     browser = RegistrationClient(portal.url)
-    page, url = _activation_form(browser, _mail_link(mail, who["email"]))
+    page, url = activation_form(browser, mail_link(mail, who["email"]))
     assert "Votre mot de passe doit comporter au moins 12 caractères" in page  # rules shown before typing
 
     def post(page: str, **data: str) -> str:
@@ -190,21 +173,6 @@ def test_activation_refuses_unticked_cgu_and_weak_passwords(portal, mail):
     assert "Compte mis à jour" in html.unescape(page)
 
 
-def expired_activation_link(portal_url: str, mail, kc_admin, who: dict[str, str]) -> str:
-    """Register ``who``, then send an activation link living 1 s and let it expire."""
-    identifier = register(portal_url, synthetic_siret(), who).identifier()
-    user_id = kc_admin.get_user_id(identifier)
-    mail.clear()
-    kc_admin.connection.raw_put(
-        f"admin/realms/hariane-pro/users/{user_id}/execute-actions-email",
-        data='["hariane-activation"]',
-        lifespan=1,
-    )
-    link = _mail_link(mail, who["email"])
-    time.sleep(2.5)
-    return link
-
-
 def test_an_expired_activation_link_leads_to_a_clear_page(portal, mail, kc_admin, keycloak):
     link = expired_activation_link(portal.url, mail, kc_admin, person("Bruno", "Petit"))
     page = html.unescape(RegistrationClient(portal.url).request("GET", link).text)
@@ -226,7 +194,7 @@ def test_a_new_activation_link_is_sent_without_revealing_who_exists(portal, mail
     texts = [re.search(r"<main.*</main>", a.text, re.S).group(0) for a in answers]
     assert all(a.status_code == 200 for a in answers)
     assert texts[0] == texts[1] == texts[2]  # the same answer whoever asks
-    assert _mail_link(mail, who["email"])
+    assert mail_link(mail, who["email"])
     refused = requests.post(f"{portal.url}/activation/nouveau-lien", data={"identifiant": identifier}, timeout=10)
     assert refused.status_code == 400  # no CSRF token
 

@@ -17,8 +17,8 @@ from devstack import paths
 from devstack.apache_rp import ECHOED_CLAIMS, ApacheRelyingParty
 from devstack.ports import free_port
 from devstack.stack import REALM
-from tests.oidc_http import code_flow_tokens, payload, post_login_form
-from tests.structures import structure_member
+from tests.support.oidc_http import code_flow_tokens, payload, post_login_form
+from tests.support.structures import structure_member
 
 CLAIMS_DOC = paths.ROOT / "docs" / "claims.md"
 EXAMPLE_APP = "https://travaux.example.fr"

@@ -16,8 +16,8 @@ from portal_adapter.config import Settings as PortalSettings
 from voirie_app import create_app as create_voirie
 from voirie_app.settings import Settings as VoirieSettings
 
-from tests.registration_http import RegistrationClient
-from tests.test_user_management import login, new_administrator
+from tests.support.accounts import login, new_administrator
+from tests.support.registration_http import RegistrationClient
 
 STRICT_REFERRER_POLICIES = {"no-referrer", "same-origin", "strict-origin", "strict-origin-when-cross-origin"}
 DENIED_FEATURES = ("camera", "microphone", "geolocation", "payment", "usb")

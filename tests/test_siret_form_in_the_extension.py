@@ -1,4 +1,4 @@
-"""The SIRET's form is checked by the extension before it asks the adapter (issue 23, item 2):
+"""The SIRET's form is checked by the extension before it asks the adapter:
 an empty, blank, line-broken or very long SIRET gets its own French message next to the field,
 what was typed is kept, and « momentanément indisponible » stays for a register that really is
 (tests/test_registration_rules.py::test_register_down_then_retry_keeps_the_siret)."""
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.registration_http import RegistrationClient, synthetic_siret
+from tests.support.registration_http import RegistrationClient, synthetic_siret
 
 REQUIRED = "Indiquez le numéro SIRET de votre structure (14 chiffres)."
 FORMAT = "Le numéro SIRET doit comporter 14 chiffres."

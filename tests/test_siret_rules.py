@@ -1,4 +1,4 @@
-"""SIRET rules, with the test vectors of sirene.md; and the « type de structure » mapping."""
+"""SIRET rules, with the test vectors of docs/sirene.md; and the « type de structure » mapping."""
 
 from __future__ import annotations
 

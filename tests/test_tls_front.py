@@ -1,4 +1,4 @@
-"""The production front on loopback (issue 24): deploy/haproxy/haproxy.cfg itself, run by
+"""The production front on loopback: deploy/haproxy/haproxy.cfg itself, run by
 Debian's HAProxy, terminating TLS with a self-signed certificate made at test time, in front
 of two production-mode Keycloak nodes on PostgreSQL (devstack/cluster.py's nodes, with the
 hostname options of docker-compose.yml: a public hostname and an admin one).
@@ -22,10 +22,10 @@ import requests
 
 from devstack.cluster import KeycloakCluster
 from devstack.ports import free_port
-from devstack.stack import REALM, keycloak_env
-from tests.conftest import _LOGS
-from tests.shipped_front import ShippedFront
-from tests.tls_cert import self_signed_pem
+from devstack.stack import REALM, Stack
+from tests.support.session import _LOGS
+from tests.support.shipped_front import ShippedFront
+from tests.support.tls_cert import self_signed_pem
 
 pytestmark = pytest.mark.slow
 
@@ -49,12 +49,13 @@ def front(run_dir: Path, secrets: dict[str, str], mail) -> Iterator[Front]:
         folder,
         secrets["KEYCLOAK_ADMIN_PASSWORD"],
         {"keycloak": secrets["KEYCLOAK_DB_PASSWORD"], "portal": secrets["PORTAL_DB_PASSWORD"]},
-        env=keycloak_env(
-            portal_url="https://pro.localhost",
-            voirie_url="https://voirie.localhost",
-            smtp_port=mail.smtp_port,
+        env=Stack(
+            home=folder,
             secrets=secrets,
-        ),
+            smtp_port=mail.smtp_port,
+            public_portal_url="https://pro.localhost",
+            public_voirie_url="https://voirie.localhost",
+        ).keycloak_env(),
         lb_port=public_port,
     )
     cluster.layout()

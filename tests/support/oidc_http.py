@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, urlencode, urljoin, urlparse
 import requests
 
 from devstack.stack import REALM
-from tests.test_user_management import PASSWORD
+from tests.support.accounts import PASSWORD
 
 LOGIN_FORM = re.compile(r'<form id="kc-form-login"[^>]*action="([^"]+)"')
 

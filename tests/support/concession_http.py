@@ -9,8 +9,8 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from tests.registration_http import RegistrationClient
-from tests.test_user_management import csrf, login
+from tests.support.accounts import csrf, login
+from tests.support.registration_http import RegistrationClient
 
 
 def import_registry(portal, folder: Path, *accounts: tuple[str, str]) -> list[str]:

@@ -7,8 +7,8 @@ import uuid
 from dataclasses import dataclass
 
 from devstack.demo import DemoUser, join_structure, provision_structure, provision_user
-from tests.registration_http import synthetic_siret
-from tests.test_user_management import PASSWORD
+from tests.support.accounts import PASSWORD
+from tests.support.registration_http import synthetic_siret
 
 
 @dataclass(frozen=True)
