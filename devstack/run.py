@@ -89,7 +89,7 @@ def main() -> int:
             banner=BANNER,
         )
         mail, keycloak = stack.mail(), stack.keycloak()
-        # the command line's default database and pepper in development (portal_adapter/cli_settings.py)
+        # the command line's default database and pepper in development (portal_adapter/cli/database.py)
         secrets_store.write_private(
             run_dir / "portal-adapter.env",
             {"PORTAL_DATABASE_URL": database.portal_url(), "CONCESSION_CODE_PEPPER": secrets["CONCESSION_CODE_PEPPER"]},

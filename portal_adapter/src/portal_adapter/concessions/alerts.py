@@ -1,4 +1,4 @@
-"""Who is told when the guarded code check sees something wrong (security.md):
+"""Who is told when the guarded code check sees something wrong (docs/lockout.md):
 
 - the right code from a second structure: the metropolis's road-works service;
 - the hard lock of a concession (10 failures): the service, and the structure holding it.

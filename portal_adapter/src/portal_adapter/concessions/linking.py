@@ -24,7 +24,7 @@ from portal_adapter.concessions.legacy_rows import label_key
 from portal_adapter.db import concession_accounts, concession_links, link_attempts
 
 log = logging.getLogger(__name__)
-# One answer for a wrong label, a wrong code and a blocked or locked concession (issue 14):
+# One answer for a wrong label, a wrong code and a blocked or locked concession:
 # which labels exist is never told. It names the way out for a legitimate administrator.
 WRONG = (
     "L'intitulé du compte ou le code d'accès est incorrect, ou ce compte est bloqué après trop d'essais. "
@@ -60,7 +60,7 @@ class Outcome:
 
 
 def _counters(failures: lockout.Failures, now: float, known: bool) -> str:
-    """The counters after this failure, for the audit trail (security.md asks for them)."""
+    """The counters after this failure, for the audit trail (docs/lockout.md asks for them)."""
 
     def within(times, window):
         return sum(1 for t in times if now - window < t <= now) + 1

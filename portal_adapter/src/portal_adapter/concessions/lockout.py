@@ -1,4 +1,4 @@
-"""The lockout table of security.md, as pure arithmetic over failure timestamps.
+"""The lockout table of docs/lockout.md, as pure arithmetic over failure timestamps.
 
 | scope | limit | then |
 | per concession | 3 failures | blocked 15 min |

@@ -1,4 +1,4 @@
-"""« Type de structure » derived from the catégorie juridique (pure; rules of sirene.md)."""
+"""« Type de structure » derived from the catégorie juridique (pure; rules of docs/sirene.md)."""
 
 from __future__ import annotations
 
@@ -45,7 +45,7 @@ ALL_TYPES = (
 BY_CODE = {t.code: t for t in ALL_TYPES}
 
 
-# Ordered (first match wins) ranges of catégories juridiques, as listed in sirene.md.
+# Ordered (first match wins) ranges of catégories juridiques, as listed in docs/sirene.md.
 RANGES: tuple[tuple[int, int, StructureType], ...] = (
     (1000, 1000, ENTREPRENEUR_INDIVIDUEL),
     (5195, 5195, ASSOCIATION),

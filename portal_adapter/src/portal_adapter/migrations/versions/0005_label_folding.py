@@ -1,4 +1,4 @@
-"""Concession labels folded with typographic apostrophes, dashes and ligatures (issue 14):
+"""Concession labels folded with typographic apostrophes, dashes and ligatures:
 the stored keys are re-computed; each code digest keeps the key it was bound to
 
 Revision ID: 0005_label_folding
