@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from importlib import resources
+
 import pytest
 from portal_adapter.sirene import siret as rules
-from portal_adapter.sirene.types import from_categorie_juridique
+from portal_adapter.sirene.types import ALL_TYPES, from_categorie_juridique
+
+from tests.support import contract
 
 
 @pytest.mark.parametrize(
@@ -77,3 +82,13 @@ def test_wrong_formats(number):
 )
 def test_structure_type_from_legal_category(category, expected):
     assert from_categorie_juridique(category).code == expected
+
+
+def test_structure_types_are_the_contracts():
+    """contract/structure-types.json; JUnit's StructureTypesTest checks the registration's list
+    and the login theme's labels against it."""
+    types = contract.load("structure-types")["types"]
+    assert [{"code": t.code, "label": t.label} for t in ALL_TYPES] == types
+    openapi = json.loads(resources.files("portal_adapter.sirene").joinpath("openapi.json").read_text(encoding="utf-8"))
+    structure_type = openapi["components"]["schemas"]["Structure"]["properties"]["structure_type"]
+    assert structure_type["properties"]["code"]["enum"] == [t["code"] for t in types]

@@ -55,7 +55,7 @@ public final class RegistrationForm {
             STRUCTURE_NEWSLETTER);
     public static final List<String> PERSON_FIELDS = List.of(FIRST_NAME, LAST_NAME, EMAIL, JOB_TITLE, NEWSLETTER);
 
-    /** « Type de structure » codes (same as the adapter's sirene/types.py). */
+    /** « Type de structure » codes, in the order of {@code contract/structure-types.json} (checked by StructureTypesTest). */
     public static final List<String> STRUCTURE_TYPES = List.of(
             "entrepreneur_individuel",
             "societe_commerciale",
