@@ -10,6 +10,7 @@ VENV = ROOT / ".venv"
 EXTENSION_DIR = ROOT / "idp_extension"
 EXTENSION_JAR = EXTENSION_DIR / "target" / "hariane-idp-extension.jar"
 EXTENSION_POM = EXTENSION_DIR / "pom.xml"
+CONTRACT_DIR = ROOT / "contract"  # names, rules and test vectors the Java and Python sides share
 REALM_DIR = ROOT / "realm-config"
 REALM_FILE = REALM_DIR / "hariane-pro-realm.json"
 PASSWORD_BLACKLISTS = REALM_DIR / "password-blacklists"

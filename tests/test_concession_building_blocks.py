@@ -10,7 +10,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from portal_adapter.concessions import access_codes, lockout
 from portal_adapter.concessions.label_folding import fold
-from portal_adapter.concessions.legacy_rows import NETWORK_LABELS, LegacyAccount, Rejected, label_key, read_rows
+from portal_adapter.concessions.legacy_rows import (
+    NETWORK_LABELS,
+    PUBLIC_ID,
+    LegacyAccount,
+    Rejected,
+    label_key,
+    read_rows,
+)
+
+from tests.support import contract
 
 PEPPER = b"p" * 32
 VECTORS = Path(__file__).parent / "vectors" / "label_folding.json"
@@ -26,6 +35,12 @@ def test_codes_are_stored_as_account_bound_hmac_and_compared_safely():
         assert not access_codes.matches(PEPPER, "eau du havre", wrong, stored)
     with pytest.raises(ValueError):
         access_codes.digest(b"short", "x", "0421")
+
+
+@pytest.mark.parametrize("vector", contract.vectors("concession-id-vectors"), ids=repr)
+def test_concession_ids_by_the_contract_vectors(vector):
+    """contract/concession-id-vectors.json, which JUnit's ConcessionLinksTest runs too."""
+    assert (PUBLIC_ID.fullmatch(vector["value"]) is not None) is vector["valid"]
 
 
 def test_labels_are_compared_without_case_accents_or_extra_spaces():

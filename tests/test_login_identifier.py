@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from portal_adapter.members import login_identifier
 
-from devstack import paths
+from tests.support import contract
 
-VECTORS = json.loads((paths.EXTENSION_DIR / "src/test/resources/login-identifier-vectors.json").read_text())["vectors"]
+VECTORS = contract.vectors("login-identifier-vectors")
 
 
 @pytest.mark.parametrize("vector", VECTORS, ids=[v["identifier"] for v in VECTORS])

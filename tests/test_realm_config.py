@@ -10,6 +10,7 @@ from portal_adapter.identity import names
 
 from devstack import paths
 from devstack.realm import embedded_user_profile, load_realm
+from tests.support import contract
 
 # Keycloak's own clients, spelled out in the realm file as a fresh realm has them (tests/test_account_console.py)
 KEYCLOAK_ACCOUNT_CLIENTS = ("account", "account-console")
@@ -28,20 +29,40 @@ def test_admin_only_attributes_are_declared_admin_only():
     assert attributes["username"]["permissions"]["edit"] == ["admin"]
 
 
-def test_python_and_java_names_agree():
+def test_python_names_are_the_contract_names():
+    shared = contract.named_constants()
+    assert shared, "contract/names.json lists the shared names"
+    for constant, value in shared.items():
+        assert getattr(names, constant) == value, constant
+    assert names.PROFILES == tuple(contract.load("names")["profiles"])
+    assert names.ADMIN_ONLY_ATTRIBUTES == tuple(contract.load("names")["admin_only_user_attributes"].values())
+    python_names = {
+        constant
+        for constant, value in vars(names).items()
+        if constant.isupper() and isinstance(value, str) and not constant.startswith("_")
+    }
+    assert python_names <= shared.keys(), "names.py constants missing from contract/names.json"
+
+
+def test_java_names_are_the_contract_names():
+    """IdentityNames.java holds a subset of the contract (the names the extension uses), each
+    with the contract's value; JUnit's ContractNamesTest checks the same from Java."""
     java = JAVA_NAMES.read_text()
     java_constants = dict(re.findall(r'public static final String (\w+) = "([^"]*)";', java))
-    for constant, value in vars(names).items():
-        if constant.startswith(("ATTR_", "ORG_ATTR_", "CLAIM_", "PROFILE_ROLE_PREFIX", "REALM")) and isinstance(
-            value, str
-        ):
-            assert java_constants.get(constant) == value, constant
+    shared = contract.named_constants()
+    assert java_constants
+    for constant, value in java_constants.items():
+        assert shared.get(constant) == value, constant
+
+
+def test_the_realm_file_names_the_contract_realm():
+    assert load_realm()["realm"] == contract.load("names")["realm"]["REALM"]
 
 
 def test_profile_groups_carry_profile_roles():
     realm = load_realm()
     groups = {g["name"]: g["realmRoles"] for g in realm["groups"]}
-    assert groups == {p: [names.profile_role(p)] for p in names.PROFILES}
+    assert groups == {p: [names.profile_role(p)] for p in contract.load("names")["profiles"]}
 
 
 def test_secrets_are_placeholders_never_values():

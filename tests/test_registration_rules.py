@@ -12,6 +12,7 @@ import pytest
 import requests
 
 from devstack.fake_sirene import Scenario
+from tests.support import contract
 from tests.support.accounts import activation_form, expired_activation_link, mail_link
 from tests.support.registration_http import STRUCTURE, RegistrationClient, person, register, synthetic_siret
 
@@ -61,6 +62,20 @@ def test_invalid_phone_and_email_are_refused_field_by_field(client):
     assert client.error("structureEmail").startswith("Cette adresse de courriel n'est pas valide")
     assert client.value("phone") == "12 34"
     assert client.value("city") == "LE HAVRE"
+
+
+def test_the_registration_page_reads_phones_as_the_contract_vectors_say(client):
+    """contract/phone-vectors.json (JUnit's PhoneNumbersTest checks the normalised values)."""
+    client.submit(siret=synthetic_siret())
+    for vector in contract.vectors("phone-vectors"):
+        client.submit(**{**STRUCTURE, "phone": vector["typed"]})
+        if vector["normalised"] is None:
+            assert client.title == "Les informations sur votre structure (2/3)", vector
+            assert client.error("phone") and client.value("phone") == vector["typed"], vector
+        else:
+            assert client.title != "Les informations sur votre structure (2/3)", vector
+            client.submit(nav="back", **person())
+            assert client.title == "Les informations sur votre structure (2/3)"
 
 
 def test_markup_and_script_in_fields_are_rendered_inert(client):

@@ -2,49 +2,29 @@
 
 from __future__ import annotations
 
+import json
+from importlib import resources
+
 import pytest
 from portal_adapter.sirene import siret as rules
-from portal_adapter.sirene.types import from_categorie_juridique
+from portal_adapter.sirene.types import ALL_TYPES, from_categorie_juridique
+
+from tests.support import contract
+
+SIRETS = contract.vectors("siret-vectors")
+SIRET_ERRORS = {"invalid_format": rules.SiretFormatError, "invalid_checksum": rules.SiretChecksumError}
 
 
-@pytest.mark.parametrize(
-    "number",
-    [
-        "20008495200015",
-        "73282932000074",
-        "39860733300059",
-        "21920023500014",
-        "88087814500015",
-        "35600000000048",
-        "35600000009075",
-        "35600000049837",
-    ],
-)
-def test_valid_sirets(number):
-    assert rules.validate(number) == number
-
-
-@pytest.mark.parametrize(
-    "typed", ["200 084 952 00015", "200.084.952.00015", " 20008495200015 ", "200\u00a0084\u00a0952\u00a000015"]
-)
-def test_spaces_and_dots_are_removed(typed):
-    assert rules.validate(typed) == "20008495200015"
-
-
-@pytest.mark.parametrize("number", ["20008495200016", "73282932000079", "35600000049838", "12345678901234"])
-def test_wrong_checksums(number):
-    with pytest.raises(rules.SiretChecksumError) as error:
-        rules.validate(number)
-    assert error.value.code == "invalid_checksum"
-
-
-@pytest.mark.parametrize(
-    "number", ["1234567890123", "2000849520001A", "", "200084952000150", "２０００８４９５２０００１５"]
-)
-def test_wrong_formats(number):
-    with pytest.raises(rules.SiretFormatError) as error:
-        rules.validate(number)
-    assert error.value.code == "invalid_format"
+@pytest.mark.parametrize("vector", SIRETS, ids=[repr(v["typed"])[:30] for v in SIRETS])
+def test_siret_vectors(vector):
+    """contract/siret-vectors.json, which JUnit's SiretFormTest runs on the registration form."""
+    if vector["error"] is None:
+        assert rules.validate(vector["typed"]) == vector["siret"]
+    else:
+        with pytest.raises(SIRET_ERRORS[vector["error"]]) as error:
+            rules.validate(vector["typed"])
+        assert error.value.code == vector["error"]
+        assert error.value.message == contract.load("siret-vectors")["errors"][vector["error"]]["message"]
 
 
 @pytest.mark.parametrize(
@@ -77,3 +57,13 @@ def test_wrong_formats(number):
 )
 def test_structure_type_from_legal_category(category, expected):
     assert from_categorie_juridique(category).code == expected
+
+
+def test_structure_types_are_the_contracts():
+    """contract/structure-types.json; JUnit's StructureTypesTest checks the registration's list
+    and the login theme's labels against it."""
+    types = contract.load("structure-types")["types"]
+    assert [{"code": t.code, "label": t.label} for t in ALL_TYPES] == types
+    openapi = json.loads(resources.files("portal_adapter.sirene").joinpath("openapi.json").read_text(encoding="utf-8"))
+    structure_type = openapi["components"]["schemas"]["Structure"]["properties"]["structure_type"]
+    assert structure_type["properties"]["code"]["enum"] == [t["code"] for t in types]

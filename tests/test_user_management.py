@@ -24,7 +24,7 @@ from tests.support.accounts import (
     post,
     user_id_of,
 )
-from tests.support.registration_http import RegistrationClient
+from tests.support.registration_http import STRUCTURE, RegistrationClient, person, synthetic_siret
 
 
 def test_an_admin_adds_a_colleague_who_activates_and_logs_in_with_that_profile(portal, mail, admin, secrets, kc_admin):
@@ -342,3 +342,24 @@ def test_an_address_keycloak_would_refuse_gets_a_french_message_not_an_error_pag
         text = html.unescape(response.text)
         assert 'id="courriel-erreur"' in text and "Indiquez une adresse de courriel valide" in text
         assert f'value="{address}"' in text
+
+
+def test_a_name_with_a_digit_gets_the_registrations_answer_in_add_a_colleague(portal, admin):
+    """« Jean2 »: the one person-name rule (contract/person-name-vectors.json) on both pages."""
+    registration = RegistrationClient(portal.url).start()
+    registration.submit(siret=synthetic_siret())
+    registration.submit(**STRUCTURE)
+    registration.submit(**person(first="Jean2"))
+    refused = registration.error("firstName")
+    assert refused == "Ce champ ne peut contenir que des lettres, des espaces, des apostrophes et des traits d'union."
+    browser, _, _ = admin
+    management(browser, portal.url)
+    colleague = {"prenom": "Jean2", "nom": "Martin", "courriel": "jean.martin@exemple.fr", "fonction": "Agent"}
+    response = browser.request(
+        "POST",
+        f"{portal.url}/structure/utilisateurs/ajouter",
+        {"csrf_token": csrf(browser.page), **colleague, "profil": "standard"},
+    )
+    assert response.status_code == 400
+    text = html.unescape(response.text)
+    assert refused in text and 'value="Jean2"' in text

@@ -36,7 +36,8 @@ NETWORK_TYPES = set(NETWORK_LABELS)
 _NETWORKS = {fold(code): code for code in NETWORK_LABELS} | {
     fold(label): code for code, label in NETWORK_LABELS.items()
 }
-PUBLIC_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")  # same rule as the extension's ConcessionLinks
+# The extension's ConcessionLinks.ID: both run contract/concession-id-vectors.json (matched whole)
+PUBLIC_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 # canonical name -> (the name staff read, other spellings); compared folded
 COLUMNS = {
     "identifiant": ("identifiant", "identifiant du compte", "numéro de compte", "account_id"),
@@ -143,7 +144,7 @@ def parse_row(line: int, raw: dict[str, object]) -> LegacyAccount | Rejected:
             remarks.append(f"type de réseau inconnu : {row['type_reseau']} ; compte importé sans type de réseau")
     key = label_key(label)
     public_id = row.get("identifiant") or derived_public_id(label)
-    if not PUBLIC_ID.match(public_id):
+    if not PUBLIC_ID.fullmatch(public_id):
         return Rejected(
             line, "identifiant du compte invalide (lettres, chiffres, « . », « _ » ou « - » ; 64 au maximum)"
         )

@@ -1,8 +1,8 @@
 """Names of identity attributes, groups, roles and claims, defined once for Python.
 
-They match ``realm-config/`` (checked by tests/test_realm_config.py) and the Java
-constants in ``idp_extension/.../IdentityNames.java``; relying applications read
-``docs/claims.md``.
+Each is the value ``contract/names.json`` gives under the same key (the one place for the
+names Java and Python share; checked by tests/test_realm_config.py, which also checks the
+realm); relying applications read ``docs/claims.md``.
 """
 
 REALM = "hariane-pro"

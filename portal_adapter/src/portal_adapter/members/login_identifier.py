@@ -3,7 +3,7 @@
 ``Any-Latin; Latin-ASCII`` (« Иванов » gives ``ivanov``, « 王 » ``wang``), accents folded, spaces
 and apostrophes turned into hyphens; ``pro.john.doe``, then ``pro.john.doe2``... Both sides use
 the same ICU version (PyICU from the pyicu-wheels wheel here, icu4j in the extension) and are
-tested with idp_extension/src/test/resources/login-identifier-vectors.json."""
+tested with contract/login-identifier-vectors.json."""
 
 from __future__ import annotations
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import re
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -36,16 +35,10 @@ from portal_adapter.identity.names import (
     ATTR_STRUCTURE_SIRET,
     PROFILES,
 )
-from portal_adapter.members import login_identifier
+from portal_adapter.members import login_identifier, person_fields
 from portal_adapter.members.structure_lock import Lock
 
 log = logging.getLogger(__name__)
-# Dot-separated atoms on the left (no leading, trailing or doubled dot: Keycloak refuses them)
-EMAIL = re.compile(
-    r"^(?=[^@]{1,64}@)[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
-    r"@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$"
-)
-NAME = re.compile(r"^[^\W\d_][\w '’.-]*$")
 PROFILE_LABELS = {"standard": "Standard", "privileged": "Privilégié", "admin": "Administrateur"}
 
 
@@ -116,7 +109,7 @@ def validate_colleague(first: str, last: str, email: str, job_title: str, profil
     for field, value, label in (("prenom", first, "votre collègue : son prénom"), ("nom", last, "son nom")):
         if not value.strip():
             errors[field] = f"Indiquez {label}."
-        elif len(value) > 100 or not NAME.match(value.strip()):
+        elif not person_fields.is_person_name(value):
             errors[field] = (
                 "Ce champ ne peut contenir que des lettres, des espaces, des apostrophes et des traits d'union."
             )
@@ -125,7 +118,7 @@ def validate_colleague(first: str, last: str, email: str, job_title: str, profil
                 "Ce nom ne permet pas de former l'identifiant de connexion : "
                 "ajoutez à la suite son écriture en lettres latines (de A à Z)."
             )
-    if not EMAIL.match(email.strip()):
+    if not person_fields.is_email(email):
         errors["courriel"] = "Indiquez une adresse de courriel valide, par exemple : prenom.nom@exemple.fr."
     if not job_title.strip() or len(job_title) > 100:
         errors["fonction"] = "Indiquez sa fonction (100 caractères au maximum)."

@@ -1,4 +1,6 @@
-"""« Type de structure » derived from the catégorie juridique (pure; rules of docs/sirene.md)."""
+"""« Type de structure » derived from the catégorie juridique (pure; rules of docs/sirene.md).
+
+The codes and labels are those of ``contract/structure-types.json`` (tests/test_siret_rules.py)."""
 
 from __future__ import annotations
 

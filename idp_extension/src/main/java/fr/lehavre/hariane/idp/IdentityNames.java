@@ -2,8 +2,9 @@ package fr.lehavre.hariane.idp;
 
 /**
  * Names of the identity attributes, groups, roles and token claims this extension reads or
- * writes. Defined once for Java; the Python side has {@code portal_adapter.identity.names}
- * and relying applications read {@code docs/claims.md}. A test checks they match the realm.
+ * writes, each the value {@code contract/names.json} gives under the same key (the one place for
+ * the names Java and Python share; {@code ContractNamesTest} checks it). Relying applications read
+ * {@code docs/claims.md}.
  */
 public final class IdentityNames {
 

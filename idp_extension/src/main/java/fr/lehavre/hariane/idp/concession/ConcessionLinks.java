@@ -15,7 +15,9 @@ import java.util.regex.Pattern;
  */
 public final class ConcessionLinks {
 
+    /** The same rule as the adapter's import (legacy_rows.py): both run contract/concession-id-vectors.json. */
     static final Pattern ID = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$");
+
     static final int MAX_LABEL = 200;
 
     private ConcessionLinks() {}

@@ -55,7 +55,7 @@ public final class RegistrationForm {
             STRUCTURE_NEWSLETTER);
     public static final List<String> PERSON_FIELDS = List.of(FIRST_NAME, LAST_NAME, EMAIL, JOB_TITLE, NEWSLETTER);
 
-    /** « Type de structure » codes (same as the adapter's sirene/types.py). */
+    /** « Type de structure » codes, in the order of {@code contract/structure-types.json} (checked by StructureTypesTest). */
     public static final List<String> STRUCTURE_TYPES = List.of(
             "entrepreneur_individuel",
             "societe_commerciale",
@@ -74,10 +74,24 @@ public final class RegistrationForm {
 
     private static final Set<String> CHECKBOXES = Set.of(STRUCTURE_NEWSLETTER, NEWSLETTER);
     private static final int MAX_LENGTH = 100;
+    /**
+     * Dot-separated atoms on the left (no leading, trailing or doubled dot: Keycloak refuses them),
+     * at most 64 characters; then domain labels that neither start nor end with a hyphen. The same
+     * rule as the adapter's {@code members/person_fields.py}: both run {@code
+     * contract/email-vectors.json}.
+     */
     private static final Pattern EMAIL_PATTERN = Pattern.compile(
-            "^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$");
+            "(?=[^@]{1,64}@)[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+                    + "@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+");
+
     private static final Pattern POSTAL = Pattern.compile("^[0-9A-Za-z -]{2,10}$");
-    private static final Pattern NAME = Pattern.compile("^[\\p{L}][\\p{L}\\p{M} '’.-]*$");
+    /**
+     * Letters of any alphabet (with their combining accents), spaces, hyphens, apostrophes and dots,
+     * a letter first; no digit. The same rule as the adapter's {@code members/person_fields.py}: both
+     * run {@code contract/person-name-vectors.json}. Leading spaces {@code strip()} leaves (no-break
+     * ones) are ignored as Python's {@code strip()} does.
+     */
+    private static final Pattern NAME = Pattern.compile("\\p{Zs}*\\p{L}[\\p{L}\\p{M}\\p{Zs}'’.-]*");
 
     private RegistrationForm() {}
 

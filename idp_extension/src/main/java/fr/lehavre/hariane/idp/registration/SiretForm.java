@@ -9,7 +9,8 @@ import org.apache.commons.validator.routines.checkdigit.LuhnCheckDigit;
  * 14 digits once the spaces, dots and hyphens people type are removed (a line break is not one
  * of them); the checksums of python-stdnum's {@code stdnum.fr.siret}, as the adapter's
  * {@code siret.py}: Luhn on the SIREN and on the SIRET, except La Poste's establishments
- * (SIREN 356000000, head office apart) whose digits sum to a multiple of 5.
+ * (SIREN 356000000, head office apart) whose digits sum to a multiple of 5. Both sides run
+ * {@code contract/siret-vectors.json}.
  * Errors are message keys of the login theme.
  */
 public final class SiretForm {

@@ -3,12 +3,25 @@ package fr.lehavre.hariane.idp.concession;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import fr.lehavre.hariane.idp.Contract;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ConcessionLinksTest {
+
+    @Test
+    void idsFollowTheContractVectors() {
+        for (JsonNode vector : Contract.vectors("concession-id-vectors")) {
+            String id = vector.get("value").asText();
+            assertEquals(
+                    vector.get("valid").asBoolean(),
+                    ConcessionLinks.ID.matcher(id).matches(),
+                    id);
+        }
+    }
 
     @Test
     void valuesBecomeIdAndLabelSortedById() {

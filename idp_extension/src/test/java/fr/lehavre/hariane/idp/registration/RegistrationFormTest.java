@@ -11,15 +11,23 @@ import org.junit.jupiter.api.Test;
 class RegistrationFormTest {
 
     private static Map<String, String> structure() {
-        Map<String, String> values = new HashMap<>();
-        values.put(RegistrationForm.STRUCTURE_TYPE, "intercommunalite");
-        values.put(RegistrationForm.PHONE, "02 35 19 45 45");
-        values.put(RegistrationForm.STRUCTURE_EMAIL, "contact@exemple.fr");
-        values.put(RegistrationForm.COUNTRY, "FRANCE");
-        values.put(RegistrationForm.POSTAL_CODE, "76085");
-        values.put(RegistrationForm.CITY, "LE HAVRE CEDEX");
-        values.put(RegistrationForm.RECIPIENT, "LE HAVRE SEINE METROPOLE");
-        return values;
+        return new HashMap<>(Map.of(
+                RegistrationForm.STRUCTURE_TYPE, "intercommunalite",
+                RegistrationForm.PHONE, "02 35 19 45 45",
+                RegistrationForm.STRUCTURE_EMAIL, "contact@exemple.fr",
+                RegistrationForm.COUNTRY, "FRANCE",
+                RegistrationForm.POSTAL_CODE, "76085",
+                RegistrationForm.CITY, "LE HAVRE CEDEX",
+                RegistrationForm.RECIPIENT, "LE HAVRE SEINE METROPOLE"));
+    }
+
+    /** A complete personal step. */
+    static Map<String, String> person() {
+        return new HashMap<>(Map.of(
+                RegistrationForm.FIRST_NAME, "Jeanne",
+                RegistrationForm.LAST_NAME, "Martin",
+                RegistrationForm.EMAIL, "jeanne.martin@exemple.fr",
+                RegistrationForm.JOB_TITLE, "Cheffe de projet"));
     }
 
     @Test
