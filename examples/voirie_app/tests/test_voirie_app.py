@@ -31,7 +31,7 @@ from voirie_app.tokens import (
     identity_from,
 )
 
-DEMO = Path(__file__).resolve().parent.parent / "examples" / "voirie_app" / "demo_requests.json"
+DEMO = Path(__file__).resolve().parent.parent / "demo_requests.json"  # the app's own demo seed
 TODAY = date(2026, 11, 26)
 NORD = {"id": "ECR-0001", "label": "EAU DU HAVRE - RESEAU NORD"}
 PORT = {"id": "ECR-0002", "label": "GAZ ESTUAIRE - SECTEUR PORT"}
