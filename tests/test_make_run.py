@@ -92,6 +92,7 @@ def test_make_run_serves_the_stack_stops_on_ctrl_c_and_keeps_users(tmp_path, pag
     env = {**os.environ, "HARIANE_RUN_DIR": str(run_dir), **{k: str(v) for k, v in ports.items()}}
     keycloak_url = f"http://127.0.0.1:{ports['HARIANE_KEYCLOAK_PORT']}"
     portal_url = f"http://127.0.0.1:{ports['HARIANE_PORTAL_PORT']}"
+    process = None
     try:
         process, output = _start(env, tmp_path / "run1.log")
         for url in (
@@ -147,6 +148,8 @@ def test_make_run_serves_the_stack_stops_on_ctrl_c_and_keeps_users(tmp_path, pag
             }
         )
 
+        # a run stopped between the registration and the activation: the next run activates it
+        admin.update_user(demo["id"], {"requiredActions": ["hariane-activation"]})
         assert _interrupt(process) == 0
         for name, port in ports.items():
             assert is_port_free(port), f"{name} still held after Ctrl-C"
@@ -156,9 +159,12 @@ def test_make_run_serves_the_stack_stops_on_ctrl_c_and_keeps_users(tmp_path, pag
         assert admin.get_user(kept_id)["username"] == "pro.garde.memoire"
         # the kept demo administrator is reused, not registered again
         assert [u["id"] for u in admin.get_users({"email": DEMO_ADMIN.email, "exact": True})] == [demo["id"]]
+        assert not admin.get_user(demo["id"]).get("requiredActions")
         assert requests.get(f"{portal_url}/health", timeout=10).status_code == 200
         assert _interrupt(process) == 0
     finally:
+        if process is not None and process.poll() is None:  # a failed check must not leave the stack running
+            _interrupt(process)
         import shutil
 
         shutil.rmtree(run_dir, ignore_errors=True)
