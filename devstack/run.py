@@ -20,13 +20,10 @@ from rich.table import Table
 
 from devstack import paths, secrets_store
 from devstack.demo import (
-    DEMO_ADMIN,
     DEMO_REGISTRY,
     DEMO_STRUCTURE_NAME,
     DEMO_STRUCTURE_SIRET,
-    join_structure,
-    provision_structure,
-    provision_user,
+    register_demo_admin,
 )
 from devstack.errors import StackError
 from devstack.postgres import StackDatabase
@@ -103,23 +100,16 @@ def main() -> int:
             parts.start(mail)
         with console.status(f"Starting Keycloak (log: {keycloak.log_file}); the first start takes about a minute…"):
             parts.start(keycloak)
-        with console.status("Provisioning the demo administrator and its structure…"):
-            admin = stack.admin()
-            user_id = provision_user(admin, DEMO_ADMIN, secrets["DEMO_USER_PASSWORD"])
-            join_structure(
-                admin,
-                user_id,
-                provision_structure(admin, DEMO_STRUCTURE_SIRET, DEMO_STRUCTURE_NAME),
-                DEMO_STRUCTURE_SIRET,
-            )
         with console.status("Starting the portal adapter…"):
             parts.start(adapter)
+        with console.status("Registering the demo administrator through « Créer un compte Pro »…"):
+            demo_admin = register_demo_admin(adapter.url, mail, stack.admin(), secrets["DEMO_USER_PASSWORD"])
         with console.status("Importing the demo legacy concession registry…"):
             adapter.cli("concessions", "import", str(DEMO_REGISTRY))
         with console.status("Starting the reference road-works application…"):
             parts.start(voirie)
 
-        _print_urls(keycloak, adapter, voirie, mail, secrets, logs, database, time.monotonic() - started)
+        _print_urls(keycloak, adapter, voirie, mail, secrets, logs, database, demo_admin, time.monotonic() - started)
         while all(p.process is not None and p.process.poll() is None for p in parts.parts):
             time.sleep(1)
         dead = [type(p).__name__ for p in parts.parts if p.process is None or p.process.poll() is not None]
@@ -135,7 +125,9 @@ def main() -> int:
         parts.stop()
 
 
-def _print_urls(keycloak, adapter, voirie, mail, secrets, logs: Path, database: StackDatabase, seconds: float) -> None:
+def _print_urls(
+    keycloak, adapter, voirie, mail, secrets, logs: Path, database: StackDatabase, demo_admin: str, seconds: float
+) -> None:
     table = Table(title=f"{READY_LINE} (in {seconds:.0f} s) — Ctrl-C stops everything", show_lines=False)
     table.add_column("What")
     table.add_column("Where")
@@ -147,8 +139,7 @@ def _print_urls(keycloak, adapter, voirie, mail, secrets, logs: Path, database: 
     table.add_row("  admin login", f"admin / {secrets['KEYCLOAK_ADMIN_PASSWORD']}")
     table.add_row(
         "Demo administrator",
-        f"{DEMO_ADMIN.username} / {secrets['DEMO_USER_PASSWORD']}"
-        f" ({DEMO_STRUCTURE_NAME}, SIRET {DEMO_STRUCTURE_SIRET})",
+        f"{demo_admin} / {secrets['DEMO_USER_PASSWORD']} ({DEMO_STRUCTURE_NAME}, SIRET {DEMO_STRUCTURE_SIRET})",
     )
     table.add_row("Concession to link", "« EAU DU HAVRE - RESEAU NORD », code 4827 (others in the README)")
     table.add_row("« Créer un compte Pro »", "SIRET 41234567000019 or another of the README's offline sample")

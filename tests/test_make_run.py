@@ -17,7 +17,7 @@ import pytest
 import requests
 
 from devstack import paths
-from devstack.demo import DEMO_ADMIN, DEMO_REGISTRY, DEMO_STRUCTURE_NAME, master_admin
+from devstack.demo import DEMO_ADMIN, DEMO_REGISTRY, DEMO_STRUCTURE_NAME, DEMO_STRUCTURE_SIRET, master_admin
 from devstack.ports import free_port, is_port_free
 from devstack.run import READY_LINE
 from devstack.secrets_store import load_or_create
@@ -92,6 +92,7 @@ def test_make_run_serves_the_stack_stops_on_ctrl_c_and_keeps_users(tmp_path, pag
     env = {**os.environ, "HARIANE_RUN_DIR": str(run_dir), **{k: str(v) for k, v in ports.items()}}
     keycloak_url = f"http://127.0.0.1:{ports['HARIANE_KEYCLOAK_PORT']}"
     portal_url = f"http://127.0.0.1:{ports['HARIANE_PORTAL_PORT']}"
+    process = None
     try:
         process, output = _start(env, tmp_path / "run1.log")
         for url in (
@@ -129,6 +130,14 @@ def test_make_run_serves_the_stack_stops_on_ctrl_c_and_keeps_users(tmp_path, pag
         assert not (tmp_path / "portal-adapter.db").exists()
 
         admin = master_admin(keycloak_url, "admin", secrets["KEYCLOAK_ADMIN_PASSWORD"], REALM)
+        # the demo administrator came through « Créer un compte Pro » and « Activer mon compte »,
+        # not the admin API: the CGU it accepted, the structure the registration created
+        demo = admin.get_users({"username": DEMO_ADMIN.username, "exact": True})[0]
+        assert demo["attributes"]["cguVersion"] and not demo.get("requiredActions")
+        (membership,) = admin.get_user_organizations(demo["id"])
+        structure = admin.get_organization(membership["id"])
+        assert structure["alias"] == DEMO_STRUCTURE_SIRET
+        assert structure["attributes"]["createdAt"] and structure["attributes"]["source"] != ["demo"]
         kept_id = admin.create_user(
             {
                 "username": "pro.garde.memoire",
@@ -139,6 +148,8 @@ def test_make_run_serves_the_stack_stops_on_ctrl_c_and_keeps_users(tmp_path, pag
             }
         )
 
+        # a run stopped between the registration and the activation: the next run activates it
+        admin.update_user(demo["id"], {"requiredActions": ["hariane-activation"]})
         assert _interrupt(process) == 0
         for name, port in ports.items():
             assert is_port_free(port), f"{name} still held after Ctrl-C"
@@ -146,9 +157,14 @@ def test_make_run_serves_the_stack_stops_on_ctrl_c_and_keeps_users(tmp_path, pag
         process, _ = _start(env, tmp_path / "run2.log")
         admin = master_admin(keycloak_url, "admin", secrets["KEYCLOAK_ADMIN_PASSWORD"], REALM)
         assert admin.get_user(kept_id)["username"] == "pro.garde.memoire"
+        # the kept demo administrator is reused, not registered again
+        assert [u["id"] for u in admin.get_users({"email": DEMO_ADMIN.email, "exact": True})] == [demo["id"]]
+        assert not admin.get_user(demo["id"]).get("requiredActions")
         assert requests.get(f"{portal_url}/health", timeout=10).status_code == 200
         assert _interrupt(process) == 0
     finally:
+        if process is not None and process.poll() is None:  # a failed check must not leave the stack running
+            _interrupt(process)
         import shutil
 
         shutil.rmtree(run_dir, ignore_errors=True)

@@ -14,6 +14,9 @@ import pytest
 from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 
+from devstack import registration_client
+from devstack.registration_client import activation_form as activation_form  # re-exported for the tests
+from devstack.registration_client import mail_link
 from tests.support.registration_http import RegistrationClient, person, register, synthetic_siret
 
 PASSWORD = "une phrase de passe solide"
@@ -25,13 +28,7 @@ def activate(portal_url: str, mail, email: str) -> None:
 
 def activate_with(portal_url: str, link: str) -> None:
     """Choose the password and accept the CGU through an activation link."""
-    browser = RegistrationClient(portal_url)
-    page, url = activation_form(browser, link)
-    action = html.unescape(re.search(r'<form id="ha-activate" action="([^"]+)"', page).group(1))
-    done = browser.request(
-        "POST", urljoin(url, action), {"password-new": PASSWORD, "password-confirm": PASSWORD, "acceptCgu": "on"}
-    )
-    assert "Compte mis à jour" in html.unescape(done.text)
+    assert "Compte mis à jour" in registration_client.activate_with(portal_url, link, PASSWORD)
 
 
 def login(portal_url: str, username: str) -> RegistrationClient:
@@ -91,23 +88,6 @@ def user_id_of(kc_admin, username: str) -> str:
 
 def post(browser: RegistrationClient, url: str, data: dict) -> str:
     return html.unescape(browser.request("POST", url, {"csrf_token": csrf(browser.page), **data}).text)
-
-
-def activation_form(client: RegistrationClient, link: str) -> tuple[str, str]:
-    response = client.request("GET", link)
-    if 'id="ha-activate"' not in response.text:  # the confirmation page first
-        proceed = re.search(r'href="([^"]*action-token[^"]*)"', response.text).group(1)
-        response = client.request("GET", urljoin(response.url, html.unescape(proceed)))
-    return response.text, response.url
-
-
-def mail_link(mail, email: str) -> str:
-    for _ in range(60):
-        for message in mail.messages():
-            if any(r["address"] == email for r in message["to"]):
-                return re.search(r"https?://\S+action-token\S+", message["text"]).group(0)
-        time.sleep(0.3)
-    raise AssertionError(f"no mail to {email}")
 
 
 def expired_activation_link(portal_url: str, mail, kc_admin, who: dict[str, str]) -> str:
