@@ -14,8 +14,7 @@ import time
 from pathlib import Path
 
 from devstack import paths
-from devstack.ports import free_port
-from devstack.run import READY_LINE
+from devstack.run import READY_LINE, free_port_variables
 
 
 def _clone(target: Path) -> None:
@@ -24,20 +23,7 @@ def _clone(target: Path) -> None:
 
 
 def _make_run_ready(clone: Path, log: Path) -> float:
-    env = {
-        **os.environ,
-        **{
-            name: str(free_port())
-            for name in (
-                "HARIANE_KEYCLOAK_PORT",
-                "HARIANE_KEYCLOAK_MANAGEMENT_PORT",
-                "HARIANE_PORTAL_PORT",
-                "HARIANE_VOIRIE_PORT",
-                "HARIANE_SMTP_PORT",
-                "HARIANE_MAIL_UI_PORT",
-            )
-        },
-    }
+    env = {**os.environ, **free_port_variables()}
     started = time.monotonic()
     with log.open("w") as out:
         process = subprocess.Popen(

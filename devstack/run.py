@@ -26,6 +26,7 @@ from devstack.demo import (
     register_demo_admin,
 )
 from devstack.errors import StackError
+from devstack.ports import free_port
 from devstack.postgres import StackDatabase
 from devstack.stack import REALM, Stack, Started
 
@@ -34,8 +35,25 @@ READY_LINE = "Hariane PRO is ready"
 BANNER = "Serveur de développement local"
 
 
-def _port(name: str, default: int) -> int:
-    raw = os.environ.get(name, str(default))
+# The ports `make run` listens on: each variable overrides its default (README, « make run »).
+PORT_VARIABLES = {
+    "HARIANE_KEYCLOAK_PORT": 8080,
+    "HARIANE_KEYCLOAK_MANAGEMENT_PORT": 9000,
+    "HARIANE_PORTAL_PORT": 5000,
+    "HARIANE_VOIRIE_PORT": 5001,
+    "HARIANE_SMTP_PORT": 1025,
+    "HARIANE_MAIL_UI_PORT": 1080,
+    "HARIANE_POSTGRES_PORT": 15432,  # with HARIANE_DATABASE=postgres only
+}
+
+
+def free_port_variables() -> dict[str, str]:
+    """Every port variable set to a free port: a `make run` beside another one (tests, bench)."""
+    return {name: str(free_port()) for name in PORT_VARIABLES}
+
+
+def _port(name: str) -> int:
+    raw = os.environ.get(name, str(PORT_VARIABLES[name]))
     if not raw.isdigit():
         raise StackError(f"{name} must be a port number, not {raw!r}")
     return int(raw)
@@ -59,14 +77,14 @@ def main() -> int:
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, _raise_stop)
     try:
-        kc_port = _port("HARIANE_KEYCLOAK_PORT", 8080)
-        portal_port = _port("HARIANE_PORTAL_PORT", 5000)
-        voirie_port = _port("HARIANE_VOIRIE_PORT", 5001)
+        kc_port = _port("HARIANE_KEYCLOAK_PORT")
+        portal_port = _port("HARIANE_PORTAL_PORT")
+        voirie_port = _port("HARIANE_VOIRIE_PORT")
         secrets = secrets_store.load_or_create(run_dir / "secrets.env")
         database = StackDatabase.from_switch(
             folder=run_dir / "postgres",
             sqlite_file=run_dir / "portal-adapter.db",
-            port=_port("HARIANE_POSTGRES_PORT", 15432),
+            port=_port("HARIANE_POSTGRES_PORT"),
             secrets=secrets,
             throwaway=False,
         )
@@ -75,11 +93,11 @@ def main() -> int:
             home=run_dir,
             secrets=secrets,
             keycloak_port=kc_port,
-            management_port=_port("HARIANE_KEYCLOAK_MANAGEMENT_PORT", 9000),
+            management_port=_port("HARIANE_KEYCLOAK_MANAGEMENT_PORT"),
             portal_port=portal_port,
             voirie_port=voirie_port,
-            smtp_port=_port("HARIANE_SMTP_PORT", 1025),
-            mail_ui_port=_port("HARIANE_MAIL_UI_PORT", 1080),
+            smtp_port=_port("HARIANE_SMTP_PORT"),
+            mail_ui_port=_port("HARIANE_MAIL_UI_PORT"),
             logs=logs,
             env="development",
             database=database,

@@ -18,8 +18,8 @@ import requests
 
 from devstack import paths
 from devstack.demo import DEMO_ADMIN, DEMO_REGISTRY, DEMO_STRUCTURE_NAME, DEMO_STRUCTURE_SIRET, master_admin
-from devstack.ports import free_port, is_port_free
-from devstack.run import READY_LINE
+from devstack.ports import is_port_free
+from devstack.run import READY_LINE, free_port_variables
 from devstack.secrets_store import load_or_create
 from devstack.stack import REALM
 from tests.support.browser_steps import keycloak_login
@@ -77,19 +77,8 @@ def _interrupt(process: subprocess.Popen) -> int:
 
 def test_make_run_serves_the_stack_stops_on_ctrl_c_and_keeps_users(tmp_path, page):
     run_dir = paths.LOCAL / "test-runs" / f"make-run-{os.getpid()}"
-    ports = {
-        name: free_port()
-        for name in (
-            "HARIANE_KEYCLOAK_PORT",
-            "HARIANE_KEYCLOAK_MANAGEMENT_PORT",
-            "HARIANE_PORTAL_PORT",
-            "HARIANE_VOIRIE_PORT",
-            "HARIANE_SMTP_PORT",
-            "HARIANE_MAIL_UI_PORT",
-            "HARIANE_POSTGRES_PORT",
-        )
-    }  # the last one used with HARIANE_DATABASE=postgres only
-    env = {**os.environ, "HARIANE_RUN_DIR": str(run_dir), **{k: str(v) for k, v in ports.items()}}
+    ports = free_port_variables()
+    env = {**os.environ, "HARIANE_RUN_DIR": str(run_dir), **ports}
     keycloak_url = f"http://127.0.0.1:{ports['HARIANE_KEYCLOAK_PORT']}"
     portal_url = f"http://127.0.0.1:{ports['HARIANE_PORTAL_PORT']}"
     process = None
@@ -152,7 +141,7 @@ def test_make_run_serves_the_stack_stops_on_ctrl_c_and_keeps_users(tmp_path, pag
         admin.update_user(demo["id"], {"requiredActions": ["hariane-activation"]})
         assert _interrupt(process) == 0
         for name, port in ports.items():
-            assert is_port_free(port), f"{name} still held after Ctrl-C"
+            assert is_port_free(int(port)), f"{name} still held after Ctrl-C"
 
         process, _ = _start(env, tmp_path / "run2.log")
         admin = master_admin(keycloak_url, "admin", secrets["KEYCLOAK_ADMIN_PASSWORD"], REALM)
