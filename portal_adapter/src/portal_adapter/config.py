@@ -91,6 +91,8 @@ class Settings:
     # How people reach the service Voirie, shown wherever pages send them to it (e.g. an
     # address and a phone number); without it the pages name the service only.
     voirie_contact: str = ""
+    # "true": the agents' back-office (/agents/) asks for a login with a second factor (ID token acr "mfa")
+    agents_require_mfa: str = "false"
 
     @property
     def issuer(self) -> str:
@@ -160,6 +162,7 @@ class Settings:
             "smtp_password": "SMTP_PASSWORD",
             "voirie_alert_email": "VOIRIE_ALERT_EMAIL",
             "voirie_contact": "VOIRIE_CONTACT",
+            "agents_require_mfa": "PORTAL_AGENTS_REQUIRE_MFA",
         }
         values: dict[str, object] = {}
         for field in fields(cls):

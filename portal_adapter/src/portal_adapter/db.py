@@ -73,6 +73,20 @@ concession_links = sa.Table(
     sa.Column("linked_by", sa.String(64), nullable=False),
 )
 
+# What metropolis agents did (back-office and command line): who, when, what, on what, why.
+agent_actions = sa.Table(
+    "agent_actions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.Float, nullable=False, index=True),
+    sa.Column("agent_id", sa.String(64), nullable=False),  # the agent's user id (or identifier, command line)
+    sa.Column("agent", sa.String(200), nullable=False),  # as people read it: « agent.voirie (Prénom Nom) »
+    sa.Column("action", sa.String(32), nullable=False),  # import | unlock | detach
+    sa.Column("target", sa.String(300), nullable=False),  # a file name, « ECR-0001 (label) »
+    sa.Column("reason", sa.String(200), nullable=True),
+    sa.Column("detail", sa.String(300), nullable=True),
+)
+
 # The portal's login sessions (the cookie names one by its key): a back-channel logout from the
 # realm deletes the rows of that realm session (sid) or user (sub), in every worker at once.
 login_sessions = sa.Table(

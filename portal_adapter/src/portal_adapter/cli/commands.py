@@ -141,10 +141,6 @@ def _database() -> tuple[Settings, sa.Engine]:
     return settings, db.make_engine(settings.database_url)
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'s' if count > 1 else ''}"
-
-
 @concessions_group.command("import")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option(
@@ -167,15 +163,13 @@ def concessions_import(file: str, encoding: str | None, delimiter: str | None, a
     est illisible."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from portal_adapter.concessions.legacy_rows import read_registry
+    from portal_adapter.backoffice import journal
+    from portal_adapter.concessions import staff
     from portal_adapter.concessions.registry_file import UnreadableRegistry, read_bytes
-    from portal_adapter.concessions.registry_import import import_rows
 
     try:
-        rows = list(
-            read_registry(
-                read_bytes(file), file, encoding=encoding, delimiter="\t" if delimiter == "tab" else delimiter
-            )
+        rows = staff.read_rows(
+            read_bytes(file), file, encoding=encoding, delimiter="\t" if delimiter == "tab" else delimiter
         )
     except UnreadableRegistry as unreadable:
         click.echo(f"Erreur : {unreadable.message}", err=True)
@@ -184,20 +178,18 @@ def concessions_import(file: str, encoding: str | None, delimiter: str | None, a
     console = Console(stderr=True)
     with Progress(TextColumn("Import"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console) as bar:
         task = bar.add_task("import", total=len(rows))
-        report = import_rows(
+        report = staff.import_registry(
             engine, settings.concession_code_pepper.encode(), rows, progress=lambda n: bar.advance(task, n)
         )
-    click.echo(
-        f"{_plural(report.created, 'créé')}, {report.updated} mis à jour, {_plural(report.unchanged, 'inchangé')}, "
-        f"{_plural(len(report.rejected), 'refusé')}"
-    )
+    journal.record(engine, _command_line_agent(), "import", file, detail=staff.summary(report))
+    click.echo(staff.summary(report))
     for title, entries in (
         ("Lignes refusées", report.rejected),
         ("Comptes importés avec une remarque", report.remarks),
     ):
         if entries:
             table = Table("ligne", "motif", title=title)
-            for entry in sorted(entries, key=lambda e: e.line):
+            for entry in entries:
                 table.add_row(str(entry.line), entry.reason)
             Console(width=160).print(table)
     if report.rejected and not allow_partial:
@@ -217,26 +209,34 @@ def _linker():
     return Linker(engine, settings.concession_code_pepper.encode())
 
 
+def _command_line_agent(by: str | None = None):
+    """Who acts from the command line, for the agents' journal: ``--by``, else the system user."""
+    import getpass
+
+    from portal_adapter.backoffice.journal import Agent
+
+    who = by or getpass.getuser()
+    return Agent(who, f"{who} (ligne de commande)")
+
+
 @concessions_group.command("unlock")
 @click.argument("label")
 @click.option("--by", "agent", required=True, help="Votre identifiant (inscrit au journal).")
-def concessions_unlock(label: str, agent: str) -> None:
+@click.option("--motif", "reason", default="", help="Pourquoi le compte est débloqué (inscrit au journal).")
+def concessions_unlock(label: str, agent: str, reason: str) -> None:
     """Débloque le compte de concession d'intitulé LABEL."""
-    from portal_adapter.concessions.legacy_rows import label_key
-    from portal_adapter.db import concession_accounts
+    from portal_adapter.backoffice import journal
+    from portal_adapter.concessions import staff
 
     linker = _linker()
-    with linker.engine.connect() as connection:
-        account = connection.execute(
-            sa.select(concession_accounts.c.id, concession_accounts.c.label).where(
-                concession_accounts.c.key == label_key(label)
-            )
-        ).first()
-    if account is None:
+    concession = staff.by_label(linker.engine, label)
+    if concession is None:
         click.echo(f"Erreur : aucun compte de concession n'a pour intitulé « {label} ».", err=True)
         sys.exit(1)
-    linker.unlock(account.id, by=agent)
-    click.echo(f"Débloqué : « {account.label} » (compte {account.id}) par {agent}")
+    who = _command_line_agent(agent)
+    staff.unlock(linker, concession, by=agent, actor=who.name, reason=reason)
+    journal.record(linker.engine, who, "unlock", f"{concession.public_id} ({concession.label})", reason)
+    click.echo(f"Débloqué : « {concession.label} » (compte {concession.id}) par {agent}")
 
 
 @concessions_group.command("audit")
@@ -246,13 +246,9 @@ def concessions_audit(label: str | None, limit: int) -> None:
     """Les derniers essais de rattachement : heure UTC, utilisateur, SIRET, IP, compte, résultat (jamais le code)."""
     from datetime import datetime
 
-    from portal_adapter.concessions.legacy_rows import label_key
-    from portal_adapter.db import link_attempts
+    from portal_adapter.concessions import staff
 
     linker = _linker()
-    query = sa.select(link_attempts).order_by(link_attempts.c.id.desc()).limit(limit)
-    if label:
-        query = query.where(link_attempts.c.label == label_key(label))
     table = Table(
         "heure UTC",
         "utilisateur",
@@ -264,17 +260,16 @@ def concessions_audit(label: str | None, limit: int) -> None:
         "détail",
         title="Essais de rattachement",
     )
-    with linker.engine.connect() as connection:
-        for row in connection.execute(query):
-            when = datetime.fromtimestamp(row.at, UTC).strftime("%Y-%m-%d %H:%M:%S")
-            table.add_row(
-                when,
-                row.actor or row.user_id,
-                row.siret,
-                row.ip,
-                row.label,
-                str(row.account_id or ""),
-                row.result,
-                row.detail or "",
-            )
+    for row in staff.history(linker.engine, label=label, limit=limit):
+        when = datetime.fromtimestamp(row.at, UTC).strftime("%Y-%m-%d %H:%M:%S")
+        table.add_row(
+            when,
+            row.actor or row.user_id,
+            row.siret,
+            row.ip,
+            row.label,
+            str(row.account_id or ""),
+            row.result,
+            row.detail or "",
+        )
     Console(width=200).print(table)

@@ -63,7 +63,7 @@ def _send_hard_locked(settings: Settings, admin: KeycloakAdmin, label: str, hold
         'Pour le débloquer : portal-adapter concessions unlock "' + label + '" --by <votre identifiant>\n',
     )
     if holder_siret:
-        recipients = _structure_admin_emails(settings, admin, holder_siret)
+        recipients = structure_admin_emails(settings, admin, holder_siret)
         mailer.send(
             settings,
             recipients,
@@ -80,13 +80,22 @@ def _contact(settings: Settings) -> str:
     return f" : {settings.voirie_contact}" if settings.voirie_contact else ""
 
 
-def _structure_admin_emails(settings: Settings, admin: KeycloakAdmin, siret: str) -> list[str]:
+def structure_of(admin: KeycloakAdmin, siret: str) -> Structure | None:
+    """The structure (Keycloak organization) registered with ``siret``, if any."""
+    organization = next((o for o in admin.get_organizations({"search": siret}) if o.get("alias") == siret), None)
+    if organization is None:
+        return None
+    return Structure(organization["id"], siret, organization.get("name", ""))
+
+
+def structure_admin_emails(settings: Settings, admin: KeycloakAdmin, siret: str) -> list[str]:
+    """The e-mail addresses of the structure's active administrators; none (logged) when
+    Keycloak cannot be read."""
     try:
-        organization = next((o for o in admin.get_organizations({"search": siret}) if o.get("alias") == siret), None)
-        if organization is None:
+        structure = structure_of(admin, siret)
+        if structure is None:
             return []
-        users = StructureUsers(admin, settings)
-        members = users.members(Structure(organization["id"], siret, organization.get("name", "")))
+        members = StructureUsers(admin, settings).members(structure)
         return [m.email for m in members if m.profile == "admin" and m.state == "active" and m.email]
     except KeycloakError as error:
         log.error("structure %s: its administrators could not be read for an alert: %s", siret, error)

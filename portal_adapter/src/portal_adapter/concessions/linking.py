@@ -242,8 +242,11 @@ class Linker:
             label=account.label,
         )
 
-    def unlink(self, *, user_id: str, siret: str, ip: str, account_id: int, actor: str = "") -> Outcome:
-        """A structure's administrator detaches one of its concessions (audited)."""
+    def unlink(
+        self, *, user_id: str, siret: str, ip: str, account_id: int, actor: str = "", detail: str | None = None
+    ) -> Outcome:
+        """A structure's administrator (or a metropolis agent, ``detail`` their reason) detaches
+        one of its concessions (audited)."""
         with self._transaction() as connection:
             removed = connection.execute(
                 sa.delete(concession_links).where(
@@ -261,6 +264,7 @@ class Linker:
                         label="",
                         account_id=account_id,
                         result="unlinked",
+                        detail=detail or None,
                     )
                 )
                 log.info("concession %s unlinked from structure %s by %s", account_id, siret, user_id)
@@ -268,11 +272,20 @@ class Linker:
             return Outcome(Result.NOT_LINKED, "Ce compte n'est pas rattaché à votre structure.")
         return Outcome(Result.UNLINKED, "Le compte a été détaché de votre structure.", account_id)
 
-    def unlock(self, account_id: int, by: str) -> None:
-        """A metropolis administrator lifts the hard lock: failures before now stop counting."""
+    def unlock(self, account_id: int, by: str, actor: str = "", reason: str = "") -> None:
+        """A metropolis agent lifts the blocks: failures before now stop counting. ``by``: who
+        (an identifier or user id), ``actor``: as people read it, ``reason``: why (audited)."""
         with self._transaction() as connection:
             connection.execute(
                 sa.insert(link_attempts).values(
-                    at=self.clock(), user_id=by, siret="", ip="", label="", account_id=account_id, result="unlocked"
+                    at=self.clock(),
+                    user_id=by[:64],
+                    actor=actor[:200] or None,
+                    siret="",
+                    ip="",
+                    label="",
+                    account_id=account_id,
+                    result="unlocked",
+                    detail=reason[:200] or None,
                 )
             )

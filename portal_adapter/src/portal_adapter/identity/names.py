@@ -21,6 +21,9 @@ ORG_ATTR_CONCESSIONS = "concessions"  # one "<id>|<label>" value per linked conc
 PROFILES = ("standard", "privileged", "admin")
 PROFILE_ROLE_PREFIX = "profile-"
 
+# The realm role of metropolis agents (the back-office, /agents/), granted by staff in the admin console
+ROLE_METROPOLIS_AGENT = "metropolis-agent"
+
 # The required action of an account whose activation is pending (the extension's)
 ACTIVATION_ACTION = "hariane-activation"
 

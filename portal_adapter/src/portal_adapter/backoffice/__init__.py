@@ -1,0 +1,1 @@
+"""The back-office of metropolis agents (``/agents/``): the legacy registry, concessions, structures."""
