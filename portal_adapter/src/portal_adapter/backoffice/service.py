@@ -113,12 +113,18 @@ class AgentDesk:
         )
         return True
 
-    def structures(self, page: int) -> StructurePage:
-        """One page of the registered structures (Keycloak organizations), with their member counts."""
+    def structures(self, page: int, typed: str = "") -> StructurePage:
+        """One page of the registered structures (Keycloak organizations) whose name or SIRET
+        contains ``typed``, with their member counts."""
         page = max(page, 1)
-        found = self.admin.get_organizations(
-            {"first": (page - 1) * STRUCTURES_PER_PAGE, "max": STRUCTURES_PER_PAGE + 1, "briefRepresentation": "false"}
-        )
+        query = {
+            "first": (page - 1) * STRUCTURES_PER_PAGE,
+            "max": STRUCTURES_PER_PAGE + 1,
+            "briefRepresentation": "false",
+        }
+        if typed:
+            query["search"] = typed
+        found = self.admin.get_organizations(query)
         rows = [
             StructureRow(
                 ((o.get("attributes") or {}).get("name") or [o.get("name", "")])[0],

@@ -170,9 +170,10 @@ def detach(public_id: str):
 def structures():
     page = request.args.get("page", "1")
     number = int(page) if page.isdigit() and 0 < len(page) < 6 else 1
+    typed = " ".join((request.args.get("recherche") or "").split())[:100]
     try:
-        listing = agent_desk().structures(number)
+        listing = agent_desk().structures(number, typed)
     except KeycloakError as error:
         log.error("back-office: the structures could not be read: %s", error)
         abort(503)
-    return render_template("backoffice/structures.html", listing=listing)
+    return render_template("backoffice/structures.html", listing=listing, typed=typed)

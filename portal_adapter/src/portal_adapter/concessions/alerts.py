@@ -60,7 +60,8 @@ def _send_hard_locked(settings: Settings, admin: KeycloakAdmin, label: str, hold
         f"[Hariane PRO] Compte de concession « {label} » bloqué",
         f"Le {_utc()}, le compte de concession « {label} » a été bloqué après 10 codes d'accès erronés.\n"
         f"Structure qui le détient : {holder_siret or 'aucune'}.\n\n"
-        'Pour le débloquer : portal-adapter concessions unlock "' + label + '" --by <votre identifiant>\n',
+        f"Pour le débloquer : l'espace des agents, {settings.base_url}/agents/concessions, ou\n"
+        'portal-adapter concessions unlock "' + label + '" --by <votre identifiant> --motif <motif>\n',
     )
     if holder_siret:
         recipients = structure_admin_emails(settings, admin, holder_siret)
@@ -81,11 +82,12 @@ def _contact(settings: Settings) -> str:
 
 
 def structure_of(admin: KeycloakAdmin, siret: str) -> Structure | None:
-    """The structure (Keycloak organization) registered with ``siret``, if any."""
+    """The structure (Keycloak organization) registered with ``siret``, if any; its name
+    without the « (SIRET) » the organization's unique name ends with."""
     organization = next((o for o in admin.get_organizations({"search": siret}) if o.get("alias") == siret), None)
     if organization is None:
         return None
-    return Structure(organization["id"], siret, organization.get("name", ""))
+    return Structure(organization["id"], siret, organization.get("name", "").removesuffix(f" ({siret})"))
 
 
 def structure_admin_emails(settings: Settings, admin: KeycloakAdmin, siret: str) -> list[str]:

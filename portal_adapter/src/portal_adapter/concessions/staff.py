@@ -5,6 +5,7 @@ history (never a code nor a digest), unlock it, detach it from its structure."""
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -28,6 +29,40 @@ RESULT_LABELS = {
     "unlinked": "Détaché",
     "unlocked": "Débloqué",
 }
+
+# The audit trail's details (written in English for the logs), as staff read them
+DETAIL_LABELS = {
+    "linked": "rattaché",
+    "already linked": "déjà rattaché à cette structure",
+    "held by another structure": "rattaché à une autre structure",
+    "unknown label": "intitulé inconnu",
+    "concession": "compte bloqué 15 minutes",
+    "concession_hard_lock": "compte bloqué jusqu'à son déblocage",
+    "user": "trop d'essais de la personne",
+    "siret": "trop d'essais de la structure",
+    "ip_hour": "trop d'essais de l'adresse IP (heure)",
+    "ip_day": "trop d'essais de l'adresse IP (jour)",
+    "service_paused": "rattachements suspendus (trop d'échecs sur le service)",
+}
+_COUNTERS = (
+    (re.compile(r"concession (\d+)/10 since unlock"), r"compte \1/10 depuis le déblocage"),
+    (re.compile(r"user (\d+)/24h"), r"personne \1/24 h"),
+    (re.compile(r"siret (\d+)/24h"), r"structure \1/24 h"),
+    (re.compile(r"ip (\d+)/h"), r"adresse IP \1/h"),
+    (re.compile(r"unknown label"), "intitulé inconnu"),
+)
+
+
+def detail_label(result: str, detail: str) -> str:
+    """An audited detail in French: the counters of a failure, the block that refused a try;
+    a reason given by an agent (unlock, detach) is shown as written."""
+    if result in ("unlocked", "unlinked"):
+        return detail
+    if detail in DETAIL_LABELS:
+        return DETAIL_LABELS[detail]
+    for pattern, french in _COUNTERS:
+        detail = pattern.sub(french, detail)
+    return detail
 
 
 def read_rows(data: bytes, filename: str, *, encoding: str | None = None, delimiter: str | None = None):
@@ -95,6 +130,10 @@ class Attempt:
     @property
     def result_label(self) -> str:
         return RESULT_LABELS.get(self.result, self.result)
+
+    @property
+    def detail_label(self) -> str:
+        return detail_label(self.result, self.detail)
 
 
 def _concession_query():
