@@ -5,6 +5,7 @@ reason (the structure's administrators e-mailed); anybody else gets the French 4
 
 from __future__ import annotations
 
+import html
 import re
 import time
 import uuid
@@ -15,7 +16,7 @@ import requests
 import sqlalchemy as sa
 from portal_adapter.backoffice.current import id_token_acr
 from portal_adapter.concessions.access_codes import matches
-from portal_adapter.concessions.legacy_rows import label_key
+from portal_adapter.concessions.legacy_rows import LOST_ZEROS, label_key
 from portal_adapter.concessions.linking import Linker
 from portal_adapter.db import agent_actions, concession_accounts, concession_links, link_attempts
 
@@ -95,6 +96,7 @@ def excel_csv(tag: str) -> bytes:
         f"0044-{tag};Chaleur Ouest {tag};12a4;CHALEUR;Chauffage urbain",  # line 5: bad code
         f"0045-{tag};Gaz Sud {tag};1593;;Gaz",  # line 6: no company
         f"0046-{tag};Vapeur {tag};0815;VAPEUR;Vapeur",  # line 7: imported, remark
+        f"0047-{tag};Fibre Nord {tag};427;FIBRE;Télécommunications",  # line 8: a code Excel took for a number
     ]
     return "\r\n".join([*rows, ""]).encode("cp1252")
 
@@ -110,11 +112,12 @@ def test_an_agent_imports_excels_french_csv_and_sees_accepted_and_rejected_rows(
     page.get_by_label("Fichier du registre").set_input_files(str(registry))
     page.get_by_role("button", name="Importer").click()
     summary = page.locator("#resultat-resume")
-    assert " ".join(summary.inner_text().split()) == ("3 comptes créés, 0 mis à jour, 0 inchangé, 2 lignes refusées.")
+    assert " ".join(summary.inner_text().split()) == ("3 comptes créés, 0 mis à jour, 0 inchangé, 3 lignes refusées.")
     rejected = page.locator("#lignes-refusees tbody tr").all_inner_texts()
     assert [" ".join(r.split()) for r in rejected] == [
         "5 code d'accès absent ou différent de 4 chiffres",
         "6 raison sociale manquante",
+        f"8 {LOST_ZEROS}",
     ]
     remarks = page.locator("#remarques tbody tr").all_inner_texts()
     assert [" ".join(r.split()) for r in remarks] == [
@@ -147,7 +150,7 @@ def test_an_agent_imports_excels_french_csv_and_sees_accepted_and_rejected_rows(
     assert "0427" not in str(tuple(lights))  # never the code in clear
     # the agent's journal: who, what, the outcome
     assert journal.agent_id and journal.agent.startswith(agent.username) and journal.action == "import"
-    assert journal.detail == "3 créés, 0 mis à jour, 0 inchangé, 2 refusés"
+    assert journal.detail == "3 créés, 0 mis à jour, 0 inchangé, 3 refusés"
     page.goto(f"{portal.url}/agents/")
     assert "registre voirie.csv" in page.locator("main").inner_text()
     no_serious_violations(page)
@@ -425,7 +428,7 @@ def test_the_command_line_calls_the_same_code_and_writes_the_agents_journal(tmp_
         journal = connection.execute(sa.select(agent_actions).order_by(agent_actions.c.id)).fetchall()
         unlock_row = connection.execute(sa.select(link_attempts).where(link_attempts.c.result == "unlocked")).one()
     assert [(j.action, j.target, j.reason, j.detail) for j in journal] == [
-        ("import", str(registry), None, "3 créés, 0 mis à jour, 0 inchangé, 2 refusés"),
+        ("import", str(registry), None, "3 créés, 0 mis à jour, 0 inchangé, 3 refusés"),
         ("unlock", "0042-CLI (ÉCLAIRAGE D’HARFLEUR CLI)", "Demande du titulaire", None),
     ]
     assert journal[1].agent == "agent.voirie (ligne de commande)"
@@ -446,3 +449,51 @@ def test_audited_details_and_reasons_are_said_in_french():
     assert reason_error("Appel du titulaire") is None
     assert reason_error("  ") == "Indiquez le motif : il est inscrit au journal."
     assert reason_error("x" * 201) == "Le motif ne peut dépasser 200 caractères."
+
+
+def test_with_the_second_factor_required_an_agent_needs_an_mfa_login(portal, agent, secrets):
+    """PORTAL_AGENTS_REQUIRE_MFA=true (switched on once the realm's second factor is deployed):
+    the back-office reads the acr of the ID token the login kept. The adapter runs in-process
+    on the session's Keycloak and database; the session holds the agent's real ID token (acr
+    of a password login), then the same token saying "mfa"."""
+    import base64
+    import json
+
+    from flask.sessions import SecureCookieSessionInterface
+    from portal_adapter.app import create_app
+    from portal_adapter.config import Settings
+    from portal_adapter.db import make_engine
+    from portal_adapter.web.login_sessions import open_session
+
+    from tests.support.accounts import claims
+
+    settings = Settings.from_env(portal.env | {"PORTAL_BASE_URL": portal.url, "PORTAL_AGENTS_REQUIRE_MFA": "true"})
+    app = create_app(settings)
+    browser = login(portal.url, agent.username)
+    real = claims(browser, secrets)
+    cookie = next(c for c in browser.session.cookies if c.name == "hariane_portal")
+    reader = create_app(settings)
+    reader.secret_key = secrets["PORTAL_SECRET_KEY"]
+    id_token = SecureCookieSessionInterface().get_signing_serializer(reader).loads(cookie.value)["id_token"]
+    header, _, signature = id_token.split(".")
+    with_mfa = ".".join(
+        (header, base64.urlsafe_b64encode(json.dumps(real | {"acr": "mfa"}).encode()).decode().rstrip("="), signature)
+    )
+    assert real.get("acr") != "mfa"
+    engine = make_engine(settings.database_url)
+    client = app.test_client()
+
+    def visit(token: str):
+        with client.session_transaction() as session:
+            session["user"] = {"sub": real["sub"], "username": agent.username}
+            session["id_token"] = token
+            session["key"] = open_session(engine, real["sub"], None)
+        return client.get("/agents/")
+
+    allowed = visit(with_mfa)
+    assert allowed.status_code == 200 and "Espace des agents de la Métropole" in allowed.get_data(as_text=True)
+    refused = visit(id_token)
+    assert refused.status_code == 403
+    assert "L'espace des agents demande une connexion avec un second facteur" in html.unescape(
+        refused.get_data(as_text=True)
+    )

@@ -167,7 +167,7 @@ def test_import_is_idempotent_and_reports_rejections(tmp_path):
 
     first = run()
     assert "2 créés, 0 mis à jour, 0 inchangé, 1 refusé" in first
-    assert "code d'accès absent ou différent de 4 chiffres" in first
+    assert "code d'accès de moins de 4 chiffres" in first  # « 12 »: zeros Excel took off « 0012 »
     assert "2 créés" not in run() and "0 créé, 0 mis à jour, 2 inchangés, 1 refusé" in run()
     registry.write_text(registry.read_text().replace("Gaz Nord;1234", "Gaz Nord;4321"), encoding="utf-8")
     assert "0 créé, 1 mis à jour, 1 inchangé, 1 refusé" in run()

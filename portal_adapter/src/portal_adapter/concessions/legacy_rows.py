@@ -49,6 +49,11 @@ COLUMNS = {
     "contact": ("contact",),
 }
 REQUIRED = ("intitule", "code", "raison_sociale")
+# Excel shows « 0427 » as 427 in a Number cell and saves it so: the row is refused, never guessed
+LOST_ZEROS = (
+    "code d'accès de moins de 4 chiffres : Excel a sans doute retiré ses zéros initiaux "
+    "(mettez la colonne « code d'accès » au format Texte, retapez ces codes, puis enregistrez)"
+)
 _HEADERS = {fold(alias): name for name, aliases in COLUMNS.items() for alias in aliases}
 
 
@@ -126,6 +131,8 @@ def parse_row(line: int, raw: dict[str, object]) -> LegacyAccount | Rejected:
     try:
         code = normalize_code(row.get("code", ""))
     except InvalidCode:
+        if row.get("code", "").isdigit() and len(row["code"]) < 4:  # « 0427 » saved from a Number cell
+            return Rejected(line, LOST_ZEROS)
         return Rejected(line, "code d'accès absent ou différent de 4 chiffres")
     company = row.get("raison_sociale", "")
     if not company:
