@@ -497,3 +497,29 @@ def test_with_the_second_factor_required_an_agent_needs_an_mfa_login(portal, age
     assert "L'espace des agents demande une connexion avec un second facteur" in html.unescape(
         refused.get_data(as_text=True)
     )
+
+
+def test_when_the_realm_cannot_say_who_is_an_agent_the_page_says_the_service_is_unavailable(portal, agent, kc_admin):
+    """The role is read from the realm at each request: Keycloak unreachable gives the French
+    503 page, never the back-office nor a wrong « réservée aux agents »."""
+    from portal_adapter.app import create_app
+    from portal_adapter.config import Settings
+    from portal_adapter.db import make_engine
+    from portal_adapter.web.login_sessions import open_session
+
+    from devstack.ports import free_port
+
+    user_id = kc_admin.get_user_id(agent.username)
+
+    def visit(keycloak_url: str):
+        settings = Settings.from_env(portal.env | {"PORTAL_BASE_URL": portal.url, "KEYCLOAK_URL": keycloak_url})
+        client = create_app(settings).test_client()
+        with client.session_transaction() as session:
+            session["user"] = {"sub": user_id, "username": agent.username}
+            session["key"] = open_session(make_engine(settings.database_url), user_id, None)
+        return client.get("/agents/")
+
+    assert visit(portal.env["KEYCLOAK_URL"]).status_code == 200
+    unavailable = visit(f"http://127.0.0.1:{free_port()}")
+    page = html.unescape(unavailable.get_data(as_text=True))
+    assert unavailable.status_code == 503 and "Service indisponible" in page and REFUSED not in page

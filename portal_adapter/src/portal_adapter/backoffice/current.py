@@ -11,7 +11,7 @@ import json
 import logging
 from collections.abc import Callable
 
-from flask import g, render_template, session
+from flask import abort, g, render_template, session
 from keycloak.exceptions import KeycloakError
 
 from portal_adapter.backoffice.journal import Agent
@@ -49,11 +49,12 @@ def id_token_acr(id_token: object) -> str | None:
 
 
 def _is_agent(user_id: str) -> bool:
+    """Whether the user holds the agents' role now; a French 503 page when the realm cannot say."""
     try:
         roles = service_account_admin(current_settings()).get_composite_realm_roles_of_user(user_id)
-    except KeycloakError as error:
+    except (KeycloakError, OSError) as error:
         log.error("back-office: the roles of %s could not be read: %s", user_id, error)
-        return False
+        abort(503)
     return any(role.get("name") == ROLE_METROPOLIS_AGENT for role in roles)
 
 

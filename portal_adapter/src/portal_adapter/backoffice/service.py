@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import jinja2
 import sqlalchemy as sa
 from keycloak import KeycloakAdmin
+from keycloak.exceptions import KeycloakError
 
 from portal_adapter import mailer
 from portal_adapter.backoffice import journal
@@ -99,7 +100,11 @@ class AgentDesk:
             return False
         journal.record(self.engine, agent, "detach", target(concession), reason, f"structure SIRET {siret}")
         log.info("concession %s detached from structure %s by agent %s", concession.id, siret, agent.id)
-        structure = structure_of(self.admin, siret)
+        try:
+            structure = structure_of(self.admin, siret)
+        except (KeycloakError, OSError) as error:  # the structure's next dashboard visit repairs it
+            log.error("structure %s: not found in the realm after a detachment: %s", siret, error)
+            structure = None
         if structure is not None:
             publish_concessions(self.admin, self.engine, structure.id, siret)
         body = _MAILS.get_template("backoffice/courriel_detachement.txt").render(
