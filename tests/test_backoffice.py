@@ -523,3 +523,33 @@ def test_when_the_realm_cannot_say_who_is_an_agent_the_page_says_the_service_is_
     unavailable = visit(f"http://127.0.0.1:{free_port()}")
     page = html.unescape(unavailable.get_data(as_text=True))
     assert unavailable.status_code == 503 and "Service indisponible" in page and REFUSED not in page
+
+
+def test_every_back_office_page_fits_a_phone_and_a_desktop(portal, kc_admin, agent, page, tmp_path):
+    """Each page of the back-office at 1280 px and 360 px: no horizontal scrolling, no serious
+    accessibility violation at either width; screenshots kept as test-artifacts/agents-<page>-<width>.png."""
+    from tests.support.session import ARTIFACTS
+
+    (label,) = import_registry(portal, tmp_path, ("Réseau Écran – Boucle d’Harfleur", "0427"))
+    holder = structure_member(kc_admin)
+    assert "a été rattaché" in text(submit_link(logged_in(portal.url, holder.username), portal.url, label, "0427"))
+    agent_browser(page, portal, agent.username)
+    ARTIFACTS.mkdir(exist_ok=True)
+
+    def check(name: str) -> None:
+        for width in (1280, 360):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.screenshot(path=str(ARTIFACTS / f"agents-{name}-{width}.png"), full_page=True)
+            scroll = page.evaluate("document.documentElement.scrollWidth")
+            assert scroll <= width, f"{name} at {width} px scrolls sideways: {scroll} px wide"
+            no_serious_violations(page)
+
+    check("accueil")
+    page.goto(f"{portal.url}/agents/registre")
+    check("registre")
+    page.goto(f"{portal.url}/agents/concessions?recherche={quote(label)}")
+    check("recherche")
+    page.get_by_role("link", name=re.compile("^ECR-")).click()
+    check("concession")
+    page.goto(f"{portal.url}/agents/structures?recherche={holder.siret}")
+    check("structures")
