@@ -64,6 +64,7 @@ def test_a_closed_establishment_is_flagged_its_administrators_told_once_and_its_
     assert "Bilan : 1 vérifiées, 0 modifiées, 0 fermées, 0 erreurs" in done.stdout, done.stdout
     assert attributes(kc_admin, organization_id)["sireneState"] == ["active"]
     assert "sireneClosedAt" not in attributes(kc_admin, organization_id)
+    assert organization_id not in {o["id"] for o in kc_admin.get_organizations({"q": "sireneState:closed"})}
     page.goto(f"{portal.url}/connexion")
     keycloak_login(page, identifier, PASSWORD)
     page.wait_for_url("**/tableau-de-bord")
@@ -80,6 +81,8 @@ def test_a_closed_establishment_is_flagged_its_administrators_told_once_and_its_
     assert flagged["sireneSuccessorSiret"] == [successor]
     assert flagged["sireneClosedAt"][0].startswith(time.strftime("%Y-%m-%d", time.gmtime()))
     assert flagged["siret"] == [siret] and flagged["name"] == [find(siret).name], "what was declared is kept"
+    closed_ones = kc_admin.get_organizations({"q": "sireneState:closed"})  # what staff (and the back-office) list
+    assert organization_id in {o["id"] for o in closed_ones}
 
     message = wait_for_mail(mail, admin_email)
     assert message["subject"] == SUBJECT
