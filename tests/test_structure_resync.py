@@ -145,6 +145,21 @@ def test_a_renamed_structure_keeps_its_declared_name_and_gets_the_registers_besi
         kc_admin.delete_organization(organization_id)
 
 
+def test_a_mistyped_or_unregistered_siret_gets_a_french_answer_and_checks_nothing(portal, fake_sirene):
+    typo = subprocess.run(
+        _command("--siret", "200 084 952 00016"), env=_env(portal), capture_output=True, text=True, timeout=120
+    )
+    assert typo.returncode == 2
+    assert "Erreur : --siret 200 084 952 00016 :" in typo.stderr and "SIRET" in typo.stderr
+    asked_before = len(fake_sirene.hits)
+    unknown = synthetic_siret()
+    absent = subprocess.run(_command("--siret", unknown), env=_env(portal), capture_output=True, text=True, timeout=120)
+    assert absent.returncode == 1, absent.stdout + absent.stderr
+    assert f"Erreur : aucune structure n'est inscrite sous le SIRET {unknown}." in absent.stderr
+    assert "Bilan : 0 vérifiées" in absent.stdout
+    assert len(fake_sirene.hits) == asked_before
+
+
 def _unfinished_run(engine: sa.Engine):
     with engine.connect() as connection:
         return connection.execute(

@@ -303,9 +303,17 @@ def structures_resync(only: tuple[str, ...], pause: float) -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from portal_adapter.identity.keycloak_admin import service_account_admin
+    from portal_adapter.sirene import siret as siret_rules
     from portal_adapter.structures.resync import Resync
     from portal_adapter.structures.runs import RunInProgress
 
+    sirets = []
+    for value in only:
+        try:
+            sirets.append(siret_rules.validate(value))
+        except InvalidSiret as error:
+            click.echo(f"Erreur : --siret {value} : {error.message}", err=True)
+            sys.exit(2)
     settings = _settings()
     db.upgrade(settings.database_url)
     engine = db.make_engine(settings.database_url)
@@ -326,7 +334,7 @@ def structures_resync(only: tuple[str, ...], pause: float) -> None:
             bar.update(task, total=total)
 
         try:
-            report = resync.run(list(only), started=started, progress=lambda result: bar.advance(task))
+            report = resync.run(sirets, started=started, progress=lambda result: bar.advance(task))
         except RunInProgress as busy:
             click.echo(f"Erreur : {busy}", err=True)
             sys.exit(2)
@@ -347,5 +355,8 @@ def structures_resync(only: tuple[str, ...], pause: float) -> None:
         f"Bilan : {totals['checked']} vérifiées, {totals['changed']} modifiées, "
         f"{totals['closed']} fermées, {totals['errors']} erreurs"
     )
-    if totals["errors"]:
+    unknown = sorted(set(sirets) - {result.siret for result in report.results})
+    for siret in unknown:
+        click.echo(f"Erreur : aucune structure n'est inscrite sous le SIRET {siret}.", err=True)
+    if totals["errors"] or unknown:
         sys.exit(1)

@@ -129,6 +129,9 @@ class Resync:
             detail = getattr(error, "message", None) or type(error).__name__
             log.warning("resync: structure %s not checked: %s", siret, detail)
             return Result(siret, "erreur", detail), None
+        except Exception:  # noqa: BLE001 - one structure's surprise must not stop every later run there
+            log.exception("resync: structure %s not checked", siret)
+            return Result(siret, "erreur", "erreur inattendue (voir le journal)"), None
 
     def _patiently(self, call: Callable):
         for attempt in range(self.patience + 1):

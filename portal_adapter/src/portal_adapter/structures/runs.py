@@ -91,6 +91,13 @@ def start_or_resume(engine: sa.Engine, now: float | None = None) -> Run:
         new_id = connection.execute(
             sa.insert(runs).values(started_at=now, cursor=None, checked=0, changed=0, closed=0, errors=0, **me)
         ).inserted_primary_key[0]
+    with engine.begin() as connection:  # two starts at the same moment: the first one goes on
+        earlier = connection.execute(
+            sa.select(runs.c.id).where(runs.c.finished_at.is_(None), runs.c.id < new_id).limit(1)
+        ).first()
+        if earlier is not None:
+            connection.execute(sa.delete(runs).where(runs.c.id == new_id))
+            raise RunInProgress("Une autre synchronisation vient de commencer.")
     return Run(new_id, now, None, 0, 0, 0, 0)
 
 
