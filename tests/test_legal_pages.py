@@ -25,6 +25,9 @@ def test_the_legal_pages_are_public_and_linked_from_the_portals_footer(page, por
         assert page.get_by_role("heading", level=1).inner_text() == heading
         assert page.title() == f"{heading} – Hariane PRO"
         assert serious_violations(page) == [], path
+        page.set_viewport_size({"width": 360, "height": 800})  # a phone: no sideways scrolling, tables included
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360, path
+        page.set_viewport_size({"width": 1280, "height": 900})
         # every page of the portal carries the same footer, the legal pages' own included
         for other in PAGES:
             assert page.locator("footer").get_by_role("link", name=other, exact=True).count() == 1
