@@ -109,11 +109,9 @@ class Resync:
             if index and self.pause:
                 self.sleep(self.pause)
             result, outcome = self._check_one(siret, organization_id)
-            counts = {
-                "checked": 1,
-                "changed": result.outcome == "modifiée",
-                "closed": result.outcome == "fermée",
-                "errors": result.outcome == "erreur",
+            counts = {"checked": 1} | {
+                name: int(result.outcome == outcome)  # integers: PostgreSQL adds no boolean to an integer
+                for name, outcome in (("changed", "modifiée"), ("closed", "fermée"), ("errors", "erreur"))
             }
             report.run = runs.record(self.engine, report.run, siret, outcome, counts, self.clock())
             report.results.append(result)
