@@ -3,7 +3,9 @@
 ``FakeSirene`` serves API Recherche d'entreprises (``GET /search?q=``) and INSEE API
 Sirene 3.11 (``GET /siret/{siret}``) on one loopback port. Each establishment exists in
 both formats; *scenarios* make a SIRET misbehave (429 with Retry-After, 503, slow,
-malformed JSON, 400, 401...). Every request is recorded with its arrival time, so tests
+malformed JSON, 400, 401...); *changes* make the register say something new of a SIRET (closed
+now, renamed, moved, with a successor), as the re-sync of registered structures must notice.
+Every request is recorded with its arrival time, so tests
 and benchmarks can check what the upstream saw.
 """
 
@@ -12,7 +14,8 @@ from __future__ import annotations
 import json
 import threading
 import time
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
@@ -44,6 +47,7 @@ class Establishment:
     masked: bool = False
     first_name: str | None = None
     last_name: str | None = None
+    successor: str | None = None  # the successor establishment (INSEE's « liens de succession »)
 
     @property
     def siren(self) -> str:
@@ -208,7 +212,10 @@ def _mask(value, est: Establishment, mask: str):
     return mask if est.masked and value is not None else value
 
 
-def recherche_answer(siret: str) -> dict:
+Finder = Callable[[str], Establishment | None]
+
+
+def recherche_answer(siret: str, find: Finder = find) -> dict:
     """The /search?q=<siret> answer of API Recherche d'entreprises."""
     est = find(siret)
     if est is None:
@@ -280,7 +287,7 @@ def recherche_answer(siret: str) -> dict:
     return {"results": [result], "total_results": 1, "page": 1, "per_page": 10, "total_pages": 1}
 
 
-def insee_answer(siret: str) -> dict | None:
+def insee_answer(siret: str, find: Finder = find) -> dict | None:
     """The /siret/{siret} answer of INSEE API Sirene 3.11 (None: 404)."""
     est = find(siret)
     if est is None:
@@ -335,6 +342,26 @@ def insee_answer(siret: str) -> dict | None:
     }
 
 
+def insee_successions(siret: str, find: Finder = find) -> dict | None:
+    """The /siret/liensSuccession?q=siretEtablissementPredecesseur:<siret> answer (None: 404, no link)."""
+    est = find(siret)
+    if est is None or est.successor is None:
+        return None
+    return {
+        "header": {"statut": 200, "message": "OK", "total": 1, "debut": 0, "nombre": 1},
+        "liensSuccession": [
+            {
+                "siretEtablissementPredecesseur": siret,
+                "siretEtablissementSuccesseur": est.successor,
+                "dateLienSuccession": "2026-11-01",
+                "transfertSiege": est.head_office,
+                "continuiteEconomique": True,
+                "dateDernierTraitementLienSuccession": "2026-11-02T08:00:00.000",
+            }
+        ],
+    }
+
+
 @dataclass
 class Scenario:
     """How the fake answers one SIRET: ``status`` for ``times`` requests, then normally."""
@@ -359,6 +386,7 @@ class FakeSirene:
     scenarios: dict[tuple[str, str], Scenario] = field(default_factory=dict)  # (api, siret) -> scenario
     hits: list[Hit] = field(default_factory=list)
     latency: float = 0.0
+    changes: dict[str, dict] = field(default_factory=dict)  # siret -> Establishment fields the register now says
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -400,11 +428,27 @@ class FakeSirene:
         with self._lock:
             self.hits.clear()
             self.scenarios.clear()
+            self.changes.clear()
+
+    def change(self, siret: str, **fields) -> None:
+        """From now on the register says ``fields`` of ``siret`` (e.g. ``closed=True``,
+        ``successor="..."``, ``name="..."``, ``street_name="..."``)."""
+        with self._lock:
+            self.changes[siret] = self.changes.get(siret, {}) | fields
+
+    def find(self, siret: str) -> Establishment | None:
+        est = find(siret)
+        with self._lock:
+            fields = self.changes.get(siret)
+        return replace(est, **fields) if est is not None and fields else est
 
     def _handle(self, request: BaseHTTPRequestHandler) -> None:
         url = urlparse(request.path)
         if url.path == "/recherche/search":
             api, siret = "recherche", (parse_qs(url.query).get("q") or [""])[0]
+        elif url.path == "/insee/api-sirene/3.11/siret/liensSuccession":
+            query = (parse_qs(url.query).get("q") or [""])[0]
+            api, siret = "insee-successions", query.removeprefix("siretEtablissementPredecesseur:")
         elif url.path.startswith("/insee/api-sirene/3.11/siret/"):
             api, siret = "insee", url.path.rsplit("/", 1)[1]
         else:
@@ -434,10 +478,15 @@ class FakeSirene:
         if api == "recherche":
             if not (siret.isdigit()):
                 return self._send(request, 400, {"erreur": "Veuillez indiquer un terme de recherche valide."})
-            return self._send(request, 200, recherche_answer(siret))
+            return self._send(request, 200, recherche_answer(siret, self.find))
         if request.headers.get("X-INSEE-Api-Key-Integration") != INSEE_KEY:
             return self._send(request, 401, {"fault": {"code": 900901, "message": "Invalid Credentials"}})
-        answer = insee_answer(siret)
+        if api == "insee-successions":
+            links = insee_successions(siret, self.find)
+            if links is None:
+                return self._send(request, 404, {"header": {"statut": 404, "message": "Aucun élément trouvé"}})
+            return self._send(request, 200, links)
+        answer = insee_answer(siret, self.find)
         if answer is None:
             return self._send(
                 request, 404, {"header": {"statut": 404, "message": f"Aucun élément trouvé pour le siret {siret}"}}

@@ -13,6 +13,7 @@ from portal_adapter.backoffice import views as backoffice
 from portal_adapter.concessions import views as concessions
 from portal_adapter.config import Settings
 from portal_adapter.dashboard import views as dashboard
+from portal_adapter.legal import views as legal
 from portal_adapter.members import views as members
 from portal_adapter.sirene import api
 from portal_adapter.web import auth, error_pages, health
@@ -47,6 +48,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(members.bp)
     app.register_blueprint(concessions.bp)
     app.register_blueprint(backoffice.bp)
+    app.register_blueprint(legal.bp)
     if settings.trusted_proxies:
         # the client address (lockout counters) from X-Forwarded-For, as far as trusted proxies go
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies)

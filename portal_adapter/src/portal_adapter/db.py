@@ -99,6 +99,36 @@ login_sessions = sa.Table(
 )
 
 
+# The SIRENE re-sync (structures/resync.py): what it last learnt of each structure, and its
+# runs; an unfinished run (finished_at NULL) is resumed after its cursor (the last SIRET done).
+structure_register_checks = sa.Table(
+    "structure_register_checks",
+    metadata,
+    sa.Column("siret", sa.String(14), primary_key=True),
+    sa.Column("state", sa.String(16), nullable=False),  # active | closed
+    sa.Column("closed_seen_at", sa.Float, nullable=True),  # first run that saw it closed
+    sa.Column("closed_notified_at", sa.Float, nullable=True),  # its administrators e-mailed
+    sa.Column("successor_siret", sa.String(14), nullable=True),
+    sa.Column("checked_at", sa.Float, nullable=False),
+)
+
+structure_resync_runs = sa.Table(
+    "structure_resync_runs",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("started_at", sa.Float, nullable=False),
+    sa.Column("finished_at", sa.Float, nullable=True, index=True),
+    sa.Column("heartbeat_at", sa.Float, nullable=False),
+    sa.Column("host", sa.String(255), nullable=False),
+    sa.Column("pid", sa.Integer, nullable=False),
+    sa.Column("cursor", sa.String(64), nullable=True),  # the last SIRET done (SIRETs in order)
+    sa.Column("checked", sa.Integer, nullable=False, default=0),
+    sa.Column("changed", sa.Integer, nullable=False, default=0),
+    sa.Column("closed", sa.Integer, nullable=False, default=0),
+    sa.Column("errors", sa.Integer, nullable=False, default=0),
+)
+
+
 def make_engine(url: str) -> sa.Engine:
     if url.startswith("sqlite"):
         engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})

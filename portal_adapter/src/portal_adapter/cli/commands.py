@@ -9,6 +9,7 @@ from datetime import UTC
 
 import click
 import sqlalchemy as sa
+from keycloak.exceptions import KeycloakError
 from rich.console import Console
 from rich.table import Table
 
@@ -273,3 +274,84 @@ def concessions_audit(label: str | None, limit: int) -> None:
             row.detail or "",
         )
     Console(width=200).print(table)
+
+
+@main.group("structures")
+def structures_group() -> None:
+    """Les structures inscrites (organisations Keycloak) et le répertoire SIRENE."""
+
+
+@structures_group.command("resync")
+@click.option("--siret", "only", multiple=True, metavar="SIRET", help="Seulement cette structure (répétable).")
+@click.option(
+    "--pause", default=0.0, show_default=True, help="Secondes d'attente entre deux structures, en plus des limites."
+)
+def structures_resync(only: tuple[str, ...], pause: float) -> None:
+    """Relit chaque structure inscrite dans le répertoire SIRENE (docs/sirene.md).
+
+    Établissement fermé : la structure est signalée, ses administrateurs prévenus par courriel,
+    ses membres voient un avis sur leur tableau de bord. Raison sociale ou adresse changée :
+    la valeur du répertoire est enregistrée à côté de celle déclarée, jamais à sa place.
+    Une synchronisation interrompue reprend où elle s'est arrêtée. Code de sortie : 0 sans
+    erreur, 1 si des structures n'ont pu être vérifiées (elles le seront la fois suivante),
+    2 si la synchronisation n'a pu se faire."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from portal_adapter.identity.keycloak_admin import service_account_admin
+    from portal_adapter.sirene import siret as siret_rules
+    from portal_adapter.structures.resync import Resync
+    from portal_adapter.structures.runs import RunInProgress
+
+    sirets = []
+    for value in only:
+        try:
+            sirets.append(siret_rules.validate(value))
+        except InvalidSiret as error:
+            click.echo(f"Erreur : --siret {value} : {error.message}", err=True)
+            sys.exit(2)
+    settings = _settings()
+    db.upgrade(settings.database_url)
+    engine = db.make_engine(settings.database_url)
+    resync = Resync(
+        settings, engine, service_account_admin(settings), build_structure_lookup(settings, engine), pause=pause
+    )
+    console = Console(stderr=True)
+    with Progress(
+        TextColumn("Synchronisation SIRENE"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console
+    ) as bar:
+        task = bar.add_task("resync", total=None)
+
+        def started(run, total: int) -> None:
+            if run is not None and run.resumed:
+                bar.console.print(
+                    f"Reprise de la synchronisation n° {run.id} interrompue après le SIRET {run.cursor or '(aucun)'}"
+                )
+            bar.update(task, total=total)
+
+        try:
+            report = resync.run(sirets, started=started, progress=lambda result: bar.advance(task))
+        except RunInProgress as busy:
+            click.echo(f"Erreur : {busy}", err=True)
+            sys.exit(2)
+        except KeycloakError as error:
+            click.echo(f"Erreur : les structures n'ont pu être lues dans Keycloak ({error}).", err=True)
+            sys.exit(2)
+    noteworthy = [r for r in report.results if r.outcome != "inchangée"]
+    if noteworthy:
+        table = Table("SIRET", "résultat", "détail", title="Structures à signaler")
+        for result in noteworthy:
+            table.add_row(result.siret, result.outcome, result.detail)
+        Console(width=160).print(table)
+    totals = report.totals
+    summary = Table("vérifiées", "modifiées", "fermées", "erreurs", title="Synchronisation SIRENE : bilan")
+    summary.add_row(*(str(totals[k]) for k in ("checked", "changed", "closed", "errors")))
+    Console(width=160).print(summary)
+    click.echo(
+        f"Bilan : {totals['checked']} vérifiées, {totals['changed']} modifiées, "
+        f"{totals['closed']} fermées, {totals['errors']} erreurs"
+    )
+    unknown = sorted(set(sirets) - {result.siret for result in report.results})
+    for siret in unknown:
+        click.echo(f"Erreur : aucune structure n'est inscrite sous le SIRET {siret}.", err=True)
+    if totals["errors"] or unknown:
+        sys.exit(1)

@@ -14,6 +14,7 @@ from portal_adapter.identity.keycloak_admin import service_account_admin
 from portal_adapter.identity.names import CLAIM_STRUCTURE
 from portal_adapter.members.service import PROFILE_LABELS
 from portal_adapter.runtime import current_engine, current_settings
+from portal_adapter.structures.notice import closed_establishment
 from portal_adapter.web.current_user import current_user, login_required
 
 log = logging.getLogger(__name__)
@@ -40,12 +41,14 @@ def dashboard():
         user = user | {CLAIM_STRUCTURE: None}
         g.structure_links = []
     accounts = structure_links()
+    structure = user.get(CLAIM_STRUCTURE) or {}
     return render_template(
         "dashboard/tableau_de_bord.html",
         user=user,
         profile_label=PROFILE_LABELS.get(user.get("profile") or "", "Aucun profil"),
         accounts=accounts,
         network_labels=NETWORK_LABELS,
+        closed_notice=closed_establishment(current_engine(), structure["siret"]) if structure.get("siret") else None,
     )
 
 

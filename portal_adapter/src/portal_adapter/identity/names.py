@@ -16,6 +16,12 @@ CLAIM_CONCESSION_IDS = "concession_ids"  # ["ECR-0001"]: the same ids, flat, for
 
 # Structure (Keycloak organization) attributes
 ORG_ATTR_CONCESSIONS = "concessions"  # one "<id>|<label>" value per linked concession account
+# Written by the SIRENE re-sync (portal-adapter structures resync, docs/sirene.md), never by members:
+ORG_ATTR_SIRENE_STATE = "sireneState"  # "active" | "closed": the establishment as the register last said
+ORG_ATTR_SIRENE_CLOSED_AT = "sireneClosedAt"  # when the re-sync first saw it closed (ISO 8601, UTC)
+ORG_ATTR_SIRENE_SUCCESSOR = "sireneSuccessorSiret"  # the successor establishment the register names
+ORG_ATTR_SIRENE_CHANGED_AT = "sireneChangedAt"  # when the register's differing values last changed
+ORG_ATTR_SIRENE_PREFIX = "sirene."  # "sirene.<field>": the register's value where it differs from <field>
 
 # Profiles: realm groups of the same name, carrying realm roles "profile-<name>"
 PROFILES = ("standard", "privileged", "admin")

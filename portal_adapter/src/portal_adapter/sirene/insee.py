@@ -97,3 +97,38 @@ class InseeClient:
             log.warning("insee: malformed JSON")
             raise RegisterUnavailable() from error
         return parse(payload, siret)
+
+    def successor(self, siret: str) -> str | None:
+        """The SIRET the register names as this establishment's successor (« liens de
+        succession »), or None; the latest link wins when there are several."""
+        response = self.http.get(
+            f"{self.base_url}/siret/liensSuccession",
+            headers={KEY_HEADER: self.api_key},
+            params={"q": f"siretEtablissementPredecesseur:{siret}"},
+        )
+        if response.status_code == 404:  # no link
+            return None
+        if response.status_code != 200:
+            log.warning("insee: HTTP %d for the successions of a SIRET", response.status_code)
+            raise RegisterUnavailable()
+        try:
+            payload = response.json()
+        except ValueError as error:
+            log.warning("insee: malformed JSON")
+            raise RegisterUnavailable() from error
+        return successor_of(payload, siret)
+
+
+def successor_of(payload: object, siret: str) -> str | None:
+    links = json_objects(payload.get("liensSuccession")) if isinstance(payload, dict) else []
+    links = [
+        link
+        for link in links
+        if link.get("siretEtablissementPredecesseur") == siret
+        and isinstance(link.get("siretEtablissementSuccesseur"), str)
+        and link["siretEtablissementSuccesseur"] != siret
+    ]
+    if not links:
+        return None
+    latest = max(links, key=lambda link: str(link.get("dateLienSuccession") or ""))
+    return latest["siretEtablissementSuccesseur"]

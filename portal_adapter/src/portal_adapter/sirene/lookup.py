@@ -5,7 +5,7 @@ configured), cache again. Concurrent lookups of one SIRET share one upstream cal
 from __future__ import annotations
 
 import logging
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from portal_adapter.sirene import siret as siret_rules
 from portal_adapter.sirene.cache import SiretCache
@@ -18,6 +18,11 @@ log = logging.getLogger(__name__)
 
 class Register(Protocol):
     def fetch(self, siret: str) -> StructureRecord: ...
+
+
+@runtime_checkable
+class SuccessionRegister(Protocol):
+    def successor(self, siret: str) -> str | None: ...
 
 
 class StructureLookup:
@@ -39,8 +44,24 @@ class StructureLookup:
             raise StructureNotFound()
         return record
 
-    def _fetch_and_cache(self, siret: str) -> StructureRecord | None:
-        cached = self.cache.get(siret)  # another process may have filled it meanwhile
+    def refresh(self, raw_siret: str) -> StructureRecord:
+        """What the register says now (the cache is not read, only written): the re-sync of
+        registered structures. Same errors as :meth:`lookup`."""
+        siret = siret_rules.validate(raw_siret)
+        record = self._flights.do(siret, lambda: self._fetch_and_cache(siret, read_cache=False))
+        if record is None:
+            raise StructureNotFound()
+        return record
+
+    def successor(self, siret: str) -> str | None:
+        """The successor establishment the register names, when a register able to say it
+        (INSEE, with a key) is configured; None otherwise."""
+        if isinstance(self.secondary, SuccessionRegister):
+            return self.secondary.successor(siret)
+        return None
+
+    def _fetch_and_cache(self, siret: str, read_cache: bool = True) -> StructureRecord | None:
+        cached = self.cache.get(siret) if read_cache else None  # another process may have filled it meanwhile
         if cached is not None:
             return cached.record
         try:
