@@ -12,13 +12,21 @@ import pytest
 
 from tests.support.accounts import PASSWORD, csrf, management, post
 from tests.support.concession_http import import_registry, logged_in, submit_link, text
-from tests.support.keycloak_http import account_login, change_password, enrol_totp, forgot_password, page_text
+from tests.support.keycloak_http import (
+    account_login,
+    change_password,
+    enrol_totp,
+    forgot_password,
+    page_text,
+    remove_credential,
+)
 from tests.support.registration_http import RegistrationClient, person, register, synthetic_siret
 from tests.support.structures import structure_member
 
 SUBJECTS = {
     "password_changed": "Hariane PRO : votre mot de passe a été modifié",
     "factor_added": "Hariane PRO : un moyen de double authentification a été ajouté à votre compte",
+    "factor_removed": "Hariane PRO : un moyen de double authentification a été supprimé de votre compte",
     "email_changed": "Hariane PRO : l'adresse de courriel de votre compte a été modifiée",
     "profile_changed": "Hariane PRO : votre profil a été modifié",
     "account_disabled": "Hariane PRO : votre compte a été désactivé",
@@ -81,14 +89,20 @@ def test_a_password_change_emails_its_owner_once(keycloak, portal, mail, kc_admi
     assert len(mails(mail, address, SUBJECTS["password_changed"])) == 1
 
 
-def test_a_second_factor_added_emails_its_owner(keycloak, portal, mail, kc_admin):
+def test_a_second_factor_added_or_removed_emails_its_owner(keycloak, portal, mail, kc_admin):
     member = structure_member(kc_admin, profile="standard")
     address = email_of(kc_admin, member.user_id)
-    enrolled = enrol_totp(keycloak.url, member.username, PASSWORD)
+    enrolled, secret = enrol_totp(keycloak.url, member.username, PASSWORD)
     assert enrolled.status_code == 200
-    assert [c["type"] for c in kc_admin.get_credentials(member.user_id)].count("otp") == 1
+    [otp] = [c for c in kc_admin.get_credentials(member.user_id) if c["type"] == "otp"]
     [message] = wait_mails(mail, address, SUBJECTS["factor_added"])
     assert_a_security_email(message, "application d'authentification")
+
+    removed = remove_credential(keycloak.url, member.username, PASSWORD, secret, otp["id"])
+    assert removed.status_code == 200
+    assert [c for c in kc_admin.get_credentials(member.user_id) if c["type"] == "otp"] == []
+    [message] = wait_mails(mail, address, SUBJECTS["factor_removed"])
+    assert_a_security_email(message, "application d'authentification", "supprimé")
 
 
 def test_an_email_change_in_the_account_console_emails_both_addresses(keycloak, portal, mail, kc_admin, page):

@@ -57,8 +57,9 @@ def account_login(keycloak_url: str, username: str, password: str, action: str |
 
 
 def submit(browser: RegistrationClient, page, data: dict) -> requests.Response:
-    """Post the page's (first) form, following redirects like a browser."""
-    return browser.request("POST", urljoin(page.url, form_action(page.text)), data)
+    """Post the page's (first) form with its hidden fields, following redirects like a browser."""
+    hidden = dict(re.findall(r'<input[^>]*type="hidden"[^>]*name="([^"]+)"[^>]*value="([^"]*)"', page.text))
+    return browser.request("POST", urljoin(page.url, form_action(page.text)), {**hidden, **data})
 
 
 def change_password(keycloak_url: str, username: str, password: str, new_password: str) -> requests.Response:
@@ -75,10 +76,21 @@ def totp(secret: str, at: float | None = None) -> str:
     return f"{(struct.unpack('>I', digest[offset : offset + 4])[0] & 0x7FFFFFFF) % 1_000_000:06d}"
 
 
-def enrol_totp(keycloak_url: str, username: str, password: str) -> requests.Response:
-    session, form = account_login(keycloak_url, username, password, "CONFIGURE_TOTP")
+def enrol_totp(keycloak_url: str, username: str, password: str) -> tuple[requests.Response, str]:
+    """Add an authenticator app; the page that follows, and the app's secret."""
+    browser, form = account_login(keycloak_url, username, password, "CONFIGURE_TOTP")
     secret = html.unescape(re.search(r'name="totpSecret" value="([^"]+)"', form.text).group(1))
-    return submit(session, form, {"totp": totp(secret), "totpSecret": secret, "userLabel": "Téléphone"})
+    done = submit(browser, form, {"totp": totp(secret), "totpSecret": secret, "userLabel": "Téléphone"})
+    return done, secret
+
+
+def remove_credential(keycloak_url: str, username: str, password: str, secret: str, credential_id: str):
+    """Delete one of one's credentials (Keycloak's ``delete_credential`` action), logging in
+    with the authenticator app's next code; the page that follows."""
+    browser, page = account_login(keycloak_url, username, password, f"delete_credential:{credential_id}")
+    if 'name="otp"' in page.text:
+        page = submit(browser, page, {"otp": totp(secret, time.time() + 30)})
+    return submit(browser, page, {"accept": ""})
 
 
 def forgot_password(keycloak_url: str, username: str) -> requests.Response:
