@@ -9,6 +9,7 @@ import time
 import uuid
 
 import pytest
+import requests
 
 from tests.support.accounts import PASSWORD, csrf, management, post
 from tests.support.concession_http import import_registry, logged_in, submit_link, text
@@ -260,3 +261,34 @@ def test_the_fourth_forgotten_password_in_an_hour_gets_the_same_page_and_sends_n
     assert texts[0] == texts[1] == texts[2]  # the same page, throttled or not, known or not
     time.sleep(3)
     assert len(mails(mail, address)) == 3
+
+
+def test_the_notices_api_answers_only_the_extension_and_checks_what_it_gets(portal, mail, secrets):
+    url = f"{portal.url}/api/notices"
+    extension = {"Authorization": f"Bearer {secrets['PORTAL_API_SECRET']}"}
+    address = f"api.{uuid.uuid4().hex[:8]}@reseaux-test.test"
+    event = {"kind": "password_changed", "email": address, "username": "pro.api.test", "client": "192.0.2.10"}
+    accepted = requests.post(f"{url}/events", json=event, headers=extension, timeout=10)
+    assert accepted.status_code == 202
+    wait_mails(mail, address, SUBJECTS["password_changed"])
+    asked = {"action": "password_reset", "address": address, "client": "192.0.2.10"}
+    assert requests.post(f"{url}/allowance", json=asked, headers=extension, timeout=10).json() == {"allowed": True}
+
+    for headers in ({}, {"Authorization": "Bearer pas-le-secret"}):
+        for path, body in (("events", event), ("allowance", asked)):
+            refused = requests.post(f"{url}/{path}", json=body, headers=headers, timeout=10)
+            assert refused.status_code == 401 and refused.json()["error"]["code"] == "unauthenticated"
+    for body in (
+        {**event, "kind": "account_disabled"},  # the adapter's own events are not the extension's to post
+        {**event, "email": "pas-une-adresse"},
+        {**event, "email": 3},
+        {**event, "username": "x" * 400},
+        [event],
+    ):
+        wrong = requests.post(f"{url}/events", json=body, headers=extension, timeout=10)
+        assert wrong.status_code == 400 and wrong.json()["error"]["code"] == "invalid_event", body
+    for body in ({**asked, "action": "activation_link"}, {**asked, "address": ""}, "password_reset"):
+        wrong = requests.post(f"{url}/allowance", json=body, headers=extension, timeout=10)
+        assert wrong.status_code == 400 and wrong.json()["error"]["code"] == "invalid_request", body
+    time.sleep(1)
+    assert len(mails(mail, address)) == 1  # the refused calls sent nothing
