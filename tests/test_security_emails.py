@@ -11,7 +11,7 @@ import uuid
 import pytest
 import requests
 
-from tests.support.accounts import PASSWORD, csrf, management, post
+from tests.support.accounts import PASSWORD, add_colleague, csrf, management, post, user_id_of
 from tests.support.concession_http import import_registry, logged_in, submit_link, text
 from tests.support.keycloak_http import (
     account_login,
@@ -292,3 +292,22 @@ def test_the_notices_api_answers_only_the_extension_and_checks_what_it_gets(port
         assert wrong.status_code == 400 and wrong.json()["error"]["code"] == "invalid_request", body
     time.sleep(1)
     assert len(mails(mail, address)) == 1  # the refused calls sent nothing
+
+
+def test_an_administrator_resends_an_activation_three_times_an_hour_then_is_told_to_wait(portal, mail, kc_admin):
+    admin = structure_member(kc_admin)
+    browser = logged_in(portal.url, admin.username, ip=unique_ip())
+    address = f"paul.relance.{uuid.uuid4().hex[:8]}@reseaux-test.test"
+    identifier = add_colleague(browser, portal.url, "Paul", "Relance", address, "standard")
+    wait_mails(mail, address, None)  # the first activation e-mail
+    resend = f"{portal.url}/structure/utilisateurs/{user_id_of(kc_admin, identifier)}/renvoyer-activation"
+    for sent in (2, 3, 4):
+        management(browser, portal.url)
+        assert "Un nouveau courriel d'activation a été envoyé." in post(browser, resend, {})
+        wait_mails(mail, address, None, sent)
+    management(browser, portal.url)
+    page = post(browser, resend, {})
+    assert "Plusieurs courriels d'activation ont déjà été envoyés à cette adresse" in page
+    assert "Un nouveau courriel d'activation a été envoyé." not in page
+    time.sleep(2)
+    assert len(mails(mail, address)) == 4

@@ -458,6 +458,11 @@ class StructureUsers:
         target, _ = self._target(structure, user_id)
         if target.state != "pending":
             raise Refused("Ce compte est déjà activé.")
+        if not self.notices.may_send("activation_link", target.email, "renvoyé par un administrateur"):
+            raise Refused(
+                "Plusieurs courriels d'activation ont déjà été envoyés à cette adresse : "
+                "réessayez dans une heure, et vérifiez l'adresse et le dossier des courriers indésirables."
+            )
         self._send_activation(structure, user_id)
 
     def _send_activation(self, structure: Structure, user_id: str) -> None:

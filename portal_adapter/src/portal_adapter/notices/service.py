@@ -42,6 +42,13 @@ class SecurityNotices:
         if wait:
             thread.join()
 
+    def may_send(self, action: str, address: str, detail: str = "") -> bool:
+        """Through the throttle (docs/throttles.md): may an e-mail of ``action`` go to ``address``
+        now, from this client? Recorded; True without a database (nothing to count with)."""
+        if self.engine is None:
+            return True
+        return EmailGate(self.engine, self.settings).request(action, address, self.client, detail).allowed
+
     def _deliver(self, kind: str, addresses: list[str], facts: dict[str, str], at: float) -> None:
         gate = EmailGate(self.engine, self.settings)
         message = render(kind, facts, at=at, help_url=self.settings.help_url, portal_url=self.settings.base_url)
