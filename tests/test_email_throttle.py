@@ -97,6 +97,11 @@ def test_the_gate_counts_sends_durably_audits_every_request_and_lets_other_addre
     ]
     assert rows[2].address == "ada@exemple.test" and rows[2].client == "192.0.2.3"
     assert "address 2/3600s" in rows[2].detail
+    # the audit trail keeps 90 days
+    clock[0] += 91 * DAY
+    again.request("activation_link", "zoe@exemple.test", "192.0.2.1")
+    with engine.connect() as connection:
+        assert [r.address for r in connection.execute(sa.select(db.email_sends))] == ["zoe@exemple.test"]
 
 
 def test_parallel_requests_for_one_address_are_each_counted(adapter_database_url):

@@ -19,6 +19,9 @@ from portal_adapter.notices import throttle
 
 log = logging.getLogger(__name__)
 ACTIONS = ("activation_link", "password_reset", "security_email")
+# How long the audit trail keeps a request (as long as the realm keeps its events); older rows
+# are deleted as new ones come. Longer than any window: the counters never lose a counted send.
+RETENTION_SECONDS = 90 * 86400.0
 
 
 def limits_of(settings: Settings, action: str) -> tuple[tuple[throttle.Limit, ...], tuple[throttle.Limit, ...]]:
@@ -62,5 +65,7 @@ class EmailGate:
                     at=now, action=action, address=address, client=client, result=result, detail=note[:200] or None
                 )
             )
+            kept = max(RETENTION_SECONDS, now - since)
+            connection.execute(sa.delete(s).where(s.c.at < now - kept))
         log.info("e-mail %s to %s asked from %s: %s %s", action, address, client, result, note)
         return decision
