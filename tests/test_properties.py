@@ -25,10 +25,10 @@ from portal_adapter.config import Settings
 from portal_adapter.members import login_identifier
 from portal_adapter.sirene import insee, recherche_entreprises
 from portal_adapter.sirene import siret as siret_rules
-from portal_adapter.sirene.api_auth import ApiCallerCheck, Unauthenticated
 from portal_adapter.sirene.errors import LookupFailed
 from portal_adapter.sirene.record import MASKED_VALUES, STREET_TYPES, Address, StructureRecord, clean, street_line
 from portal_adapter.sirene.types import ALL_TYPES
+from portal_adapter.web.api_auth import ApiCallerCheck, Unauthenticated
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 

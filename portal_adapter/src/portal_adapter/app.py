@@ -15,6 +15,7 @@ from portal_adapter.config import Settings
 from portal_adapter.dashboard import views as dashboard
 from portal_adapter.legal import views as legal
 from portal_adapter.members import views as members
+from portal_adapter.notices import api as notices_api
 from portal_adapter.sirene import api
 from portal_adapter.web import auth, error_pages, health
 from portal_adapter.web.csrf import csrf
@@ -53,6 +54,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         # the client address (lockout counters) from X-Forwarded-For, as far as trusted proxies go
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies)
     api.init_app(app)
+    notices_api.init_app(app)
 
     @app.template_filter("date_fr")
     def date_fr(epoch: float) -> str:

@@ -6,6 +6,7 @@ Development defaults are obviously fake and refused when ``PORTAL_ENV=production
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
@@ -25,6 +26,12 @@ PRODUCTION_SECRETS = {
     "api_secret": "PORTAL_API_SECRET",
     "concession_code_pepper": "CONCESSION_CODE_PEPPER",
 }
+THROTTLE_SETTINGS = tuple(
+    f"throttle_{action}_per_{scope}"
+    for action in ("activation_link", "password_reset", "security_email")
+    for scope in ("address", "client")
+)
+THROTTLE_LIMITS = re.compile(r"^(\s*\d+\s*/\s*\d+\s*(s|min|m|h|d)\s*)(,\s*\d+\s*/\s*\d+\s*(s|min|m|h|d)\s*)*$")
 PRODUCTION_URLS = {"base_url": "PORTAL_BASE_URL", "keycloak_public_url": "KEYCLOAK_PUBLIC_URL"}
 
 
@@ -93,6 +100,13 @@ class Settings:
     voirie_contact: str = ""
     # "true": the agents' back-office (/agents/) asks for a login with a second factor (ID token acr "mfa")
     agents_require_mfa: str = "false"
+    # The throttle on what sends e-mails (docs/throttles.md): "count/window" limits, comma-separated.
+    throttle_activation_link_per_address: str = "3/1h,10/24h"
+    throttle_activation_link_per_client: str = "20/1h,100/24h"
+    throttle_password_reset_per_address: str = "3/1h,10/24h"
+    throttle_password_reset_per_client: str = "20/1h,100/24h"
+    throttle_security_email_per_address: str = "20/1h,50/24h"
+    throttle_security_email_per_client: str = "200/1h"
 
     @property
     def issuer(self) -> str:
@@ -163,6 +177,7 @@ class Settings:
             "voirie_alert_email": "VOIRIE_ALERT_EMAIL",
             "voirie_contact": "VOIRIE_CONTACT",
             "agents_require_mfa": "PORTAL_AGENTS_REQUIRE_MFA",
+            **{name: name.upper() for name in THROTTLE_SETTINGS},
         }
         values: dict[str, object] = {}
         for field in fields(cls):
@@ -190,6 +205,9 @@ class Settings:
             if fake:
                 raise ConfigError("PORTAL_ENV=production refuses the development defaults of: " + ", ".join(fake))
             self._check_production_values()
+        unreadable = [name.upper() for name in THROTTLE_SETTINGS if not THROTTLE_LIMITS.match(getattr(self, name))]
+        if unreadable:
+            raise ConfigError(f"{', '.join(unreadable)}: limits like 3/1h,10/24h (count/window, comma-separated)")
         if len(self.concession_code_pepper.encode()) < 32:
             raise ConfigError("CONCESSION_CODE_PEPPER must have at least 32 bytes")
 

@@ -6,6 +6,9 @@ them: ``portal-adapter db upgrade``.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import sqlalchemy as sa
 from sqlalchemy import event
 
@@ -128,6 +131,20 @@ structure_resync_runs = sa.Table(
     sa.Column("errors", sa.Integer, nullable=False, default=0),
 )
 
+# The e-mails the throttle governs (docs/throttles.md): every request to send one, sent or
+# refused, with the counters that decided; the « sent » rows are the throttle's counters.
+email_sends = sa.Table(
+    "email_sends",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.Float, nullable=False, index=True),
+    sa.Column("action", sa.String(32), nullable=False),  # activation_link | password_reset | security_email
+    sa.Column("address", sa.String(320), nullable=False, index=True),  # the recipient, lower-cased
+    sa.Column("client", sa.String(64), nullable=False, index=True),  # the client address that caused it
+    sa.Column("result", sa.String(16), nullable=False),  # sent | throttled
+    sa.Column("detail", sa.String(200), nullable=True),  # which e-mail; the limit that refused it
+)
+
 
 def make_engine(url: str) -> sa.Engine:
     if url.startswith("sqlite"):
@@ -142,6 +159,27 @@ def make_engine(url: str) -> sa.Engine:
 
         return engine
     return sa.create_engine(url, pool_pre_ping=True)
+
+
+@contextmanager
+def serialized(engine: sa.Engine, table: str) -> Iterator[sa.Connection]:
+    """One transaction at a time on ``table`` (SQLite: BEGIN IMMEDIATE; PostgreSQL: a table
+    lock), so counters read from it inside are exact: committed when the block ends, rolled
+    back on error."""
+    connection = engine.connect()
+    try:
+        if engine.dialect.name == "sqlite":
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            connection.begin()
+            connection.exec_driver_sql(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
+        yield connection
+        connection.commit()
+    except BaseException:
+        connection.rollback()
+        raise
+    finally:
+        connection.close()
 
 
 def upgrade(url: str, revision: str = "head") -> None:

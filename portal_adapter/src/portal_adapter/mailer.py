@@ -14,7 +14,10 @@ from portal_adapter.config import Settings
 log = logging.getLogger(__name__)
 
 
-def send(settings: Settings, to: list[str], subject: str, body: str, *, wait: bool = False) -> None:
+def send(
+    settings: Settings, to: list[str], subject: str, body: str, *, wait: bool = False, html: str | None = None
+) -> None:
+    """``body``: plain text; ``html``: the same message in HTML, sent as its alternative."""
     recipients = sorted({address for address in to if address})
     if not recipients:
         return
@@ -26,6 +29,8 @@ def send(settings: Settings, to: list[str], subject: str, body: str, *, wait: bo
     message["To"] = ", ".join(recipients)
     message["Subject"] = subject
     message.set_content(body)
+    if html is not None:
+        message.add_alternative(html, subtype="html")
 
     def deliver() -> None:
         try:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -21,7 +20,7 @@ import sqlalchemy as sa
 from portal_adapter.concessions import lockout
 from portal_adapter.concessions.access_codes import matches
 from portal_adapter.concessions.legacy_rows import label_key
-from portal_adapter.db import concession_accounts, concession_links, link_attempts
+from portal_adapter.db import concession_accounts, concession_links, link_attempts, serialized
 
 log = logging.getLogger(__name__)
 # One answer for a wrong label, a wrong code and a blocked or locked concession:
@@ -80,27 +79,9 @@ class Linker:
     pepper: bytes
     clock: Callable[[], float] = time.time
 
-    @contextmanager
     def _transaction(self):
         """One serialized transaction: committed when the block ends, rolled back on error."""
-        connection = self._serialized()
-        try:
-            yield connection
-            connection.commit()
-        except BaseException:
-            connection.rollback()
-            raise
-        finally:
-            connection.close()
-
-    def _serialized(self):
-        connection = self.engine.connect()
-        if self.engine.dialect.name == "sqlite":
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-        else:
-            connection.begin()
-            connection.exec_driver_sql("LOCK TABLE link_attempts IN SHARE ROW EXCLUSIVE MODE")
-        return connection
+        return serialized(self.engine, "link_attempts")
 
     def attempt(self, *, user_id: str, siret: str, ip: str, label: str, code: str, actor: str = "") -> Outcome:
         """One guarded try; ``user_id`` counts the user's failures, ``actor`` (identifier and

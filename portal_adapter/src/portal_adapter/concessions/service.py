@@ -5,6 +5,7 @@ line with the database. Each returns a typed outcome; the pages choose the words
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass
 from enum import Enum, auto
 
@@ -16,7 +17,9 @@ from portal_adapter.concessions import alerts
 from portal_adapter.concessions.identity_sync import PublishError, publish
 from portal_adapter.concessions.linking import Linker, Result
 from portal_adapter.config import Settings
-from portal_adapter.members.service import Structure
+from portal_adapter.db import concession_accounts
+from portal_adapter.members.service import Structure, StructureUsers
+from portal_adapter.notices.service import SecurityNotices
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +75,8 @@ class ConcessionLinking:
                 actor=actor,
             )
             return LinkOutcome(LinkStatus.TAKEN, outcome.message)
+        if outcome.result is Result.LINKED:
+            self._tell_administrators("concession_linked", structure, actor, outcome.label or "", ip)
         if outcome.result in (Result.LINKED, Result.ALREADY_LINKED):
             if self.publish(structure.id, structure.siret):
                 return LinkOutcome(LinkStatus.LINKED, outcome.message)
@@ -85,7 +90,30 @@ class ConcessionLinking:
         if outcome.result is Result.NOT_LINKED:
             return UnlinkOutcome(UnlinkStatus.NOT_LINKED, outcome.message)
         self.publish(structure.id, structure.siret)
+        label = self._label(account_id)
+        self._tell_administrators("concession_detached", structure, actor, label, ip)
         return UnlinkOutcome(UnlinkStatus.UNLINKED, outcome.message)
+
+    def _label(self, account_id: int) -> str:
+        with self.engine.connect() as connection:
+            query = sa.select(concession_accounts.c.label).where(concession_accounts.c.id == account_id)
+            return connection.execute(query).scalar() or ""
+
+    def _tell_administrators(self, kind: str, structure: Structure, actor: str, label: str, ip: str) -> None:
+        """The structure's active administrators get the security e-mail, in the background
+        (reading them calls Keycloak; the page does not wait)."""
+
+        def job() -> None:
+            try:
+                members = StructureUsers(self.admin, self.settings).members(structure)
+            except (KeycloakError, OSError) as error:
+                log.error("structure %s: no %s e-mail, its administrators unreadable: %s", structure.siret, kind, error)
+                return
+            recipients = [m.email for m in members if m.profile == "admin" and m.state == "active"]
+            facts = {"structure": structure.name, "actor": actor, "concession": label}
+            SecurityNotices(self.settings, self.engine, ip).send(kind, recipients, facts, wait=True)
+
+        threading.Thread(target=job, name="concession-notice", daemon=True).start()
 
     def publish(self, organization_id: str, siret: str) -> bool:
         return publish_concessions(self.admin, self.engine, organization_id, siret)

@@ -12,6 +12,7 @@ from flask import abort, g, request
 from portal_adapter.identity.keycloak_admin import service_account_admin
 from portal_adapter.members.service import Refused, Structure, StructureUsers
 from portal_adapter.members.structure_lock import database_lock
+from portal_adapter.notices.service import SecurityNotices
 from portal_adapter.runtime import current_engine, current_settings
 from portal_adapter.web.current_user import current_user
 
@@ -19,10 +20,14 @@ log = logging.getLogger(__name__)
 
 
 def structure_users() -> StructureUsers:
-    """The members service of this request (the adapter's service account, the structure lock)."""
+    """The members service of this request (the adapter's service account, the structure lock,
+    the security e-mails, throttled per this request's client address)."""
     if "structure_users" not in g:
         settings = current_settings()
-        g.structure_users = StructureUsers(service_account_admin(settings), settings, database_lock(current_engine()))
+        notices = SecurityNotices(settings, current_engine(), request.remote_addr or "")
+        g.structure_users = StructureUsers(
+            service_account_admin(settings), settings, database_lock(current_engine()), notices
+        )
     return g.structure_users
 
 

@@ -37,6 +37,7 @@ from portal_adapter.identity.names import (
 )
 from portal_adapter.members import login_identifier, person_fields
 from portal_adapter.members.structure_lock import Lock
+from portal_adapter.notices.service import SecurityNotices, quiet
 
 log = logging.getLogger(__name__)
 PROFILE_LABELS = {"standard": "Standard", "privileged": "Privilégié", "admin": "Administrateur"}
@@ -143,11 +144,15 @@ def _no_lock(siret: str):
 
 
 class StructureUsers:
-    def __init__(self, admin: KeycloakAdmin, settings: Settings, lock: Lock = _no_lock) -> None:
-        """``lock``: the structure lock of the adapter's database; readers may go without."""
+    def __init__(
+        self, admin: KeycloakAdmin, settings: Settings, lock: Lock = _no_lock, notices: SecurityNotices | None = None
+    ) -> None:
+        """``lock``: the structure lock of the adapter's database; readers may go without.
+        ``notices``: the security e-mails each change sends once made (docs/security-emails.md)."""
         self.admin = admin
         self.settings = settings
         self.lock = lock
+        self.notices = notices or quiet(settings)
         self._groups = _profile_groups(admin)
 
     # -- who is asking ------------------------------------------------------------------
@@ -279,6 +284,10 @@ class StructureUsers:
             self.admin.organization_user_add(user_id, structure.id)
             self._send_activation(structure, user_id)
             log.info("structure %s: colleague %s added with profile %s", structure.siret, user_id, profile)
+            if profile == "admin":
+                members = self.members(structure)
+                added = next((m for m in members if m.id == user_id), None)
+                self._tell_administrators("admin_added", structure, members, added, leaving=None)
             return username
         raise Refused("Impossible de générer un identifiant pour ce nom.")
 
@@ -359,6 +368,20 @@ class StructureUsers:
                 self.admin.group_user_remove(user_id, group_id)
         self.admin.group_user_add(user_id, self._groups[profile])
         log.info("structure %s: user %s now has profile %s", structure.siret, user_id, profile)
+        if profile != target.profile:
+            self._tell_member(
+                "profile_changed",
+                structure,
+                members,
+                target,
+                previous_profile=target.profile_label,
+                new_profile=PROFILE_LABELS[profile],
+            )
+            if "admin" in (profile, target.profile) and target.state == "active":
+                kind = "admin_added" if profile == "admin" else "admin_removed"
+                self._tell_administrators(
+                    kind, structure, members, target, leaving=target if kind == "admin_removed" else None
+                )
 
     # Disabling or removing a member ends their sessions once the change is made and the
     # structure's lock released: Keycloak's back-channel logout calls this adapter back (its
@@ -382,6 +405,11 @@ class StructureUsers:
             self._ensure_another_admin(members, target)
         self._set_enabled(user_id, enabled)
         log.info("structure %s: user %s %s", structure.siret, user_id, "enabled" if enabled else "disabled")
+        if enabled != (target.state != "disabled"):
+            self._tell_member("account_enabled" if enabled else "account_disabled", structure, members, target)
+            if target.profile == "admin":
+                kind = "admin_added" if enabled else "admin_removed"
+                self._tell_administrators(kind, structure, members, target, leaving=None if enabled else target)
 
     @_one_change_at_a_time
     def _apply_removal(self, structure: Structure, user_id: str) -> None:
@@ -392,6 +420,33 @@ class StructureUsers:
             self.admin.group_user_remove(user_id, group_id)
         self._set_enabled(user_id, False)
         log.info("structure %s: user %s removed", structure.siret, user_id)
+        if target.state != "disabled":
+            self._tell_member("account_disabled", structure, members, target)
+        if target.profile == "admin" and target.state == "active":
+            self._tell_administrators("admin_removed", structure, members, target, leaving=target)
+
+    # -- security e-mails, once a change is made (docs/security-emails.md) ----------------------
+    def _facts(self, structure: Structure, members: list[Member], member: Member | None) -> dict[str, str]:
+        actor = next((m for m in members if m.id == structure.administrator_id), None)
+        return {
+            "structure": structure.name,
+            "actor": f"{actor.first_name} {actor.last_name} ({actor.username})" if actor else "un administrateur",
+            "member": f"{member.first_name} {member.last_name} ({member.username})" if member else "",
+            "username": member.username if member else "",
+        }
+
+    def _tell_member(self, kind: str, structure: Structure, members: list[Member], member: Member, **facts) -> None:
+        self.notices.send(kind, [member.email], self._facts(structure, members, member) | facts)
+
+    def _tell_administrators(
+        self, kind: str, structure: Structure, members: list[Member], member: Member | None, leaving: Member | None
+    ) -> None:
+        """Every active administrator of the structure once the change is made (the one who
+        joins them included, the one who leaves them not)."""
+        active = [m.email for m in members if m.profile == "admin" and m.state == "active" and m is not leaving]
+        if kind == "admin_added" and member is not None and member.state != "pending":
+            active.append(member.email)
+        self.notices.send(kind, active, self._facts(structure, members, member))
 
     def _set_enabled(self, user_id: str, enabled: bool) -> None:
         # PUT /users/{id} replaces the whole representation: read, modify, write.
@@ -403,6 +458,11 @@ class StructureUsers:
         target, _ = self._target(structure, user_id)
         if target.state != "pending":
             raise Refused("Ce compte est déjà activé.")
+        if not self.notices.may_send("activation_link", target.email, "renvoyé par un administrateur"):
+            raise Refused(
+                "Plusieurs courriels d'activation ont déjà été envoyés à cette adresse : "
+                "réessayez dans une heure, et vérifiez l'adresse et le dossier des courriers indésirables."
+            )
         self._send_activation(structure, user_id)
 
     def _send_activation(self, structure: Structure, user_id: str) -> None:

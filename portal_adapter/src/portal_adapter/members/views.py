@@ -12,7 +12,7 @@ from portal_adapter.identity.names import PROFILES
 from portal_adapter.members.activation import resend_in_background
 from portal_adapter.members.current import administered_structure, administrator_required, structure_users
 from portal_adapter.members.service import PROFILE_LABELS, Refused, StructureUsers, validate_colleague
-from portal_adapter.runtime import current_settings
+from portal_adapter.runtime import current_engine, current_settings
 from portal_adapter.web.current_user import current_user, login_required
 
 log = logging.getLogger(__name__)
@@ -157,6 +157,6 @@ def new_link():
             "members/nouveau_lien.html", value=value[:MAX_IDENTIFIER_LENGTH], error=error, sent=False
         )
         return page, 400
-    resend_in_background(current_settings(), value)
+    resend_in_background(current_settings(), value, current_engine(), request.remote_addr or "")
     current_app.logger.info("new activation link requested")
     return render_template("members/nouveau_lien.html", value="", error=None, sent=True)

@@ -1,7 +1,6 @@
 """The SIRENE register: upstream clients, offline sample, cache and the lookup service.
 
 - :mod:`.api`                  the blueprint ``GET /api/structures/{siret}`` (``openapi.json``)
-- :mod:`.api_auth`             who may call the API
 - :mod:`.wiring`               the lookup built from the settings (one per process)
 - :mod:`.siret`                SIRET rules (pure)
 - :mod:`.record`               the normalised structure record (pure)

@@ -11,11 +11,11 @@ from importlib import resources
 from flask import Blueprint, Flask, current_app, jsonify, request
 
 from portal_adapter.runtime import current_engine, current_settings
-from portal_adapter.sirene.api_auth import ApiCallerCheck, Unauthenticated
 from portal_adapter.sirene.errors import CLOSED_CODE, CLOSED_MESSAGE, LookupFailed, RegisterRateLimited
 from portal_adapter.sirene.lookup import StructureLookup
 from portal_adapter.sirene.siret import InvalidSiret
 from portal_adapter.sirene.wiring import build_structure_lookup
+from portal_adapter.web.api_auth import refuse_unknown_callers
 from portal_adapter.web.csrf import csrf
 
 log = logging.getLogger(__name__)
@@ -34,13 +34,6 @@ def _lookup() -> StructureLookup:
     return ext["hariane_lookup"]
 
 
-def _caller_check() -> ApiCallerCheck:
-    ext = current_app.extensions
-    if "hariane_api_auth" not in ext:
-        ext["hariane_api_auth"] = ApiCallerCheck(current_settings())
-    return ext["hariane_api_auth"]
-
-
 def error(status: int, code: str, message: str, **extra):
     response = jsonify(error={"code": code, "message": message, **extra})
     response.status_code = status
@@ -51,14 +44,7 @@ def error(status: int, code: str, message: str, **extra):
 def authenticate():
     if request.endpoint == "api.openapi":
         return None
-    try:
-        request.environ["hariane.api_caller"] = _caller_check().caller(request.headers.get("Authorization"))
-    except Unauthenticated as reason:
-        log.info("API call refused: %s", reason)
-        response = error(401, "unauthenticated", "Authentification requise.")
-        response.headers["WWW-Authenticate"] = 'Bearer realm="hariane-portal-adapter"'
-        return response
-    return None
+    return refuse_unknown_callers()
 
 
 @bp.get("/structures/<path:siret>")

@@ -1,14 +1,14 @@
 """The journal of what metropolis agents did (back-office and command line)
 
 Revision ID: 0010_agent_actions
-Revises: 0007_login_sessions
+Revises: 0009_email_sends
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0010_agent_actions"
-down_revision = "0007_login_sessions"
+down_revision = "0009_email_sends"
 branch_labels = None
 depends_on = None
 

@@ -10,7 +10,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import org.jboss.logging.Logger;
+import org.keycloak.Config;
 
 /**
  * Calls the portal adapter's API (authenticated by the shared secret). Any failure to reach it
@@ -31,6 +33,82 @@ public final class AdapterClient {
         this.secret = secret;
         this.timeout = timeout;
         this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+    }
+
+    /**
+     * A client for the adapter the extension's settings name (SPI config, or the environment):
+     * {@code adapterUrl} / {@code HARIANE_ADAPTER_URL}, {@code adapterApiSecret} /
+     * {@code HARIANE_ADAPTER_API_SECRET}, and the timeout under {@code timeoutKey} / {@code timeoutEnv}.
+     */
+    public static AdapterClient configured(
+            Config.Scope config, String timeoutKey, String timeoutEnv, String defaultSeconds) {
+        String url = setting(config, "adapterUrl", "HARIANE_ADAPTER_URL", "http://127.0.0.1:5000");
+        String secret = setting(config, "adapterApiSecret", "HARIANE_ADAPTER_API_SECRET", "");
+        long seconds = Long.parseLong(setting(config, timeoutKey, timeoutEnv, defaultSeconds));
+        return new AdapterClient(url, secret, Duration.ofSeconds(seconds));
+    }
+
+    private static String setting(Config.Scope config, String key, String env, String fallback) {
+        String value = config == null ? null : config.get(key);
+        if (value == null || value.isBlank()) {
+            value = System.getenv(env);
+        }
+        return value == null || value.isBlank() ? fallback : value;
+    }
+
+    /**
+     * Posts a security event ({@code POST /api/notices/events}) without waiting for the answer: the
+     * caller's thread never blocks; a failure or a timeout is logged and the e-mail is lost.
+     */
+    public void postNotice(String json) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/api/notices/events"))
+                .timeout(timeout)
+                .header("Authorization", "Bearer " + secret)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json))
+                .build();
+        try {
+            http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
+                if (error != null) {
+                    LOG.warnf("security e-mail lost, portal adapter unreachable: %s", error.toString());
+                } else if (response.statusCode() != 202) {
+                    LOG.warnf("security e-mail lost, portal adapter answered HTTP %d", response.statusCode());
+                }
+            });
+        } catch (RuntimeException e) {
+            LOG.warnf("security e-mail lost: %s", e.toString());
+        }
+    }
+
+    /**
+     * May an e-mail of {@code action} go to {@code address}, asked from {@code client}
+     * ({@code POST /api/notices/allowance}, the adapter's throttle)? When the adapter cannot answer,
+     * yes (logged): the throttle never stands between a person and their own account.
+     */
+    public boolean mayEmail(String action, String address, String client) {
+        try {
+            String json = JSON.writeValueAsString(
+                    Map.of("action", action, "address", address, "client", client == null ? "" : client));
+            HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/api/notices/allowance"))
+                    .timeout(timeout)
+                    .header("Authorization", "Bearer " + secret)
+                    .header("Content-Type", "application/json")
+                    .header("Accept", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(json))
+                    .build();
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 200) {
+                return JSON.readTree(response.body()).path("allowed").asBoolean(true);
+            }
+            LOG.warnf("portal adapter answered HTTP %d to a throttle question: e-mail allowed", response.statusCode());
+        } catch (IOException e) {
+            LOG.warnf("portal adapter unreachable for a throttle question, e-mail allowed: %s", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.warnf("throttle answer unreadable, e-mail allowed: %s", e.toString());
+        }
+        return true;
     }
 
     public StructureAnswer structure(String siret) {

@@ -1,7 +1,6 @@
 package fr.lehavre.hariane.idp.registration;
 
 import fr.lehavre.hariane.idp.adapter.AdapterClient;
-import java.time.Duration;
 import java.util.List;
 import org.keycloak.Config;
 import org.keycloak.authentication.Authenticator;
@@ -24,19 +23,7 @@ public final class ProRegistrationAuthenticatorFactory implements AuthenticatorF
 
     @Override
     public void init(Config.Scope config) {
-        String url = setting(config, "adapterUrl", "HARIANE_ADAPTER_URL", "http://127.0.0.1:5000");
-        String secret = setting(config, "adapterApiSecret", "HARIANE_ADAPTER_API_SECRET", "");
-        long timeout =
-                Long.parseLong(setting(config, "adapterTimeoutSeconds", "HARIANE_ADAPTER_TIMEOUT_SECONDS", "10"));
-        adapter = new AdapterClient(url, secret, Duration.ofSeconds(timeout));
-    }
-
-    private static String setting(Config.Scope config, String key, String env, String fallback) {
-        String value = config.get(key);
-        if (value == null || value.isBlank()) {
-            value = System.getenv(env);
-        }
-        return value == null || value.isBlank() ? fallback : value;
+        adapter = AdapterClient.configured(config, "adapterTimeoutSeconds", "HARIANE_ADAPTER_TIMEOUT_SECONDS", "10");
     }
 
     @Override

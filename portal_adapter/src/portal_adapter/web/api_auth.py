@@ -1,5 +1,6 @@
 """Who may call /api/*: a Keycloak service-account token of an allowed client, or the
-shared secret from the environment. Anonymous callers get 401."""
+shared secret from the environment. Anonymous callers get 401 (:func:`refuse_unknown_callers`,
+every API blueprint's ``before_request``)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,13 @@ import threading
 import time
 
 import requests
+from flask import current_app, jsonify, request
 from joserfc import jwt
 from joserfc.errors import InvalidKeyIdError, JoseError
 from joserfc.jwk import KeySet
 
 from portal_adapter.config import Settings
+from portal_adapter.runtime import current_settings
 
 log = logging.getLogger(__name__)
 JWKS_TTL_SECONDS = 300.0
@@ -84,3 +87,22 @@ class ApiCallerCheck:
         if client not in self.settings.api_client_ids:
             raise Unauthenticated(f"client {client!r} is not allowed")
         return f"client:{client}"
+
+
+def refuse_unknown_callers():
+    """For an API blueprint's ``before_request``: None when the caller may call (its name in the
+    request's environ, ``hariane.api_caller``), else the 401 JSON answer."""
+    extensions = current_app.extensions
+    if "hariane_api_auth" not in extensions:
+        extensions["hariane_api_auth"] = ApiCallerCheck(current_settings())
+    try:
+        request.environ["hariane.api_caller"] = extensions["hariane_api_auth"].caller(
+            request.headers.get("Authorization")
+        )
+    except Unauthenticated as reason:
+        log.info("API call refused: %s", reason)
+        response = jsonify(error={"code": "unauthenticated", "message": "Authentification requise."})
+        response.status_code = 401
+        response.headers["WWW-Authenticate"] = 'Bearer realm="hariane-portal-adapter"'
+        return response
+    return None

@@ -1,0 +1,163 @@
+"""The security e-mails (docs/security-emails.md): for each kind, its French subject, what
+happened and what to do if it was not you. One family of templates renders them all
+(``templates/notices/notice.txt`` and ``notice.html``). No e-mail carries a link with a token,
+a code or a secret: only the facts, the time, and the way out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+SUBJECT_PREFIX = "Hariane PRO : "
+# What a person does when they did not make a change to their own account.
+NOT_YOU_ACCOUNT = (
+    "Si vous n'êtes pas à l'origine de cette modification, choisissez sans attendre un nouveau mot de passe "
+    "avec « Mot de passe oublié » sur la page de connexion, puis contactez l'assistance Hariane PRO."
+)
+# What a member does when an administrator changed their account and they do not understand why.
+NOT_EXPECTED_MEMBER = (
+    "Si cette modification vous surprend, contactez un administrateur de votre structure ou l'assistance Hariane PRO."
+)
+# What an administrator does when a change of the structure was not made by its administrators.
+NOT_EXPECTED_ADMIN = (
+    "Si aucun administrateur de votre structure n'est à l'origine de ce changement, vérifiez les utilisateurs "
+    "de votre structure dans « Gestion des utilisateurs », changez votre mot de passe avec « Mot de passe "
+    "oublié » et contactez l'assistance Hariane PRO."
+)
+NOT_EXPECTED_CONCESSION = (
+    "Si aucun administrateur de votre structure n'est à l'origine de ce changement, contactez sans attendre "
+    "le service Voirie de la Métropole et l'assistance Hariane PRO."
+)
+
+
+@dataclass(frozen=True)
+class Kind:
+    subject: str  # after « Hariane PRO : »
+    happened: str  # a sentence with {placeholders} from the facts
+    advice: str
+    audience: str  # "member" (the account's owner) | "administrators" (the structure's active ones)
+
+
+KINDS: dict[str, Kind] = {
+    "password_changed": Kind(
+        "votre mot de passe a été modifié",
+        "Le mot de passe de votre compte Hariane PRO {username} a été modifié le {when}.",
+        NOT_YOU_ACCOUNT,
+        "member",
+    ),
+    "factor_added": Kind(
+        "un moyen de double authentification a été ajouté à votre compte",
+        "Un moyen de double authentification ({factor}) a été ajouté à votre compte Hariane PRO {username} le {when}.",
+        NOT_YOU_ACCOUNT,
+        "member",
+    ),
+    "factor_removed": Kind(
+        "un moyen de double authentification a été supprimé de votre compte",
+        "Un moyen de double authentification ({factor}) a été supprimé de votre compte Hariane PRO {username} "
+        "le {when}.",
+        NOT_YOU_ACCOUNT,
+        "member",
+    ),
+    "email_changed": Kind(
+        "l'adresse de courriel de votre compte a été modifiée",
+        "L'adresse de courriel de votre compte Hariane PRO {username} a été modifiée le {when} : "
+        "{previous_email} a été remplacée par {new_email}. Ce message est envoyé aux deux adresses.",
+        NOT_YOU_ACCOUNT,
+        "member",
+    ),
+    "profile_changed": Kind(
+        "votre profil a été modifié",
+        "Le {when}, {actor}, administrateur de votre structure « {structure} », a modifié le profil de votre "
+        "compte Hariane PRO {username} : {previous_profile} → {new_profile}. "
+        "Le nouveau profil s'applique à votre prochaine connexion.",
+        NOT_EXPECTED_MEMBER,
+        "member",
+    ),
+    "account_disabled": Kind(
+        "votre compte a été désactivé",
+        "Le {when}, {actor}, administrateur de votre structure « {structure} », a désactivé votre compte "
+        "Hariane PRO {username}. Vous ne pouvez plus vous connecter à Hariane PRO ni aux applications des démarches.",
+        NOT_EXPECTED_MEMBER,
+        "member",
+    ),
+    "account_enabled": Kind(
+        "votre compte a été réactivé",
+        "Le {when}, {actor}, administrateur de votre structure « {structure} », a réactivé votre compte "
+        "Hariane PRO {username}. Vous pouvez de nouveau vous connecter.",
+        NOT_EXPECTED_MEMBER,
+        "member",
+    ),
+    "admin_added": Kind(
+        "un administrateur a été ajouté à votre structure",
+        "Le {when}, {actor} a fait de {member} un administrateur de votre structure « {structure} » sur Hariane PRO.",
+        NOT_EXPECTED_ADMIN,
+        "administrators",
+    ),
+    "admin_removed": Kind(
+        "un administrateur a été retiré de votre structure",
+        "Le {when}, {actor} a retiré à {member} son rôle d'administrateur de votre structure « {structure} » "
+        "sur Hariane PRO.",
+        NOT_EXPECTED_ADMIN,
+        "administrators",
+    ),
+    "concession_linked": Kind(
+        "un compte de concession voirie a été rattaché à votre structure",
+        "Le {when}, {actor} a rattaché le compte de concession voirie « {concession} » à votre structure "
+        "« {structure} » sur Hariane PRO.",
+        NOT_EXPECTED_CONCESSION,
+        "administrators",
+    ),
+    "concession_detached": Kind(
+        "un compte de concession voirie a été détaché de votre structure",
+        "Le {when}, {actor} a détaché le compte de concession voirie « {concession} » de votre structure "
+        "« {structure} » sur Hariane PRO.",
+        NOT_EXPECTED_CONCESSION,
+        "administrators",
+    ),
+}
+FACTOR_LABELS = {
+    "otp": "application d'authentification",
+    "totp": "application d'authentification",
+    "webauthn": "clé de sécurité",
+    "webauthn-passwordless": "clé d'accès (passkey)",
+    "recovery-authn-codes": "codes de récupération",
+}
+_TEMPLATES = Environment(
+    loader=PackageLoader("portal_adapter", "templates"),
+    autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
+    undefined=StrictUndefined,
+    keep_trailing_newline=True,
+)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    text: str
+    html: str
+
+
+def paris_time(epoch: float) -> str:
+    """An instant as the metropolis's users read it."""
+    return datetime.fromtimestamp(epoch, ZoneInfo("Europe/Paris")).strftime("%d/%m/%Y à %H:%M (heure de Paris)")
+
+
+def render(kind: str, facts: dict[str, str], *, at: float, help_url: str, portal_url: str) -> Rendered:
+    """The e-mail of ``kind``; ``facts`` fill its sentence (missing ones read « — »)."""
+    spec = KINDS[kind]
+    values = {key: value for key, value in facts.items() if value} | {"when": paris_time(at)}
+    happened = spec.happened.format_map(_Missing(values))
+    context = {"happened": happened, "advice": spec.advice, "help_url": help_url, "portal_url": portal_url}
+    return Rendered(
+        SUBJECT_PREFIX + spec.subject,
+        _TEMPLATES.get_template("notices/notice.txt").render(context),
+        _TEMPLATES.get_template("notices/notice.html").render(context),
+    )
+
+
+class _Missing(dict):
+    def __missing__(self, key: str) -> str:
+        return "—"
