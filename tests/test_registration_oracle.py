@@ -132,6 +132,8 @@ def test_an_owner_who_never_activated_is_told_how_to_get_a_new_link(portal, mail
     assert told["subject"] == ATTEMPT_SUBJECT
     assert f"Votre identifiant de connexion est : {owner_identifier}" in told["text"]
     assert f"{portal.url}/activation/nouveau-lien" in told["text"]
+    assert "${" not in told["text"] + told["html"]  # every theme property resolved
+    assert "écrivez à l'assistance Hariane PRO (" in told["text"]
     assert len(accounts_with(kc_admin, owner["email"])) == 1
 
 
@@ -140,7 +142,7 @@ def test_both_answers_take_about_as_long(portal, mail, kc_admin):
     owner = person("Tim", "Chrono")
     register(portal.url, synthetic_siret(), owner)
     durations: dict[str, list[float]] = {"new": [], "taken": []}
-    for round_ in range(6):
+    for round_ in range(9):
         for kind in ("new", "taken"):
             who = person("Tim", "Mesure", email=owner["email"] if kind == "taken" else None)
             client = RegistrationClient(portal.url).start()
@@ -155,7 +157,7 @@ def test_both_answers_take_about_as_long(portal, mail, kc_admin):
     new, taken = statistics.median(durations["new"]), statistics.median(durations["taken"])
     print(f"person step: new address median {new * 1000:.0f} ms, taken address median {taken * 1000:.0f} ms")
     print({kind: [round(d * 1000) for d in values] for kind, values in durations.items()})
-    assert abs(new - taken) < max(0.1, 0.35 * new), (new, taken)
+    assert abs(new - taken) < max(0.12, 0.35 * new), (new, taken)
     assert len(accounts_with(kc_admin, owner["email"])) == 1
 
 
