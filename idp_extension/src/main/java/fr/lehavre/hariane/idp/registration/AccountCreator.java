@@ -117,10 +117,28 @@ public final class AccountCreator {
 
     /** Whether an account has this address (a registration that committed meanwhile, say). */
     static boolean emailExists(KeycloakSession session, RealmModel realm, String email) {
+        return idOfEmail(session, realm, email) != null;
+    }
+
+    /**
+     * The account with this address, in {@code session}, also when it was committed by another
+     * transaction after this session first looked (null when there is none).
+     */
+    static UserModel accountWithEmail(KeycloakSession session, RealmModel realm, String email) {
+        UserModel user = session.users().getUserByEmail(realm, email);
+        if (user != null) {
+            return user;
+        }
+        String id = idOfEmail(session, realm, email);
+        return id == null ? null : session.users().getUserById(realm, id);
+    }
+
+    private static String idOfEmail(KeycloakSession session, RealmModel realm, String email) {
         return KeycloakModelUtils.runJobInTransactionWithResult(session.getKeycloakSessionFactory(), s -> {
             RealmModel r = s.realms().getRealm(realm.getId());
             s.getContext().setRealm(r);
-            return s.users().getUserByEmail(r, email) != null;
+            UserModel user = s.users().getUserByEmail(r, email);
+            return user == null ? null : user.getId();
         });
     }
 

@@ -182,8 +182,6 @@ public final class ProRegistrationAuthenticator implements Authenticator {
     }
 
     private void personStep(AuthenticationFlowContext context) {
-        KeycloakSession session = context.getSession();
-        RealmModel realm = context.getRealm();
         Map<String, String> person = values(context, RegistrationForm.PERSON_FIELDS);
         Map<String, String> errors = RegistrationForm.validatePerson(person);
         if (!errors.isEmpty()) {
@@ -198,19 +196,9 @@ public final class ProRegistrationAuthenticator implements Authenticator {
                 values(context, RegistrationForm.STRUCTURE_FIELDS),
                 person);
         ClientModel client = auth.getClient();
-        long started = System.nanoTime();
         String username;
         try {
-            UserModel owner = session.users().getUserByEmail(realm, account.email());
-            if (owner != null) {
-                username = existingAddress(context, owner, account, started);
-            } else {
-                username = create(context, account);
-                RegistrationPace.NODE.recordCreation(System.nanoTime() - started);
-            }
-        } catch (AddressAlreadyUsed e) { // registered by someone else meanwhile
-            username =
-                    existingAddress(context, session.users().getUserByEmail(realm, account.email()), account, started);
+            username = answer(context, account);
         } catch (StructureAlreadyRegistered e) {
             go(context, Step.SIRET, List.of(new FormMessage(RegistrationForm.SIRET, "haErrorStructureExists")));
             return;
@@ -227,6 +215,27 @@ public final class ProRegistrationAuthenticator implements Authenticator {
                 .setAttribute("homeUrl", homeUrl(client))
                 .createForm("hariane-register-done.ftl");
         context.challenge(done);
+    }
+
+    /**
+     * The identifier the recap page shows: the new account's, or — when the address already has
+     * an account — the one a new account would get (docs/registration-oracle.md).
+     */
+    private String answer(AuthenticationFlowContext context, NewAccount account) {
+        long started = System.nanoTime();
+        KeycloakSession session = context.getSession();
+        RealmModel realm = context.getRealm();
+        UserModel owner = session.users().getUserByEmail(realm, account.email());
+        if (owner == null) {
+            try {
+                String username = create(context, account);
+                RegistrationPace.NODE.recordCreation(System.nanoTime() - started);
+                return username;
+            } catch (AddressAlreadyUsed e) { // registered by someone else meanwhile
+                owner = AccountCreator.accountWithEmail(session, realm, account.email());
+            }
+        }
+        return existingAddress(context, owner, account, started);
     }
 
     /** A new structure and its administrator, the activation e-mail sent; returns the identifier. */
@@ -257,6 +266,10 @@ public final class ProRegistrationAuthenticator implements Authenticator {
         KeycloakSession session = context.getSession();
         RealmModel realm = context.getRealm();
         String shown = ExistingAddress.identifierShown(session, realm, account.person());
+        if (owner == null) { // deleted meanwhile: nobody to tell
+            RegistrationPace.NODE.matchCreation(started);
+            return shown;
+        }
         try {
             ExistingAddress.tellOwner(
                     session,
