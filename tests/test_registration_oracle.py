@@ -142,7 +142,7 @@ def test_both_answers_take_about_as_long(portal, mail, kc_admin):
     owner = person("Tim", "Chrono")
     register(portal.url, synthetic_siret(), owner)
     durations: dict[str, list[float]] = {"new": [], "taken": []}
-    for round_ in range(9):
+    for round_ in range(10):
         for kind in ("new", "taken"):
             who = person("Tim", "Mesure", email=owner["email"] if kind == "taken" else None)
             client = RegistrationClient(portal.url).start()
@@ -152,7 +152,7 @@ def test_both_answers_take_about_as_long(portal, mail, kc_admin):
             client.submit(**who)
             elapsed = time.perf_counter() - started
             assert client.title == "Création de compte terminée", client.errors()
-            if round_:  # the first round warms both paths up
+            if round_ > 1:  # the first rounds warm both paths up
                 durations[kind].append(elapsed)
     new, taken = statistics.median(durations["new"]), statistics.median(durations["taken"])
     print(f"person step: new address median {new * 1000:.0f} ms, taken address median {taken * 1000:.0f} ms")

@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class RegistrationPace {
 
-    static final int KEPT = 32;
+    static final int KEPT = 8;
     /** Until creations are measured on this node: about what one takes (docs/registration-oracle.md). */
     static final long DEFAULT_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
     /** A creation slowed by a struggling mail server is not a pace to copy. */
