@@ -149,6 +149,27 @@ def test_a_mail_server_refusing_the_activation_e_mail_creates_nothing(stack):
     assert client.identifier()
 
 
+def test_a_mail_server_refusing_answers_an_address_that_has_an_account_as_a_new_one(stack):
+    """docs/registration-oracle.md: the owner's e-mail fails the way the activation e-mail does."""
+    owner = person("Noe", "Titulaire")
+    register(stack.adapter.url, synthetic_siret(), owner)
+    answers = []
+    for email in (person("Noe", "Nouveau")["email"], owner["email"]):
+        client = RegistrationClient(stack.adapter.url).start()
+        client.submit(siret=synthetic_siret())
+        client.submit(**STRUCTURE)
+        stack.gate.mode = "refuse"
+        try:
+            client.submit(**person("Noe", "Essai", email))
+        finally:
+            stack.gate.mode = "relay"
+        answers.append((client.title, client.error("email"), client.value("email") == email))
+    assert answers[0] == answers[1]
+    assert answers[0][0] == "Les informations vous concernant (3/3)" and answers[0][2]
+    assert "votre compte n'a pas été créé" in answers[0][1]
+    assert len(stack.admin().get_users({"email": owner["email"], "exact": True})) == 1
+
+
 def _links(engine, account_ids) -> dict[int, int]:
     with engine.connect() as connection:
         rows = connection.execute(

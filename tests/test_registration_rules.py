@@ -106,16 +106,6 @@ def test_back_and_forth_keeps_every_step(client):
     assert client.value("firstName") == "Zoé"
 
 
-def test_an_email_already_used_is_refused_and_nothing_typed_is_lost(client, make_user, kc_admin):
-    existing = make_user("standard")
-    email = kc_admin.get_user(existing.id)["email"]
-    client.submit(siret=synthetic_siret())
-    client.submit(**STRUCTURE)
-    client.submit(**person(email=email))
-    assert client.error("email") == "Cette adresse de courriel est déjà utilisée par un compte Hariane PRO."
-    assert client.value("firstName") == "John" and client.value("email") == email
-
-
 def test_a_siret_already_registered_stops_without_naming_anyone(portal):
     siret = synthetic_siret()
     assert register(portal.url, siret, person()).identifier()

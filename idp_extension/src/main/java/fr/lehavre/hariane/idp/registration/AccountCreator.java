@@ -77,18 +77,27 @@ public final class AccountCreator {
                 if (structureExists(session, realm, account.siret())) {
                     throw new StructureAlreadyRegistered(account.siret());
                 }
+                if (emailExists(session, realm, account.email())) {
+                    throw new AddressAlreadyUsed();
+                }
                 LOG.debugf("identifier taken concurrently, retrying after %s", base);
                 attempt++;
-            } catch (ActivationNotSent e) {
+            } catch (ActivationNotSent | AddressAlreadyUsed e) {
                 throw e;
             } catch (RuntimeException e) {
                 if (hasCause(e, ActivationNotSent.class)) {
                     throw new ActivationNotSent(e);
                 }
+                if (hasCause(e, AddressAlreadyUsed.class)) {
+                    throw new AddressAlreadyUsed();
+                }
                 if (hasCause(e, ModelDuplicateException.class)
                         || hasCause(e, jakarta.persistence.PersistenceException.class)) {
                     if (structureExists(session, realm, account.siret())) {
                         throw new StructureAlreadyRegistered(account.siret());
+                    }
+                    if (emailExists(session, realm, account.email())) {
+                        throw new AddressAlreadyUsed();
                     }
                     attempt++;
                     continue;
@@ -106,24 +115,62 @@ public final class AccountCreator {
         });
     }
 
+    /** Whether an account has this address (a registration that committed meanwhile, say). */
+    static boolean emailExists(KeycloakSession session, RealmModel realm, String email) {
+        return idOfEmail(session, realm, email) != null;
+    }
+
+    /**
+     * The account with this address, in {@code session}, also when it was committed by another
+     * transaction after this session first looked (null when there is none).
+     */
+    static UserModel accountWithEmail(KeycloakSession session, RealmModel realm, String email) {
+        UserModel user = session.users().getUserByEmail(realm, email);
+        if (user != null) {
+            return user;
+        }
+        String id = idOfEmail(session, realm, email);
+        return id == null ? null : session.users().getUserById(realm, id);
+    }
+
+    private static String idOfEmail(KeycloakSession session, RealmModel realm, String email) {
+        return KeycloakModelUtils.runJobInTransactionWithResult(session.getKeycloakSessionFactory(), s -> {
+            RealmModel r = s.realms().getRealm(realm.getId());
+            s.getContext().setRealm(r);
+            UserModel user = s.users().getUserByEmail(r, email);
+            return user == null ? null : user.getId();
+        });
+    }
+
+    /**
+     * The first identifier from {@code pro.first.last}, {@code pro.first.last2}… (from the
+     * {@code startAt}th) that no account has: the one a new account gets, and the one shown when
+     * the address already has an account (docs/registration-oracle.md).
+     */
+    static String freeIdentifier(KeycloakSession s, RealmModel realm, String base, int startAt) {
+        for (int attempt = startAt; ; attempt++) {
+            String candidate = LoginIdentifier.candidate(base, attempt);
+            if (s.users().getUserByUsername(realm, candidate) == null) {
+                return candidate;
+            }
+        }
+    }
+
     private static Created createIn(KeycloakSession s, RealmModel realm, NewAccount account, String base, int startAt) {
         OrganizationProvider organizations = s.getProvider(OrganizationProvider.class);
         if (organizations.getByAlias(account.siret()) != null) {
             throw new StructureAlreadyRegistered(account.siret());
         }
-        String username = null;
-        for (int attempt = startAt; username == null; attempt++) {
-            String candidate = LoginIdentifier.candidate(base, attempt);
-            if (s.users().getUserByUsername(realm, candidate) == null) {
-                username = candidate;
-            }
+        if (s.users().getUserByEmail(realm, account.email()) != null) {
+            throw new AddressAlreadyUsed();
         }
+        String username = freeIdentifier(s, realm, base, startAt);
         Map<String, String> person = account.person();
         UserModel user = s.users().addUser(realm, username);
         user.setEnabled(true);
         user.setFirstName(person.get(RegistrationForm.FIRST_NAME).strip());
         user.setLastName(person.get(RegistrationForm.LAST_NAME).strip());
-        user.setEmail(person.get(RegistrationForm.EMAIL).strip().toLowerCase(java.util.Locale.ROOT));
+        user.setEmail(account.email());
         user.setEmailVerified(false);
         user.setSingleAttribute(
                 IdentityNames.ATTR_JOB_TITLE,

@@ -6,7 +6,6 @@ import fr.lehavre.hariane.idp.adapter.StructureAnswer;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -15,6 +14,7 @@ import org.jboss.logging.Logger;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.Authenticator;
 import org.keycloak.events.Details;
+import org.keycloak.events.Errors;
 import org.keycloak.events.EventType;
 import org.keycloak.forms.login.LoginFormsProvider;
 import org.keycloak.models.ClientModel;
@@ -182,33 +182,23 @@ public final class ProRegistrationAuthenticator implements Authenticator {
     }
 
     private void personStep(AuthenticationFlowContext context) {
-        KeycloakSession session = context.getSession();
-        RealmModel realm = context.getRealm();
         Map<String, String> person = values(context, RegistrationForm.PERSON_FIELDS);
-        Map<String, String> errors = new LinkedHashMap<>(RegistrationForm.validatePerson(person));
-        if (errors.isEmpty()
-                && session.users()
-                                .getUserByEmail(
-                                        realm,
-                                        person.get(RegistrationForm.EMAIL).strip())
-                        != null) {
-            errors.put(RegistrationForm.EMAIL, "haErrorEmailUsed");
-        }
+        Map<String, String> errors = RegistrationForm.validatePerson(person);
         if (!errors.isEmpty()) {
             go(context, Step.PERSON, messages(errors));
             return;
         }
         AuthenticationSessionModel auth = context.getAuthenticationSession();
         String siret = auth.getAuthNote(NOTE_REGISTER + "siret");
-        Map<String, String> register = notes(auth, NOTE_REGISTER, REGISTER_KEYS);
+        NewAccount account = new NewAccount(
+                siret,
+                notes(auth, NOTE_REGISTER, REGISTER_KEYS),
+                values(context, RegistrationForm.STRUCTURE_FIELDS),
+                person);
         ClientModel client = auth.getClient();
-        AccountCreator.Created created;
+        String username;
         try {
-            created = AccountCreator.create(
-                    session,
-                    realm,
-                    new NewAccount(siret, register, values(context, RegistrationForm.STRUCTURE_FIELDS), person),
-                    user -> ActivationEmail.send(session, realm, user, client.getClientId(), homeUrl(client)));
+            username = answer(context, account);
         } catch (StructureAlreadyRegistered e) {
             go(context, Step.SIRET, List.of(new FormMessage(RegistrationForm.SIRET, "haErrorStructureExists")));
             return;
@@ -217,21 +207,86 @@ public final class ProRegistrationAuthenticator implements Authenticator {
             go(context, Step.PERSON, List.of(new FormMessage(RegistrationForm.EMAIL, "haErrorActivationNotSent")));
             return;
         }
-        UserModel user = session.users().getUserById(realm, created.userId());
-        context.getEvent()
-                .event(EventType.REGISTER)
-                .user(user)
-                .detail(Details.USERNAME, created.username())
-                .detail("siret", siret)
-                .success();
         VALUE_KEYS.forEach(key -> auth.removeAuthNote(NOTE_VALUE + key));
         REGISTER_KEYS.forEach(key -> auth.removeAuthNote(NOTE_REGISTER + key));
         auth.removeAuthNote(NOTE_STEP);
         Response done = context.form()
-                .setAttribute("username", created.username())
+                .setAttribute("username", username)
                 .setAttribute("homeUrl", homeUrl(client))
                 .createForm("hariane-register-done.ftl");
         context.challenge(done);
+    }
+
+    /**
+     * The identifier the recap page shows: the new account's, or — when the address already has
+     * an account — the one a new account would get (docs/registration-oracle.md).
+     */
+    private String answer(AuthenticationFlowContext context, NewAccount account) {
+        long started = System.nanoTime();
+        KeycloakSession session = context.getSession();
+        RealmModel realm = context.getRealm();
+        UserModel owner = session.users().getUserByEmail(realm, account.email());
+        if (owner == null) {
+            try {
+                String username = create(context, account);
+                RegistrationPace.NODE.recordCreation(System.nanoTime() - started);
+                return username;
+            } catch (AddressAlreadyUsed e) { // registered by someone else meanwhile
+                owner = AccountCreator.accountWithEmail(session, realm, account.email());
+            }
+        }
+        return existingAddress(context, owner, account, started);
+    }
+
+    /** A new structure and its administrator, the activation e-mail sent; returns the identifier. */
+    private String create(AuthenticationFlowContext context, NewAccount account) {
+        KeycloakSession session = context.getSession();
+        RealmModel realm = context.getRealm();
+        ClientModel client = context.getAuthenticationSession().getClient();
+        AccountCreator.Created created = AccountCreator.create(
+                session,
+                realm,
+                account,
+                user -> ActivationEmail.send(session, realm, user, client.getClientId(), homeUrl(client)));
+        context.getEvent()
+                .event(EventType.REGISTER)
+                .user(session.users().getUserById(realm, created.userId()))
+                .detail(Details.USERNAME, created.username())
+                .detail("siret", account.siret())
+                .success();
+        return created.username();
+    }
+
+    /**
+     * The address already has an account: nothing is created, its owner is e-mailed, and the
+     * person gets the page and the pace a new address gets (docs/registration-oracle.md).
+     */
+    private String existingAddress(
+            AuthenticationFlowContext context, UserModel owner, NewAccount account, long started) {
+        KeycloakSession session = context.getSession();
+        RealmModel realm = context.getRealm();
+        String shown = ExistingAddress.identifierShown(session, realm, account.person());
+        if (owner == null) { // deleted meanwhile: nobody to tell
+            RegistrationPace.NODE.matchCreation(started);
+            return shown;
+        }
+        try {
+            ExistingAddress.tellOwner(
+                    session,
+                    realm,
+                    owner,
+                    account,
+                    context.getAuthenticationSession().getClient().getClientId());
+        } catch (org.keycloak.email.EmailException e) {
+            throw new AccountCreator.ActivationNotSent(e); // what a new address would have met
+        }
+        context.getEvent()
+                .event(EventType.REGISTER)
+                .user(owner)
+                .detail("siret", account.siret())
+                .error(Errors.EMAIL_IN_USE);
+        RegistrationPace.NODE.matchCreation(started);
+        return shown;
     }
 
     private static String homeUrl(ClientModel client) {
