@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from portal_adapter.concessions import views as concessions
 from portal_adapter.config import Settings
 from portal_adapter.dashboard import views as dashboard
+from portal_adapter.join_requests import views as join_requests
 from portal_adapter.members import views as members
 from portal_adapter.sirene import api
 from portal_adapter.web import auth, error_pages, health
@@ -45,6 +46,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(members.activation_bp)
     app.register_blueprint(members.bp)
     app.register_blueprint(concessions.bp)
+    app.register_blueprint(join_requests.public_bp)
+    app.register_blueprint(join_requests.admin_bp)
+    app.register_blueprint(join_requests.agents_bp)
     if settings.trusted_proxies:
         # the client address (lockout counters) from X-Forwarded-For, as far as trusted proxies go
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies)

@@ -91,6 +91,11 @@ class Settings:
     # How people reach the service Voirie, shown wherever pages send them to it (e.g. an
     # address and a phone number); without it the pages name the service only.
     voirie_contact: str = ""
+    # Join requests (docs/join-requests.md): the metropolis agents' address for escalated
+    # requests, the days before an unanswered request is escalated, and before any expires.
+    join_requests_agents_email: str = ""
+    join_requests_escalation_days: float = 7.0
+    join_requests_expiry_days: float = 30.0
 
     @property
     def issuer(self) -> str:
@@ -160,6 +165,9 @@ class Settings:
             "smtp_password": "SMTP_PASSWORD",
             "voirie_alert_email": "VOIRIE_ALERT_EMAIL",
             "voirie_contact": "VOIRIE_CONTACT",
+            "join_requests_agents_email": "JOIN_REQUESTS_AGENTS_EMAIL",
+            "join_requests_escalation_days": "JOIN_REQUESTS_ESCALATION_DAYS",
+            "join_requests_expiry_days": "JOIN_REQUESTS_EXPIRY_DAYS",
         }
         values: dict[str, object] = {}
         for field in fields(cls):
