@@ -66,6 +66,17 @@ def confirmation_link(mail, email: str, timeout: float = 20.0) -> str:
     raise AssertionError(f"no confirmation e-mail to {email}")
 
 
+def activation_link(mail, email: str, timeout: float = 20.0) -> str:
+    """The link of the activation e-mail to ``email`` (its first e-mail is the confirmation's)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = mails_to(mail, email, "Création de votre compte")
+        if found:
+            return re.search(r"https?://\S+action-token\S+", found[-1]["text"]).group(0)
+        time.sleep(0.3)
+    raise AssertionError(f"no activation e-mail to {email}")
+
+
 def filed_and_confirmed(portal_url: str, mail, siret: str, first: str, last: str, email: str) -> None:
     requester = Requester(portal_url)
     assert requester.file(siret, first, last, email).status_code == 200
