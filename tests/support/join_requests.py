@@ -55,26 +55,24 @@ def mails_to(mail, email: str, subject_part: str = "") -> list[dict]:
     ]
 
 
-def confirmation_link(mail, email: str, timeout: float = 20.0) -> str:
+def _newest_link(mail, email: str, subject_part: str, pattern: str, timeout: float = 20.0) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = mails_to(mail, email, subject_part)
+        if found:
+            return re.search(pattern, found[-1]["text"]).group(0)
+        time.sleep(0.3)
+    raise AssertionError(f"no e-mail « {subject_part} » to {email}")
+
+
+def confirmation_link(mail, email: str) -> str:
     """The link of the newest confirmation e-mail to ``email``."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = mails_to(mail, email, "confirmez votre demande")
-        if found:
-            return re.search(r"https?://\S+/rejoindre/confirmation/\S+", found[-1]["text"]).group(0)
-        time.sleep(0.3)
-    raise AssertionError(f"no confirmation e-mail to {email}")
+    return _newest_link(mail, email, "confirmez votre demande", r"https?://\S+/rejoindre/confirmation/\S+")
 
 
-def activation_link(mail, email: str, timeout: float = 20.0) -> str:
+def activation_link(mail, email: str) -> str:
     """The link of the activation e-mail to ``email`` (its first e-mail is the confirmation's)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = mails_to(mail, email, "Création de votre compte")
-        if found:
-            return re.search(r"https?://\S+action-token\S+", found[-1]["text"]).group(0)
-        time.sleep(0.3)
-    raise AssertionError(f"no activation e-mail to {email}")
+    return _newest_link(mail, email, "Création de votre compte", r"https?://\S+action-token\S+")
 
 
 def filed_and_confirmed(portal_url: str, mail, siret: str, first: str, last: str, email: str) -> None:

@@ -85,31 +85,40 @@ def pending_for_administrators() -> dict:
     return {"join_requests_of": lambda siret: join_requests().open_requests(siret)}
 
 
-@admin_bp.post("/<int:request_id>/accepter")
+@admin_bp.post("/<request_id>/accepter")
 @login_required
 @administrator_required
-def accept(request_id: int):
+def accept(request_id: str):
     structure = administered_structure()
     try:
-        username = join_requests().accept(structure, request_id, Decision(request.form.get("profil", ""), actor()))
+        username = join_requests().accept(
+            structure, _number(request_id), Decision(request.form.get("profil", ""), actor())
+        )
     except Refused as refused:
         return _refused(refused)
     flash(f"Demande acceptée : le compte {username} a été créé et un courriel d'activation envoyé.", "succes")
     return redirect(url_for("users.index"))
 
 
-@admin_bp.post("/<int:request_id>/refuser")
+@admin_bp.post("/<request_id>/refuser")
 @login_required
 @administrator_required
-def refuse(request_id: int):
+def refuse(request_id: str):
     structure = administered_structure()
     reason = (request.form.get("motif") or "").strip()[:MAX_REASON_LENGTH]
     try:
-        join_requests().refuse(structure.siret, request_id, actor(), reason, structure.name)
+        join_requests().refuse(structure.siret, _number(request_id), actor(), reason, structure.name)
     except Refused as refused:
         return _refused(refused)
     flash("Demande refusée : la personne en a été informée.", "succes")
     return redirect(url_for("users.index"))
+
+
+def _number(request_id: str) -> int:
+    """The request's number from the URL; 404 for anything else (the URL map's routes take any text)."""
+    if not request_id.isascii() or not request_id.isdigit() or len(request_id) > 12:
+        abort(404)
+    return int(request_id)
 
 
 def _refused(refused: Refused, back: str = "users.index"):
@@ -129,12 +138,12 @@ def agents_index():
     )
 
 
-@agents_bp.get("/<int:request_id>")
+@agents_bp.get("/<request_id>")
 @agent_required
-def agents_detail(request_id: int, form: dict | None = None, error: str = "", status: int = 200):
-    service = join_requests()
+def agents_detail(request_id: str, form: dict | None = None, error: str = "", status: int = 200):
+    service, number = join_requests(), _number(request_id)
     try:
-        join_request = service.get(request_id)
+        join_request = service.get(number)
     except Refused:
         abort(404)
     structure, administrators = service.structure_state(join_request["siret"])
@@ -143,7 +152,7 @@ def agents_detail(request_id: int, form: dict | None = None, error: str = "", st
         demande=join_request,
         structure=structure,
         administrators=administrators,
-        events=service.events(request_id),
+        events=service.events(number),
         labels=STATE_LABELS,
         event_labels=EVENT_LABELS,
         profiles=PROFILES,
@@ -153,12 +162,14 @@ def agents_detail(request_id: int, form: dict | None = None, error: str = "", st
     ), status
 
 
-@agents_bp.post("/<int:request_id>/accepter")
+@agents_bp.post("/<request_id>/accepter")
 @agent_required
-def agents_accept(request_id: int):
+def agents_accept(request_id: str):
     form = {"profil": request.form.get("profil", ""), "motif": (request.form.get("motif") or "")[:MAX_REASON_LENGTH]}
     try:
-        username = join_requests().accept_as_agent(request_id, Decision(form["profil"], actor()), form["motif"])
+        username = join_requests().accept_as_agent(
+            _number(request_id), Decision(form["profil"], actor()), form["motif"]
+        )
     except AlreadyHandled as handled:
         return _refused(handled, "join_agents.agents_index")
     except Refused as refused:
@@ -169,16 +180,16 @@ def agents_accept(request_id: int):
     return redirect(url_for("join_agents.agents_index"))
 
 
-@agents_bp.post("/<int:request_id>/refuser")
+@agents_bp.post("/<request_id>/refuser")
 @agent_required
-def agents_refuse(request_id: int):
-    service = join_requests()
+def agents_refuse(request_id: str):
+    service, number = join_requests(), _number(request_id)
     reason = (request.form.get("motif-refus") or "").strip()[:MAX_REASON_LENGTH]
     try:
-        join_request = service.get(request_id)
+        join_request = service.get(number)
         structure = service.structure(join_request["siret"])
         name = structure.name if structure else join_request["siret"]
-        service.refuse(join_request["siret"], request_id, actor(), reason, name)
+        service.refuse(join_request["siret"], number, actor(), reason, name)
     except Refused as refused:
         return _refused(refused, "join_agents.agents_index")
     flash("Demande refusée : la personne en a été informée.", "succes")
