@@ -104,7 +104,7 @@ def test_two_administrators_accepting_at_once_create_one_account(portal, mail, a
     assert len(mails_to(mail, email, "Création de votre compte")) == 1
 
 
-def test_the_request_over_the_limit_gets_the_same_page_and_no_email(portal, mail, kc_admin):
+def test_the_request_over_the_limit_or_to_an_unknown_structure_gets_the_same_page_and_no_email(portal, mail, kc_admin):
     email = fresh_email("lucie.limite")
     requester = Requester(portal.url)
     sirets = [synthetic_siret() for _ in range(4)]
@@ -119,8 +119,13 @@ def test_the_request_over_the_limit_gets_the_same_page_and_no_email(portal, mail
     for siret in (sirets[0], sirets[3]):
         answer = requester.file(siret, "Lucie", "Limite", email)
         assert answer.status_code == 200 and NEUTRAL in html.unescape(answer.text)
+    # a structure without a Hariane PRO account: the same page, nothing sent either
+    unknown = fresh_email("ursule.inconnue")
+    answer = Requester(portal.url).file(synthetic_siret(), "Ursule", "Inconnue", unknown)
+    assert answer.status_code == 200 and NEUTRAL in html.unescape(answer.text)
     time.sleep(3)
     assert len(mails_to(mail, email, "confirmez")) == 3
+    assert mails_to(mail, unknown) == []
 
 
 def test_a_structure_without_administrator_goes_to_the_agents_at_once_and_the_job_escalates_unanswered_ones(
