@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from keycloak import KeycloakAdmin
+from keycloak.exceptions import KeycloakError
 
 from portal_adapter import mailer
 from portal_adapter.config import Settings
@@ -170,16 +171,23 @@ class JoinRequests:
             if not changed:
                 return False
             self._audit(connection, row.id, REQUESTER, "confirmed", None)
+        try:
+            self._route(row)
+        except KeycloakError as error:  # the request counts; its administrators see it on their page
+            log.error("join request %s confirmed, but its structure could not be read: %s", row.id, error)
+        return True
+
+    def _route(self, row: sa.Row) -> None:
+        """Tell the structure's active administrators, or hand the request to the agents."""
         structure = self.structure(row.siret)
         administrators = self._active_administrators(structure) if structure else []
         if not administrators:
             self._escalate([row.id], "aucun administrateur actif")
-        else:
-            subject, body = letters.to_administrators(
-                structure.name, row._asdict(), f"{self.settings.base_url}/structure/utilisateurs#demandes"
-            )
-            mailer.send(self.settings, [m.email for m in administrators if m.email], subject, body)
-        return True
+            return
+        subject, body = letters.to_administrators(
+            structure.name, row._asdict(), f"{self.settings.base_url}/structure/utilisateurs#demandes"
+        )
+        mailer.send(self.settings, [m.email for m in administrators if m.email], subject, body)
 
     def _active_administrators(self, structure: Structure) -> list[Member]:
         return [m for m in self.users.members(structure) if m.profile == "admin" and m.state == "active"]
