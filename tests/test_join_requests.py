@@ -68,7 +68,7 @@ def test_the_administrators_are_told_and_a_refusal_reaches_the_requester_in_neut
     done = post(browser, f"{portal.url}/structure/utilisateurs/demandes/{request_id}/refuser", {"motif": "Inconnu."})
     assert "Demande refusée" in done and "René Refus" not in done
 
-    refusal = wait_for(lambda: mails_to(mail, email, "votre demande pour rejoindre"))[-1]["text"]
+    refusal = wait_for(lambda: mails_to(mail, email, "réponse à votre demande"))[-1]["text"]
     assert "n'a pas été acceptée" in refusal and "Motif indiqué : Inconnu." in refusal
     assert identifier not in refusal and "Ada" not in refusal and email_of(kc_admin, identifier) not in refusal
     assert kc_admin.get_users({"email": email, "exact": "true"}) == []

@@ -36,7 +36,7 @@ def to_administrators(structure: str, request: dict, page: str) -> tuple[str, st
 def refused(first: str, structure: str, reason: str) -> tuple[str, str]:
     said = f"\nMotif indiqué : {reason}\n" if reason else ""
     return (
-        "Hariane PRO : votre demande pour rejoindre une structure",
+        "Hariane PRO : réponse à votre demande pour rejoindre une structure",
         f"Bonjour {first},\n\n"
         f"Votre demande pour rejoindre la structure « {structure} » sur Hariane PRO n'a pas été acceptée.\n{said}\n"
         "Si vous pensez qu'il s'agit d'une erreur, rapprochez-vous de votre structure.\n" + SIGNATURE,
