@@ -1,5 +1,6 @@
 """« Demander à rejoindre » in Debian's Chromium against the real Keycloak and mail catcher:
-from the SIRET step's button to an account an administrator accepted as « privilégié »; a
+from the SIRET step's button to an account an administrator accepted as « privilégié », and
+another request refused with the requester told in neutral words; a
 request to a structure without administrator accepted by a metropolis agent who makes the
 requester its administrator (and, for a contested structure, only with a motive); the request
 form with the keyboard alone; axe-core finds no serious or critical violation on any new page."""
@@ -11,7 +12,13 @@ import re
 from devstack.demo import provision_structure
 from tests.support.accounts import PASSWORD, activate_with, claims, login
 from tests.support.browser_steps import keycloak_login, open_registration, serious_violations
-from tests.support.join_requests import activation_link, client_address, confirmation_link, filed_and_confirmed
+from tests.support.join_requests import (
+    activation_link,
+    client_address,
+    confirmation_link,
+    filed_and_confirmed,
+    wait_for_mail_about,
+)
 from tests.support.registration_http import synthetic_siret
 from tests.support.structures import structure_member
 from tests.test_registration_accessibility import tab_to, type_into
@@ -61,6 +68,8 @@ def test_from_the_siret_step_an_administrator_accepts_the_requester_as_privilege
     page.get_by_role("heading", name="Lien non valable").wait_for()
     checked["link used"] = serious_violations(page)
 
+    refused = f"remi.refus.{client_address().replace('.', '-')}@demandeur-test.test"
+    filed_and_confirmed(portal.url, mail, siret, "Rémi", "Refus", refused)
     context = browser.new_context(locale="fr-FR")
     try:
         administrator = context.new_page()
@@ -75,8 +84,17 @@ def test_from_the_siret_step_an_administrator_accepts_the_requester_as_privilege
         flash = administrator.locator(".message-succes").inner_text()
         identifier = CREATED.search(flash).group(1)
         assert "Léa Rejoint" not in administrator.locator("#demandes").locator("..").inner_text()
+
+        # another request, refused with a reason: the requester is told in neutral words
+        other = administrator.locator("article.demande", has_text="Rémi Refus")
+        other.get_by_label("Motif du refus (facultatif, transmis à la personne)").fill("Personne inconnue du service.")
+        other.get_by_role("button", name="Refuser la demande de Rémi Refus").click()
+        assert "Demande refusée" in administrator.locator(".message-succes").inner_text()
     finally:
         context.close()
+    answer = wait_for_mail_about(mail, refused, "réponse à votre demande")
+    assert "n'a pas été acceptée" in answer and "Motif indiqué : Personne inconnue du service." in answer
+    assert admin_identifier not in answer and "Ada" not in answer
 
     activate_with(portal.url, activation_link(mail, email))
     token = claims(login(portal.url, identifier), secrets)

@@ -55,7 +55,7 @@ def mails_to(mail, email: str, subject_part: str = "") -> list[dict]:
     ]
 
 
-def _newest_link(mail, email: str, subject_part: str, pattern: str, timeout: float = 20.0) -> str:
+def _newest_match(mail, email: str, subject_part: str, pattern: str, timeout: float = 20.0) -> str:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         found = mails_to(mail, email, subject_part)
@@ -65,14 +65,19 @@ def _newest_link(mail, email: str, subject_part: str, pattern: str, timeout: flo
     raise AssertionError(f"no e-mail « {subject_part} » to {email}")
 
 
+def wait_for_mail_about(mail, email: str, subject_part: str) -> str:
+    """The text of the newest e-mail to ``email`` whose subject holds ``subject_part``."""
+    return _newest_match(mail, email, subject_part, r"(?s).+")
+
+
 def confirmation_link(mail, email: str) -> str:
     """The link of the newest confirmation e-mail to ``email``."""
-    return _newest_link(mail, email, "confirmez votre demande", r"https?://\S+/rejoindre/confirmation/\S+")
+    return _newest_match(mail, email, "confirmez votre demande", r"https?://\S+/rejoindre/confirmation/\S+")
 
 
 def activation_link(mail, email: str) -> str:
     """The link of the activation e-mail to ``email`` (its first e-mail is the confirmation's)."""
-    return _newest_link(mail, email, "Création de votre compte", r"https?://\S+action-token\S+")
+    return _newest_match(mail, email, "Création de votre compte", r"https?://\S+action-token\S+")
 
 
 def filed_and_confirmed(portal_url: str, mail, siret: str, first: str, last: str, email: str) -> None:
