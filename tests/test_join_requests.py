@@ -150,17 +150,31 @@ def test_a_structure_without_administrator_goes_to_the_agents_at_once_and_the_jo
     assert f"Ulysse Urgent pour la structure SIRET {siret}" in mails_to(mail, AGENTS_EMAIL, "transmise")[-1]["text"]
 
 
-def test_only_metropolis_agents_open_the_agents_pages(portal, mail, admin, kc_admin):
+def test_only_metropolis_agents_open_the_agents_pages_where_they_can_refuse_a_request(portal, mail, admin, kc_admin):
     browser, identifier, _ = admin
     anonymous = Requester(portal.url).session.get(f"{portal.url}/agents/demandes", timeout=30)
     assert "kc-form-login" in anonymous.text  # sent to the login first
     role = kc_admin.get_realm_role("metropolis-agent")
     user_id = kc_admin.get_user_id(identifier)
     kc_admin.assign_realm_roles(user_id, [role])
+    orphan = synthetic_siret()
+    provision_structure(kc_admin, orphan, f"TEST ORPHELINE {orphan[-6:]}")
+    email = fresh_email("igor.ignore")
+    filed_and_confirmed(portal.url, mail, orphan, "Igor", "Ignoré", email)
     try:
         allowed = browser.request("GET", f"{portal.url}/agents/demandes")
         assert allowed.status_code == 200 and "Demandes pour rejoindre une structure" in html.unescape(allowed.text)
+        (number,) = re.findall(
+            r'href="/agents/demandes/(\d+)" aria-label="Traiter la demande de Igor Ignoré"', allowed.text
+        )
+        browser.page = browser.request("GET", f"{portal.url}/agents/demandes/{number}").text
+        done = post(browser, f"{portal.url}/agents/demandes/{number}/refuser", {"motif-refus": "Structure dissoute."})
+        assert "Demande refusée" in done
+        history = html.unescape(browser.request("GET", f"{portal.url}/agents/demandes/{number}").text)
+        assert "Refusée" in history and "Structure dissoute." in history and identifier in history
     finally:
         kc_admin.delete_realm_roles_of_user(user_id, [role])
     refused = browser.request("GET", f"{portal.url}/agents/demandes")
     assert refused.status_code == 403 and "Accès refusé" in refused.text
+    answer = wait_for(lambda: mails_to(mail, email, "réponse à votre demande"))[-1]["text"]
+    assert "n'a pas été acceptée" in answer and "Motif indiqué : Structure dissoute." in answer
