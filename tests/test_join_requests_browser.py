@@ -20,6 +20,7 @@ from tests.support.join_requests import (
     wait_for_mail_about,
 )
 from tests.support.registration_http import synthetic_siret
+from tests.support.session import ARTIFACTS
 from tests.support.structures import structure_member
 from tests.test_registration_accessibility import tab_to, type_into
 
@@ -45,6 +46,8 @@ def test_from_the_siret_step_an_administrator_accepts_the_requester_as_privilege
     page.locator("#input-error-siret").wait_for()
     assert page.locator("#input-error-siret").inner_text().startswith("Cette structure possède déjà un compte")
     checked["siret step, structure registered"] = serious_violations(page)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "join-siret-step.png"), full_page=True)
     page.get_by_role("link", name="Demander à rejoindre cette structure").click()
 
     page.get_by_role("heading", name="Demander à rejoindre une structure").wait_for()
