@@ -128,7 +128,7 @@ def test_the_request_over_the_limit_or_to_an_unknown_structure_gets_the_same_pag
     assert mails_to(mail, unknown) == []
 
 
-def test_a_structure_without_administrator_goes_to_the_agents_at_once_and_the_job_escalates_unanswered_ones(
+def test_a_structure_without_administrator_goes_to_the_agents_at_once_and_the_job_escalates_then_expires(
     portal, mail, admin, kc_admin, monkeypatch
 ):
     orphan = synthetic_siret()
@@ -148,6 +148,14 @@ def test_a_structure_without_administrator_goes_to_the_agents_at_once_and_the_jo
     done = portal.cli("join-requests", "escalate")
     assert re.search(r"[1-9]\d* demandes? transmises? à la Métropole", done.stdout), done.stdout
     assert f"Ulysse Urgent pour la structure SIRET {siret}" in mails_to(mail, AGENTS_EMAIL, "transmise")[-1]["text"]
+    browser = admin[0]
+    assert "Ulysse Urgent" in html.unescape(management(browser, portal.url))  # its administrators still may decide
+
+    # past the expiry, nobody can decide any more
+    monkeypatch.setenv("JOIN_REQUESTS_EXPIRY_DAYS", "0")
+    done = portal.cli("join-requests", "escalate")
+    assert re.search(r"[1-9]\d* demandes? expirées?", done.stdout), done.stdout
+    assert "Ulysse Urgent" not in html.unescape(management(browser, portal.url))
 
 
 def test_only_metropolis_agents_open_the_agents_pages_where_they_can_refuse_a_request(portal, mail, admin, kc_admin):
