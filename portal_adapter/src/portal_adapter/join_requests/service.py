@@ -90,10 +90,6 @@ class JoinRequests:
         False, and nothing sent, when the structure is unknown, a live request of this address
         for it exists, or a limit is reached: the page says the same in every case."""
         email = email.strip().lower()
-        structure = self.structure(siret)
-        if structure is None:
-            log.info("join request for unregistered SIRET %s ignored", siret)
-            return False
         now = self.now()
         since = now - self.limits.window
         with self.engine.begin() as connection:
@@ -118,6 +114,10 @@ class JoinRequests:
             }
             if over_limit(self.limits, **counts):
                 log.warning("join request to %s refused by a limit (%s)", siret, counts)
+                return False
+            structure = self.structure(siret)  # Keycloak is asked once the limits allow it
+            if structure is None:
+                log.info("join request for unregistered SIRET %s ignored", siret)
                 return False
             token, digest = _new_token()
             request_id = connection.execute(
