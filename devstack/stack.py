@@ -22,6 +22,7 @@ from devstack.services import GunicornApp, MailCatcher, PortalAdapter
 REALM = "hariane-pro"
 VOIRIE_ALERT_EMAIL = "service-voirie@lehavre-metropole.test"  # the metropolis's road-works service (local stack)
 VOIRIE_CONTACT = "voirie@lehavre-metropole.test, 02 35 00 00 00"  # what pages show of it (local stack)
+AGENTS_EMAIL = "agents-hariane@lehavre-metropole.test"  # the metropolis's agents: escalated join requests
 
 
 def keycloak_env(*, portal_url: str, voirie_url: str, smtp_port: int, secrets: dict[str, str]) -> dict[str, str]:
@@ -68,6 +69,7 @@ def adapter_env(
             "SMTP_FROM": "ne-pas-repondre@hariane-pro.test",
             "VOIRIE_ALERT_EMAIL": VOIRIE_ALERT_EMAIL,
             "VOIRIE_CONTACT": VOIRIE_CONTACT,
+            "JOIN_REQUESTS_AGENTS_EMAIL": AGENTS_EMAIL,
         }
     )
     return (

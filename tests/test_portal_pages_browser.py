@@ -12,6 +12,7 @@ import pytest
 
 from tests.support.accounts import PASSWORD, new_administrator
 from tests.support.browser_steps import keycloak_login, serious_violations
+from tests.support.join_requests import filed_and_confirmed
 from tests.support.session import ARTIFACTS, BANNER
 
 PHONE, DESKTOP = 360, 1280
@@ -103,7 +104,10 @@ def test_disable_and_remove_ask_first_and_the_last_administrator_is_not_offered_
 def test_every_portal_page_fits_a_phone_and_a_desktop(context, portal, mail):
     """Each page at 1280 px and 360 px: the banner shown, no horizontal scrolling, inputs wide
     enough for an e-mail address, no serious accessibility violation (contrast included)."""
-    identifier, _ = new_administrator(portal.url, mail, "Sophie", "Ecran")
+    identifier, siret = new_administrator(portal.url, mail, "Sophie", "Ecran")
+    filed_and_confirmed(
+        portal.url, mail, siret, "Marie-Christine", "Demandeuse-Longuenom", f"mc.{time.time_ns()}@x.test"
+    )
     ARTIFACTS.mkdir(exist_ok=True)
     page = context(viewport={"width": DESKTOP, "height": 900}).new_page()
 
@@ -126,6 +130,12 @@ def test_every_portal_page_fits_a_phone_and_a_desktop(context, portal, mail):
     check("nouveau-lien")
     page.get_by_role("button", name="Recevoir un nouveau lien").click()
     check("nouveau-lien-erreur")
+    page.goto(f"{portal.url}/rejoindre?siret={siret}")
+    check("rejoindre")
+    page.get_by_role("button", name="Envoyer ma demande").click()
+    check("rejoindre-erreurs")
+    page.goto(f"{portal.url}/rejoindre/confirmation/lien-inconnu")
+    check("rejoindre-lien-non-valable")
     page.goto(f"{portal.url}/page-absente")
     check("erreur-404")
     page.goto(f"{portal.url}/connexion")  # the login theme, to compare with

@@ -13,6 +13,7 @@ from portal_adapter.backoffice import views as backoffice
 from portal_adapter.concessions import views as concessions
 from portal_adapter.config import Settings
 from portal_adapter.dashboard import views as dashboard
+from portal_adapter.join_requests import views as join_requests
 from portal_adapter.legal import views as legal
 from portal_adapter.members import views as members
 from portal_adapter.notices import api as notices_api
@@ -50,6 +51,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(concessions.bp)
     app.register_blueprint(backoffice.bp)
     app.register_blueprint(legal.bp)
+    app.register_blueprint(join_requests.public_bp)
+    app.register_blueprint(join_requests.admin_bp)
+    app.register_blueprint(join_requests.agents_bp)
     if settings.trusted_proxies:
         # the client address (lockout counters) from X-Forwarded-For, as far as trusted proxies go
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies)

@@ -107,6 +107,11 @@ class Settings:
     throttle_password_reset_per_client: str = "20/1h,100/24h"
     throttle_security_email_per_address: str = "20/1h,50/24h"
     throttle_security_email_per_client: str = "200/1h"
+    # Join requests (docs/join-requests.md): the metropolis agents' address for escalated
+    # requests, the days before an unanswered request is escalated, and before any expires.
+    join_requests_agents_email: str = ""
+    join_requests_escalation_days: float = 7.0
+    join_requests_expiry_days: float = 30.0
 
     @property
     def issuer(self) -> str:
@@ -178,6 +183,9 @@ class Settings:
             "voirie_contact": "VOIRIE_CONTACT",
             "agents_require_mfa": "PORTAL_AGENTS_REQUIRE_MFA",
             **{name: name.upper() for name in THROTTLE_SETTINGS},
+            "join_requests_agents_email": "JOIN_REQUESTS_AGENTS_EMAIL",
+            "join_requests_escalation_days": "JOIN_REQUESTS_ESCALATION_DAYS",
+            "join_requests_expiry_days": "JOIN_REQUESTS_EXPIRY_DAYS",
         }
         values: dict[str, object] = {}
         for field in fields(cls):

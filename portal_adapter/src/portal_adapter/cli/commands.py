@@ -355,3 +355,31 @@ def structures_resync(only: tuple[str, ...], pause: float) -> None:
         click.echo(f"Erreur : aucune structure n'est inscrite sous le SIRET {siret}.", err=True)
     if totals["errors"] or unknown:
         sys.exit(1)
+
+
+@main.group("join-requests")
+def join_requests_group() -> None:
+    """Demandes pour rejoindre une structure (docs/join-requests.md).
+
+    Base de données et Keycloak : ceux du déploiement visé (PORTAL_DATABASE_URL, KEYCLOAK_URL,
+    PORTAL_ADAPTER_CLIENT_SECRET…) ; en développement, sans eux, ceux de « make run »."""
+
+
+@join_requests_group.command("escalate")
+def join_requests_escalate() -> None:
+    """Expire les demandes échues et transmet à la Métropole celles restées sans réponse ou sans
+    administrateur actif (à lancer chaque heure, par exemple depuis cron)."""
+    from portal_adapter.identity.keycloak_admin import service_account_admin
+    from portal_adapter.join_requests.service import JoinRequests
+    from portal_adapter.members.service import StructureUsers
+
+    settings, engine = _database()
+    service = JoinRequests(
+        engine, settings, StructureUsers(service_account_admin(settings), settings), wait_for_mail=True
+    )
+    moved = service.run_clock()
+    escalated, expired = moved["escalated"], moved["expired"]
+    click.echo(
+        f"{escalated} demande{'s' if escalated > 1 else ''} transmise{'s' if escalated > 1 else ''} à la Métropole, "
+        f"{expired} demande{'s' if expired > 1 else ''} expirée{'s' if expired > 1 else ''}"
+    )

@@ -467,7 +467,17 @@ class StructureUsers:
 
     def _send_activation(self, structure: Structure, user_id: str) -> None:
         """The colleague's activation e-mail, sent by the extension's endpoint so that it says
-        which structure, which administrator and which profile (not the founder's wording)."""
+        which structure, which administrator and which profile (not the founder's wording).
+        Without an administrator (a metropolis agent accepting a join request,
+        docs/join-requests.md): the neutral activation e-mail of the admin REST API."""
+        if not structure.administrator_id:
+            self.admin.send_update_account(
+                user_id=user_id,
+                payload=[ACTIVATION_ACTION],
+                client_id=self.settings.portal_client_id,
+                redirect_uri=f"{self.settings.base_url}/",
+            )
+            return
         response = self.admin.connection.raw_post(
             f"realms/{self.settings.realm}/hariane/colleagues/{user_id}/activation-email",
             data="",

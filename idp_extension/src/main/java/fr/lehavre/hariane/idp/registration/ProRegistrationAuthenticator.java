@@ -153,7 +153,7 @@ public final class ProRegistrationAuthenticator implements Authenticator {
         }
         String siret = answer.text("siret");
         if (AccountCreator.structureExists(context.getSession(), context.getRealm(), siret)) {
-            go(context, Step.SIRET, List.of(new FormMessage(RegistrationForm.SIRET, "haErrorStructureExists")));
+            structureExists(context, siret);
             return;
         }
         if (!siret.equals(auth.getAuthNote(NOTE_REGISTER + "siret"))) {
@@ -200,7 +200,7 @@ public final class ProRegistrationAuthenticator implements Authenticator {
         try {
             username = answer(context, account);
         } catch (StructureAlreadyRegistered e) {
-            go(context, Step.SIRET, List.of(new FormMessage(RegistrationForm.SIRET, "haErrorStructureExists")));
+            structureExists(context, siret);
             return;
         } catch (AccountCreator.ActivationNotSent e) {
             LOG.errorf("registration of SIRET %s rolled back: activation e-mail not sent: %s", siret, e.getCause());
@@ -289,6 +289,21 @@ public final class ProRegistrationAuthenticator implements Authenticator {
         return shown;
     }
 
+    /**
+     * Back to the SIRET step with « Cette structure possède déjà un compte Hariane PRO » and the
+     * button « Demander à rejoindre cette structure » to the portal's public page (no name nor
+     * address of its members is shown).
+     */
+    private void structureExists(AuthenticationFlowContext context, String siret) {
+        ClientModel portal = context.getRealm().getClientByClientId(StructureAlreadyRegistered.PORTAL_CLIENT);
+        context.getAuthenticationSession().setAuthNote(NOTE_STEP, Step.SIRET.name());
+        LoginFormsProvider form =
+                form(context, List.of(new FormMessage(RegistrationForm.SIRET, "haErrorStructureExists")));
+        StructureAlreadyRegistered.joinUrl(portal == null ? null : portal.getRootUrl(), siret)
+                .ifPresent(url -> form.setAttribute("haJoinUrl", url));
+        context.challenge(form.createForm(Step.SIRET.template));
+    }
+
     private static String homeUrl(ClientModel client) {
         String root = client.getRootUrl();
         return root == null || root.isBlank() ? null : root.replaceAll("/+$", "") + "/";
@@ -300,6 +315,10 @@ public final class ProRegistrationAuthenticator implements Authenticator {
     }
 
     private Response render(AuthenticationFlowContext context, Step step, List<FormMessage> errors) {
+        return form(context, errors).createForm(step.template);
+    }
+
+    private LoginFormsProvider form(AuthenticationFlowContext context, List<FormMessage> errors) {
         AuthenticationSessionModel auth = context.getAuthenticationSession();
         Map<String, String> values = notes(auth, NOTE_VALUE, VALUE_KEYS);
         Map<String, String> register = notes(auth, NOTE_REGISTER, REGISTER_KEYS);
@@ -308,7 +327,7 @@ public final class ProRegistrationAuthenticator implements Authenticator {
                 .setAttribute("haRegister", register)
                 .setAttribute("haStructureTypes", RegistrationForm.STRUCTURE_TYPES);
         errors.forEach(form::addError);
-        return form.createForm(step.template);
+        return form;
     }
 
     private static Map<String, String> notes(AuthenticationSessionModel auth, String prefix, List<String> keys) {
