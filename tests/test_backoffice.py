@@ -14,11 +14,11 @@ from urllib.parse import quote
 import pytest
 import requests
 import sqlalchemy as sa
-from portal_adapter.backoffice.current import id_token_acr
 from portal_adapter.concessions.access_codes import matches
 from portal_adapter.concessions.legacy_rows import LOST_ZEROS, label_key
 from portal_adapter.concessions.linking import Linker
 from portal_adapter.db import agent_actions, concession_accounts, concession_links, link_attempts
+from portal_adapter.web.agents import id_token_acr
 
 from devstack.demo import DemoUser, provision_user
 from tests.support.accounts import PASSWORD, csrf, login, wait_for_mail

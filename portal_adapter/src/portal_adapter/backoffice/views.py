@@ -1,7 +1,7 @@
 """The agents' back-office (``/agents/``): import the legacy registry, find a concession, read
 its link and history, unlock or detach it with a reason, list the structures. Views parse,
 call :class:`~portal_adapter.backoffice.service.AgentDesk` and respond; every page is for
-metropolis agents only (:func:`~portal_adapter.backoffice.current.agent_required`)."""
+metropolis agents only (:func:`~portal_adapter.web.agents.agent_required`)."""
 
 from __future__ import annotations
 
@@ -14,14 +14,14 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms import ValidationError
 
 from portal_adapter.backoffice import journal
-from portal_adapter.backoffice.current import agent_desk, agent_required, current_agent
+from portal_adapter.backoffice.current import agent_desk, current_agent
 from portal_adapter.backoffice.service import reason_error
 from portal_adapter.concessions.alerts import structure_of
 from portal_adapter.concessions.legacy_rows import NETWORK_LABELS
 from portal_adapter.concessions.registry_file import UnreadableRegistry
 from portal_adapter.runtime import current_engine
+from portal_adapter.web.agents import agent_required
 from portal_adapter.web.csrf import csrf
-from portal_adapter.web.current_user import login_required
 
 log = logging.getLogger(__name__)
 bp = Blueprint("agents", __name__, url_prefix="/agents")
@@ -33,7 +33,6 @@ TOO_LARGE = (
 
 
 @bp.get("/")
-@login_required
 @agent_required
 def home():
     return render_template("backoffice/accueil.html", entries=journal.latest(current_engine()))
@@ -50,7 +49,6 @@ def _registry_page(errors=None, report=None, filename: str = "", status: int = 2
 
 
 @bp.get("/registre")
-@login_required
 @agent_required
 def registry_form():
     return _registry_page()
@@ -58,7 +56,6 @@ def registry_form():
 
 @bp.post("/registre")
 @csrf.exempt  # checked below, once the size is known to be acceptable (never parse a huge body)
-@login_required
 @agent_required
 def registry_import():
     if (request.content_length or 0) > MAX_REGISTRY_BYTES + 64 * 1024:
@@ -85,7 +82,6 @@ def registry_import():
 
 
 @bp.get("/concessions")
-@login_required
 @agent_required
 def concessions():
     typed = " ".join((request.args.get("recherche") or "").split())[:200]
@@ -121,7 +117,6 @@ def _concession_page(public_id: str, errors=None, form=None, status: int = 200):
 
 
 @bp.get("/concessions/<public_id>")
-@login_required
 @agent_required
 def concession(public_id: str):
     return _concession_page(public_id)
@@ -133,7 +128,6 @@ def _reason(field: str) -> tuple[str, str | None]:
 
 
 @bp.post("/concessions/<public_id>/debloquer")
-@login_required
 @agent_required
 def unlock(public_id: str):
     reason, error = _reason("motif_deblocage")
@@ -146,7 +140,6 @@ def unlock(public_id: str):
 
 
 @bp.post("/concessions/<public_id>/detacher")
-@login_required
 @agent_required
 def detach(public_id: str):
     reason, error = _reason("motif_detachement")
@@ -165,7 +158,6 @@ def detach(public_id: str):
 
 
 @bp.get("/structures")
-@login_required
 @agent_required
 def structures():
     page = request.args.get("page", "1")

@@ -15,7 +15,7 @@ from portal_adapter.concessions.service import ConcessionLinking, LinkStatus, Un
 from portal_adapter.identity.keycloak_admin import service_account_admin
 from portal_adapter.members.current import administered_structure, administrator_required
 from portal_adapter.runtime import current_engine, current_settings
-from portal_adapter.web.current_user import current_user, login_required
+from portal_adapter.web.current_user import actor_label, current_user, login_required
 
 log = logging.getLogger(__name__)
 bp = Blueprint("concessions", __name__, url_prefix="/concessions")
@@ -42,12 +42,6 @@ def _form(values=None, errors=None, status: int = 200):
         errors=errors or {},
         voirie_contact=current_settings().voirie_contact,
     ), status
-
-
-def _actor(user: dict) -> str:
-    """Who acts, as the audit trail and the e-mails show them: « pro.prenom.nom (Prénom Nom) »."""
-    name = " ".join(part for part in (user.get("given_name"), user.get("family_name")) if part)
-    return f"{user.get('username') or user.get('sub')}" + (f" ({name})" if name else "")
 
 
 @bp.get("/rattacher")
@@ -79,7 +73,7 @@ def link():
         ip=request.remote_addr or "",
         label=values["intitule"],
         code=code,
-        actor=_actor(user),
+        actor=actor_label(user),
     )
     match outcome.status:
         case LinkStatus.LINKED:
@@ -124,7 +118,7 @@ def unlink(public_id: str):
         user_id=current_user()["sub"],
         ip=request.remote_addr or "",
         account_id=_linked_account(public_id).account_id,
-        actor=_actor(current_user()),
+        actor=actor_label(current_user()),
     )
     if outcome.status is UnlinkStatus.NOT_LINKED:
         abort(404)

@@ -12,7 +12,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from keycloak.exceptions import KeycloakError
 
 from portal_adapter.identity.names import PROFILES
-from portal_adapter.join_requests.current import actor, agent_required, join_requests
+from portal_adapter.join_requests.current import join_requests
 from portal_adapter.join_requests.rules import (
     EVENT_LABELS,
     MAX_MESSAGE_LENGTH,
@@ -24,7 +24,8 @@ from portal_adapter.join_requests.service import AlreadyHandled, Decision, JoinR
 from portal_adapter.members.current import administered_structure, administrator_required
 from portal_adapter.members.service import PROFILE_LABELS, Refused
 from portal_adapter.sirene.siret import InvalidSiret, validate
-from portal_adapter.web.current_user import login_required
+from portal_adapter.web.agents import agent_required
+from portal_adapter.web.current_user import actor_label, login_required
 
 log = logging.getLogger(__name__)
 public_bp = Blueprint("join", __name__, url_prefix="/rejoindre")
@@ -92,7 +93,7 @@ def accept(request_id: str):
     structure = administered_structure()
     try:
         username = join_requests().accept(
-            structure, _number(request_id), Decision(request.form.get("profil", ""), actor())
+            structure, _number(request_id), Decision(request.form.get("profil", ""), actor_label())
         )
     except Refused as refused:
         return _refused(refused)
@@ -107,7 +108,7 @@ def refuse(request_id: str):
     structure = administered_structure()
     reason = (request.form.get("motif") or "").strip()[:MAX_REASON_LENGTH]
     try:
-        join_requests().refuse(structure.siret, _number(request_id), actor(), reason, structure.name)
+        join_requests().refuse(structure.siret, _number(request_id), actor_label(), reason, structure.name)
     except Refused as refused:
         return _refused(refused)
     flash("Demande refusée : la personne en a été informée.", "succes")
@@ -168,7 +169,7 @@ def agents_accept(request_id: str):
     form = {"profil": request.form.get("profil", ""), "motif": (request.form.get("motif") or "")[:MAX_REASON_LENGTH]}
     try:
         username = join_requests().accept_as_agent(
-            _number(request_id), Decision(form["profil"], actor()), form["motif"]
+            _number(request_id), Decision(form["profil"], actor_label()), form["motif"]
         )
     except AlreadyHandled as handled:
         return _refused(handled, "join_agents.agents_index")
@@ -189,7 +190,7 @@ def agents_refuse(request_id: str):
         join_request = service.get(number)
         structure = service.structure(join_request["siret"])
         name = structure.name if structure else join_request["siret"]
-        service.refuse(join_request["siret"], number, actor(), reason, name)
+        service.refuse(join_request["siret"], number, actor_label(), reason, name)
     except Refused as refused:
         return _refused(refused, "join_agents.agents_index")
     flash("Demande refusée : la personne en a été informée.", "succes")

@@ -13,6 +13,14 @@ def current_user() -> dict | None:
     return session.get("user")
 
 
+def actor_label(user: dict | None = None) -> str:
+    """Who acts, as audit trails and e-mails show them: « pro.prenom.nom (Prénom Nom) »."""
+    user = current_user() if user is None else user
+    user = user or {}
+    name = " ".join(part for part in (user.get("given_name"), user.get("family_name")) if part)
+    return f"{user.get('username') or user.get('sub')}" + (f" ({name})" if name else "")
+
+
 def login_required(view: Callable) -> Callable:
     """Send anonymous visitors to the login, then back to where they were going."""
 
