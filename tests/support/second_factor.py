@@ -39,6 +39,12 @@ def hidden(page: str, name: str) -> str:
     return html.unescape(re.search(r'value="([^"]*)"', tag).group(1))
 
 
+def remember(identifier: str, raw_secret: str) -> None:
+    """Keep the secret of the TOTP enrolment page's form (``totpSecret``) for ``identifier``."""
+    SECRETS[identifier] = base64.b32encode(raw_secret.encode()).decode()
+    _USED.pop(identifier, None)
+
+
 def totp_code(identifier: str) -> str:
     """A code for ``identifier`` not used before: this time step's, or the next one's (Keycloak
     accepts one step either side), else wait for a fresh step."""
@@ -79,8 +85,7 @@ def pass_second_factor(response: requests.Response, identifier: str, post: Post,
             response = post(urljoin(response.url, action), {"factor": factor})
         elif action := form_action(page, "kc-totp-settings-form"):
             raw = hidden(page, "totpSecret")
-            SECRETS[identifier] = base64.b32encode(raw.encode()).decode()
-            _USED.pop(identifier, None)
+            remember(identifier, raw)
             form = {"totpSecret": raw, "totp": totp_code(identifier), "userLabel": "Téléphone"}
             response = post(urljoin(response.url, action), form)
         elif action := form_action(page, "kc-recovery-codes-settings-form"):
