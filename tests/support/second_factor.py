@@ -45,18 +45,26 @@ def remember(identifier: str, raw_secret: str) -> None:
     _USED.pop(identifier, None)
 
 
+def _steps_now() -> tuple[int, int]:
+    step = int(time.time()) // PERIOD
+    return step, step + 1
+
+
+def wait_for_code(identifier: str) -> None:
+    """Wait (without taking it) until a code of ``identifier`` not used before is accepted."""
+    while set(_steps_now()) <= _USED.get(identifier, set()):
+        time.sleep(PERIOD - time.time() % PERIOD + 0.5)
+
+
 def totp_code(identifier: str) -> str:
     """A code for ``identifier`` not used before: this time step's, or the next one's (Keycloak
     accepts one step either side), else wait for a fresh step."""
     totp = pyotp.TOTP(SECRETS[identifier])
     used = _USED.setdefault(identifier, set())
-    while True:
-        step = int(time.time()) // PERIOD
-        for candidate in (step, step + 1):
-            if candidate not in used:
-                used.add(candidate)
-                return totp.at(candidate * PERIOD)
-        time.sleep(PERIOD - time.time() % PERIOD + 0.5)
+    wait_for_code(identifier)
+    candidate = next(step for step in _steps_now() if step not in used)
+    used.add(candidate)
+    return totp.at(candidate * PERIOD)
 
 
 def keycloak_post(session: requests.Session) -> Post:
