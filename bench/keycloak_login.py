@@ -48,7 +48,7 @@ from devstack.demo import DemoUser, join_structure, master_admin, provision_user
 from devstack.keycloak import KeycloakServer, keycloak_version
 from devstack.ports import free_port
 from devstack.stack import REALM, Stack
-from tests.support.second_factor import keycloak_post, pass_second_factor, wait_for_code
+from tests.support.second_factor import follow_keycloak, keycloak_post, pass_second_factor, wait_for_code
 
 QUICK = os.environ.get("BENCH_QUICK", "") not in ("", "0")
 ROUNDS = 3
@@ -320,7 +320,7 @@ def _load(realm: Realm, seconds: float, server_pid: int, operation: str) -> Roun
 def _answer_second_factor(session: requests.Session, username: str):
     """The pages after the password, answered as tests/support/second_factor.py does (pyotp)."""
     post = keycloak_post(session)
-    return lambda posted: pass_second_factor(posted, username, post)
+    return lambda posted: pass_second_factor(follow_keycloak(session, posted), username, post)
 
 
 def provision_second_factor_users(server: KeycloakServer, secrets: dict[str, str], ours: Realm) -> list[str]:

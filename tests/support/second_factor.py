@@ -74,14 +74,16 @@ def keycloak_post(session: requests.Session) -> Post:
     def post(url: str, data: dict) -> requests.Response:
         for cookie in session.cookies:
             cookie.secure = False
-        response = session.post(url, data=data, allow_redirects=False, timeout=30)
-        while response.is_redirect and "/login-actions/" in response.headers["Location"]:
-            response = session.get(
-                urljoin(response.url, response.headers["Location"]), allow_redirects=False, timeout=30
-            )
-        return response
+        return follow_keycloak(session, session.post(url, data=data, allow_redirects=False, timeout=30))
 
     return post
+
+
+def follow_keycloak(session: requests.Session, response: requests.Response) -> requests.Response:
+    """Follow Keycloak's redirects between its own pages (``/login-actions/``), not the others."""
+    while response.is_redirect and "/login-actions/" in response.headers["Location"]:
+        response = session.get(urljoin(response.url, response.headers["Location"]), allow_redirects=False, timeout=30)
+    return response
 
 
 def pass_second_factor(response: requests.Response, identifier: str, post: Post, factor: str = "application"):
