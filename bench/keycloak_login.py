@@ -548,10 +548,11 @@ def run(work_dir: Path) -> str:
                         )
         procstat.settle(REST_SECONDS)
         out.memory["at rest after the load"] = procstat.rss_mib(pid)
+        # before the attribution, which changes our realm (its login theme among others)
+        out.second_factor = second_factor_logins(ours, provision_second_factor_users(server, secrets, ours), pid)
         explain = tuple(out.results) if ATTRIBUTION == "1" else out.missed() if ATTRIBUTION == "auto" else ()
         if explain:
             out.attribution = _attribute(server, secrets, ours, plain, pid, explain)
-        out.second_factor = second_factor_logins(ours, provision_second_factor_users(server, secrets, ours), pid)
         out.adapter = _adapter_memory(work_dir, server, parts)
     finally:
         server.stop()
