@@ -60,9 +60,16 @@ def test_the_realm_file_names_the_contract_realm():
 
 
 def test_profile_groups_carry_profile_roles():
+    """Each profile group carries its profile role; those who hold rights over the structure or
+    reach invoices (admin, privileged) also the role that makes the second factor compulsory."""
     realm = load_realm()
     groups = {g["name"]: g["realmRoles"] for g in realm["groups"]}
-    assert groups == {p: [names.profile_role(p)] for p in contract.load("names")["profiles"]}
+    second_factor = {"admin", "privileged"}
+    assert groups == {
+        p: [names.profile_role(p)] + ([names.SECOND_FACTOR_ROLE] if p in second_factor else [])
+        for p in contract.load("names")["profiles"]
+    }
+    assert names.SECOND_FACTOR_ROLE in {r["name"] for r in realm["roles"]["realm"]}
 
 
 def test_secrets_are_placeholders_never_values():

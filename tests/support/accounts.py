@@ -18,6 +18,7 @@ from devstack import registration_client
 from devstack.registration_client import activation_form as activation_form  # re-exported for the tests
 from devstack.registration_client import mail_link
 from tests.support.registration_http import RegistrationClient, person, register, synthetic_siret
+from tests.support.second_factor import pass_second_factor
 
 PASSWORD = "une phrase de passe solide"
 
@@ -32,10 +33,13 @@ def activate_with(portal_url: str, link: str) -> None:
 
 
 def login(portal_url: str, username: str) -> RegistrationClient:
+    """Log in through the portal; administrators and privileged users enrol an authenticator
+    application at their first login, then give its code (tests/support/second_factor.py)."""
     browser = RegistrationClient(portal_url)
     page = browser.request("GET", f"{portal_url}/connexion")
     action = html.unescape(re.search(r'<form id="kc-form-login"[^>]*action="([^"]+)"', page.text).group(1))
-    dashboard = browser.request("POST", urljoin(page.url, action), {"username": username, "password": PASSWORD})
+    answer = browser.request("POST", urljoin(page.url, action), {"username": username, "password": PASSWORD})
+    dashboard = pass_second_factor(answer, username, lambda url, data: browser.request("POST", url, data))
     assert dashboard.url.endswith("/tableau-de-bord"), dashboard.text[:500]
     browser.page, browser.url = dashboard.text, dashboard.url
     return browser

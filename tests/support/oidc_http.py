@@ -15,6 +15,7 @@ import requests
 
 from devstack.stack import REALM
 from tests.support.accounts import PASSWORD
+from tests.support.second_factor import keycloak_post, pass_second_factor
 
 LOGIN_FORM = re.compile(r'<form id="kc-form-login"[^>]*action="([^"]+)"')
 
@@ -22,21 +23,23 @@ LOGIN_FORM = re.compile(r'<form id="kc-form-login"[^>]*action="([^"]+)"')
 def post_login_form(
     session: requests.Session, login_page: requests.Response, username: str, password: str = PASSWORD
 ) -> requests.Response:
-    """Submit Keycloak's login form; answers Keycloak's redirect, not followed. Keycloak's Secure
-    cookies go to http://127.0.0.1 as a browser sends them (loopback is a secure context)."""
+    """Submit Keycloak's login form, then the second factor's pages when Keycloak shows them
+    (tests/support/second_factor.py); answers Keycloak's redirect to the client, not followed.
+    Keycloak's Secure cookies go to http://127.0.0.1 as a browser sends them (loopback is a
+    secure context)."""
     action = html.unescape(LOGIN_FORM.search(login_page.text).group(1))
-    for cookie in session.cookies:
-        cookie.secure = False
-    return session.post(
-        urljoin(login_page.url, action),
-        data={"username": username, "password": password},
-        allow_redirects=False,
-        timeout=30,
-    )
+    post = keycloak_post(session)
+    answer = post(urljoin(login_page.url, action), {"username": username, "password": password})
+    return pass_second_factor(answer, username, post)
 
 
 def code_flow_tokens(
-    keycloak_url: str, client_id: str, redirect_uri: str, username: str, secret: str | None = None
+    keycloak_url: str,
+    client_id: str,
+    redirect_uri: str,
+    username: str,
+    secret: str | None = None,
+    password: str = PASSWORD,
 ) -> dict:
     """The token answer (``id_token``, ``access_token``, …) a client gets for ``username``:
     authorization code with PKCE S256, a client secret when the client is confidential."""
@@ -59,7 +62,7 @@ def code_flow_tokens(
         ),
         timeout=30,
     )
-    done = post_login_form(session, login_page, username)
+    done = post_login_form(session, login_page, username, password)
     code = parse_qs(urlparse(done.headers["Location"]).query)["code"][0]
     form = {
         "grant_type": "authorization_code",

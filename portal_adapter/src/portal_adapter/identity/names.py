@@ -24,6 +24,12 @@ PROFILE_ROLE_PREFIX = "profile-"
 # The required action of an account whose activation is pending (the extension's)
 ACTIVATION_ACTION = "hariane-activation"
 
+# Second factor (the extension's secondfactor package; docs/claims.md « Niveaux d'authentification »)
+SECOND_FACTOR_ROLE = "second-factor-required"  # realm role of the admin and privileged groups
+SECOND_FACTOR_ACTION = "hariane-second-factor"  # « Protéger votre compte », the enrolment choice
+ACR_PASSWORD = "pwd"  # `acr` of a login with the password alone (level 1 of acr.loa.map)
+ACR_SECOND_FACTOR = "mfa"  # `acr` of a login with a second factor (level 2); what acr_values asks
+
 # User attributes the user fills in
 ATTR_JOB_TITLE = "jobTitle"
 ATTR_NEWSLETTER_OPT_IN = "newsletterOptIn"

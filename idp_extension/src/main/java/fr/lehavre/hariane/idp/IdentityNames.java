@@ -43,6 +43,12 @@ public final class IdentityNames {
     /** Prefix of the realm roles carried by the profile groups ({@code profile-admin}, ...). */
     public static final String PROFILE_ROLE_PREFIX = "profile-";
 
+    /**
+     * Realm role of the users who must give a second factor at every login, given by the
+     * {@code admin} and {@code privileged} groups (fr.lehavre.hariane.idp.secondfactor).
+     */
+    public static final String SECOND_FACTOR_ROLE = "second-factor-required";
+
     /** User attributes only administrators and service accounts may write. */
     public static final String ATTR_STRUCTURE_SIRET = "structureSiret";
 
