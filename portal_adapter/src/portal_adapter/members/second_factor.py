@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from portal_adapter.db import second_factor_resets
+from portal_adapter.identity.names import SECOND_FACTOR_ACTION
 from portal_adapter.members import factor_reset_mail
 from portal_adapter.members.service import Member, Refused, Structure, StructureUsers
 
@@ -24,8 +25,9 @@ log = logging.getLogger(__name__)
 
 # Keycloak's credential types of a second factor (a password is never removed here).
 SECOND_FACTOR_TYPES = ("otp", "webauthn", "webauthn-passwordless", "recovery-authn-codes")
-# The required action that makes the member enrol again at their next login.
-ENROLMENT_ACTION = "CONFIGURE_TOTP"
+# The required action that makes the member enrol again at their next login: « Protéger votre
+# compte » (passkey or authenticator app, then recovery codes).
+ENROLMENT_ACTION = SECOND_FACTOR_ACTION
 
 
 class OwnFactor(Refused):

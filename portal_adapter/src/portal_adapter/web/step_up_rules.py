@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from enum import Enum
 
-SECOND_FACTOR_ACR = "mfa"
+from portal_adapter.identity.names import ACR_SECOND_FACTOR as SECOND_FACTOR_ACR
+
 STEP_UP_MAX_AGE_SECONDS = 900.0  # 15 minutes: the realm's LoA-2 condition has the same max age
 CLOCK_SKEW_SECONDS = 60.0  # an auth_time this far in the future is still believed
 
