@@ -8,6 +8,7 @@ the structure is reset."""
 
 from __future__ import annotations
 
+import html
 import re
 import time
 from urllib.parse import parse_qs, urlparse
@@ -18,10 +19,10 @@ from portal_adapter.db import login_sessions, second_factor_resets, step_up_pend
 from portal_adapter.members.factor_reset_mail import ADMINISTRATOR_SUBJECT, MEMBER_SUBJECT
 from portal_adapter.web.step_up import ABANDONED, REFUSED
 
-from tests.support.accounts import PASSWORD, wait_for_mail
+from tests.support.accounts import PASSWORD, csrf, login, management, post, wait_for_mail
 from tests.support.browser_steps import keycloak_login, portal_session
 from tests.support.concession_http import database, import_registry
-from tests.support.second_factor import SECRETS
+from tests.support.second_factor import SECRETS, pass_second_factor
 from tests.support.step_up import (
     age_last_authentication,
     enter_totp,
@@ -209,3 +210,25 @@ def test_an_admin_resets_a_members_second_factor_both_are_told_and_the_member_re
 def page_csrf(page, portal_url: str) -> str:
     page.goto(f"{portal_url}/structure/utilisateurs")
     return page.locator("input[name=csrf_token]").first.get_attribute("value")
+
+
+def test_a_profile_change_past_15_minutes_goes_through_the_factor_then_applies(portal, kc_admin):
+    admin = member_with_totp(kc_admin, first="Paule")
+    colleague = member_with_totp(kc_admin, admin.siret, profile="standard", first="Remi")
+    browser = login(portal.url, admin.username)  # password, then the app's code
+    url = f"{portal.url}/structure/utilisateurs/{colleague.user_id}/profil"
+
+    management(browser, portal.url)
+    assert "Le profil a été modifié" in post(browser, url, {"profil": "privileged"})  # at once
+    assert [g["name"] for g in kc_admin.get_user_groups(colleague.user_id)] == ["privileged"]
+
+    age_last_authentication(portal, admin.user_id, FIFTEEN_MINUTES_AND_MORE)
+    with realm_loa_mfa_max_age(kc_admin, 1):
+        time.sleep(2)
+        management(browser, portal.url)
+        asked = browser.request("POST", url, {"csrf_token": csrf(browser.page), "profil": "standard"})
+        assert 'id="kc-otp-login-form"' in asked.text and 'name="password"' not in asked.text
+        assert [g["name"] for g in kc_admin.get_user_groups(colleague.user_id)] == ["privileged"]  # not yet
+        done = pass_second_factor(asked, admin.username, lambda to, data: browser.request("POST", to, data))
+    assert done.url.endswith("/structure/utilisateurs") and "Le profil a été modifié" in html.unescape(done.text)
+    assert [g["name"] for g in kc_admin.get_user_groups(colleague.user_id)] == ["standard"]

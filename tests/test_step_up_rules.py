@@ -7,7 +7,13 @@ from __future__ import annotations
 import sqlalchemy as sa
 from portal_adapter.db import make_engine, step_up_pending, upgrade
 from portal_adapter.web import step_up_pending as pending
-from portal_adapter.web.login_sessions import last_authentication, open_session, record_authentication
+from portal_adapter.web.login_sessions import (
+    end_sessions,
+    is_live,
+    last_authentication,
+    open_session,
+    record_authentication,
+)
 from portal_adapter.web.step_up_rules import Refusal, second_factor_is_recent, step_up_refusal
 
 NOW = 1_800_000_000.0
@@ -51,6 +57,8 @@ def test_a_login_session_remembers_its_last_authentication(tmp_path):
     assert last_authentication(engine, key) == ("mfa", NOW)
     assert last_authentication(engine, "no such key") == (None, None)
     assert last_authentication(engine, open_session(engine, "u2", None, auth_time="x")) == (None, None)
+    record_authentication(engine, key, "mfa", int(NOW), sid="sid-2")  # Keycloak opened a new session
+    assert end_sessions(engine, "sid-2", "u1") == 1 and not is_live(engine, key)  # its logout ends this one
 
 
 def test_a_kept_form_is_given_back_once_to_its_own_session_person_and_action(tmp_path):

@@ -156,7 +156,8 @@ def _step_up_answer(pending: dict, token: dict, claims: dict):
     if refusal is not None:
         log.info("step-up of %s refused: %s (acr %s)", user["sub"], refusal.value, claims.get("acr"))
         return redirect(step_up.refused(pending))
-    record_authentication(current_engine(), session["key"], claims.get("acr"), claims.get("auth_time"))
+    sid = claims.get("sid") if isinstance(claims.get("sid"), str) else None
+    record_authentication(current_engine(), session["key"], claims.get("acr"), claims.get("auth_time"), sid)
     session["id_token"] = token.get("id_token")
     log.info("step-up of %s passed (%s)", user["sub"], pending["action"])
     return redirect(step_up.passed(pending))

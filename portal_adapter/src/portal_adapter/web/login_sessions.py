@@ -42,12 +42,16 @@ def _seconds(value: object) -> float | None:
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
-def record_authentication(engine: sa.Engine, key: str, acr: str | None, auth_time: object) -> None:
-    """A new ID token for this session (a step-up): its level and authentication time."""
+def record_authentication(
+    engine: sa.Engine, key: str, acr: str | None, auth_time: object, sid: str | None = None
+) -> None:
+    """A new ID token for this session (a step-up): its level and authentication time, and its
+    realm session when Keycloak had to open a new one (the back-channel logout names it)."""
+    values = {"acr": acr, "auth_time": _seconds(auth_time)}
+    if sid:
+        values["sid"] = sid
     with engine.begin() as connection:
-        connection.execute(
-            sa.update(login_sessions).where(login_sessions.c.key == key).values(acr=acr, auth_time=_seconds(auth_time))
-        )
+        connection.execute(sa.update(login_sessions).where(login_sessions.c.key == key).values(**values))
 
 
 def last_authentication(engine: sa.Engine, key: str) -> tuple[str | None, float | None]:
