@@ -48,6 +48,7 @@ from devstack.demo import DemoUser, join_structure, master_admin, provision_user
 from devstack.keycloak import KeycloakServer, keycloak_version
 from devstack.ports import free_port
 from devstack.stack import REALM, Stack
+from tests.support.second_factor import follow_keycloak, keycloak_post, pass_second_factor, wait_for_code
 
 QUICK = os.environ.get("BENCH_QUICK", "") not in ("", "0")
 ROUNDS = 3
@@ -57,7 +58,12 @@ REST_SECONDS = 3.0 if QUICK else 15.0  # idle time before a "memory at rest" sam
 CLIENTS = 8  # concurrent virtual users
 USERS = 50  # per realm: no per-user limit can matter
 STRUCTURES = 10  # organizations of our realm (5 members each)
-PROFILES = ("admin", "privileged", "standard")
+# Password-only logins: standard users (admin and privileged users give a second factor at every
+# login, realm-config/README.md « The browser flow »; the flow's policy step still runs for all).
+PROFILES = ("standard",)
+# Second-factor logins (password + TOTP code), measured on our realm next to password-only ones.
+MFA_USERS = 25  # administrators enrolled at setup; Keycloak takes each TOTP code once, 2 usable per 30 s
+MFA_LOGINS = 6 if QUICK else 40  # sequential logins of each kind
 PLAIN = "plain"
 PLAIN_CLIENT = "bench-app"
 TARGET = 0.95  # ours >= TARGET x plain
@@ -308,6 +314,55 @@ def _load(realm: Realm, seconds: float, server_pid: int, operation: str) -> Roun
     return result
 
 
+# -- second-factor logins ----------------------------------------------------------------------------
+
+
+def _answer_second_factor(session: requests.Session, username: str):
+    """The pages after the password, answered as tests/support/second_factor.py does (pyotp)."""
+    post = keycloak_post(session)
+    return lambda posted: pass_second_factor(follow_keycloak(session, posted), username, post)
+
+
+def provision_second_factor_users(server: KeycloakServer, secrets: dict[str, str], ours: Realm) -> list[str]:
+    """MFA_USERS administrators, each enrolled (« Protéger votre compte », TOTP, recovery codes) by a first login."""
+    admin = master_admin(server.url, "admin", secrets["KEYCLOAK_ADMIN_PASSWORD"], REALM)
+    names = []
+    for n in range(MFA_USERS):
+        user = DemoUser(
+            username=f"pro.bench-mfa{n:02d}.martin",
+            first_name="Bench",
+            last_name=f"Facteur{n:02d}",
+            email=f"bench-mfa{n:02d}.martin@exemple-reseaux.test",
+            job_title="Responsable des travaux",
+            profile="admin",
+        )
+        provision_user(admin, user, ours.password)
+        with requests.Session() as session:
+            ours.client.login(session, user.username, ours.password, _answer_second_factor(session, user.username))
+        names.append(user.username)
+    return names
+
+
+def second_factor_logins(ours: Realm, mfa_users: list[str], server_pid: int) -> dict[str, tuple[list[float], float]]:
+    """MFA_LOGINS sequential logins of each kind, alternating: latencies (ms) and Keycloak CPU ms per login."""
+    kinds = {"password only (standard user)": [], "password + TOTP code (administrator)": []}
+    cpu = dict.fromkeys(kinds, 0.0)
+    with requests.Session() as session:
+        for n in range(MFA_LOGINS):
+            for kind, latencies in kinds.items():
+                if kind.startswith("password only"):
+                    username, hook = ours.usernames[n % len(ours.usernames)], None
+                else:
+                    username = mfa_users[n % len(mfa_users)]
+                    hook = _answer_second_factor(session, username)
+                    wait_for_code(username)  # any wait for a fresh code happens here, off the clock
+                started, cpu_before = time.perf_counter(), procstat.cpu_seconds(server_pid)
+                ours.client.login(session, username, ours.password, hook)
+                latencies.append((time.perf_counter() - started) * 1000)
+                cpu[kind] += procstat.cpu_seconds(server_pid) - cpu_before
+    return {kind: (latencies, cpu[kind] * 1000 / MFA_LOGINS) for kind, latencies in kinds.items()}
+
+
 # -- where our extra cost goes ------------------------------------------------------------------------
 
 
@@ -438,6 +493,7 @@ class Outcome:
     samplers: dict[str, procstat.RssSampler] = field(default_factory=dict)
     attribution: list[tuple[str, dict[str, tuple[Round, Round]]]] = field(default_factory=list)
     adapter: tuple[float, float, int] = (0.0, 0.0, 0)
+    second_factor: dict[str, tuple[list[float], float]] = field(default_factory=dict)
 
     def ratios(self, operation: str, metric: Callable[[Round], float]) -> list[float]:
         per_realm = self.results[operation]
@@ -495,6 +551,7 @@ def run(work_dir: Path) -> str:
         explain = tuple(out.results) if ATTRIBUTION == "1" else out.missed() if ATTRIBUTION == "auto" else ()
         if explain:
             out.attribution = _attribute(server, secrets, ours, plain, pid, explain)
+        out.second_factor = second_factor_logins(ours, provision_second_factor_users(server, secrets, ours), pid)
         out.adapter = _adapter_memory(work_dir, server, parts)
     finally:
         server.stop()
@@ -727,8 +784,27 @@ def _section(out: Outcome) -> str:
             "the CPU-per-operation ratios much less so.",
             "",
         ]
-    lines += _attribution_table(out) + _memory_table(out)
+    lines += _second_factor_table(out) + _attribution_table(out) + _memory_table(out)
     return "\n".join(lines)
+
+
+def _second_factor_table(out: Outcome) -> list[str]:
+    if not out.second_factor:
+        return []
+    lines = [
+        "**Second-factor logins** (our realm only; realm-config/README.md « The browser flow »): "
+        f"{MFA_LOGINS} sequential logins of each kind, alternating, one virtual user, after the rounds above. "
+        "An administrator's login adds a second POST (the 6-digit code of the authenticator application, "
+        "computed with pyotp; the wait for a fresh code is off the clock).",
+        "",
+        "| login | median (ms) | p95 (ms) | Keycloak CPU per login (ms) |",
+        "|---|---|---|---|",
+    ]
+    for kind, (latencies, cpu_ms) in out.second_factor.items():
+        lines.append(
+            f"| {kind} | {statistics.median(latencies):.0f} | {percentile(latencies, 95):.0f} | {cpu_ms:.0f} |"
+        )
+    return lines + [""]
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ import html
 import json
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
@@ -47,8 +48,15 @@ class OidcClient:
     def _endpoints(self) -> str:
         return f"{self.server_url}/realms/{self.realm}/protocol/openid-connect"
 
-    def login(self, session: requests.Session, username: str, password: str) -> dict:
-        """A fresh browser login (the session's cookies are cleared first); returns the token response."""
+    def login(
+        self,
+        session: requests.Session,
+        username: str,
+        password: str,
+        after_password: Callable[[requests.Response], requests.Response] | None = None,
+    ) -> dict:
+        """A fresh browser login (the session's cookies are cleared first); returns the token response.
+        ``after_password`` answers the pages Keycloak may show after the password (the second factor)."""
         session.cookies.clear()
         verifier, challenge = pkce_pair()
         state, nonce = secrets.token_urlsafe(16), secrets.token_urlsafe(16)
@@ -78,6 +86,8 @@ class OidcClient:
             allow_redirects=False,
             timeout=60,
         )
+        if after_password is not None:
+            posted = after_password(posted)
         location = posted.headers.get("Location", "")
         if posted.status_code != 302 or not location.startswith(self.redirect_uri):
             raise FlowError(

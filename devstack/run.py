@@ -159,6 +159,11 @@ def _print_urls(
         "Demo administrator",
         f"{demo_admin} / {secrets['DEMO_USER_PASSWORD']} ({DEMO_STRUCTURE_NAME}, SIRET {DEMO_STRUCTURE_SIRET})",
     )
+    table.add_row(
+        "  second factor",
+        "enrolled at its first login (« Protéger votre compte »): an authenticator application, or a "
+        f"passkey when the pages are opened as {keycloak.url.replace('127.0.0.1', 'localhost')} (never an IP address)",
+    )
     table.add_row("Concession to link", "« EAU DU HAVRE - RESEAU NORD », code 4827 (others in the README)")
     table.add_row("« Créer un compte Pro »", "SIRET 41234567000019 or another of the README's offline sample")
     table.add_row("Database", database.describe())

@@ -299,12 +299,13 @@ def test_a_node_killed_under_load_loses_nothing_and_service_resumes_within_30_s(
     admin = cluster.admin()
     oidc = cluster.oidc()
     # Before: accounts, a registration through the portal, a concession link, logged-in users.
-    members = [structure_member(admin) for _ in range(6)]
+    # password-only logins for the raw OIDC load below (administrators give a second factor)
+    members = [structure_member(admin, profile="standard") for _ in range(6)]
     registered = register(cluster.portal.url, synthetic_siret(), person("Rémi", "Grappe"))
     identifier = registered.identifier()
     assert identifier, registered.page[:500]
     (label,) = import_registry(cluster.portal, tmp_path, ("Eau Grappe", "0631"))
-    linking = members[0]
+    linking = structure_member(admin, members[0].siret)  # an administrator links (portal login, second factor)
     done = submit_link(logged_in(cluster.portal.url, linking.username), cluster.portal.url, label, "0631")
     assert f"Le compte « {label} » a été rattaché à votre structure." in text(done)
     sessions = {m.username: oidc.login(m.username) for m in members}

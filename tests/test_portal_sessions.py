@@ -20,6 +20,7 @@ from portal_adapter.web.login_sessions import close_session, end_sessions, is_li
 from portal_adapter import db
 from tests.support.accounts import PASSWORD, login
 from tests.support.registration_http import RegistrationClient
+from tests.support.second_factor import pass_second_factor
 from tests.support.structures import structure_member
 
 ISSUER = "http://keycloak.test/realms/hariane-pro"
@@ -64,9 +65,10 @@ def test_an_anonymous_visit_lands_on_the_page_asked_for_after_login(portal, kc_a
     login_page = browser.request("GET", f"{portal.url}/concessions/rattacher")
     assert "kc-form-login" in login_page.text  # anonymous: sent to the login first
     action = html.unescape(re.search(r'<form id="kc-form-login"[^>]*action="([^"]+)"', login_page.text).group(1))
-    landed = browser.request(
+    answer = browser.request(
         "POST", urljoin(login_page.url, action), {"username": member.username, "password": PASSWORD}
     )
+    landed = pass_second_factor(answer, member.username, lambda url, data: browser.request("POST", url, data))
     assert landed.url == f"{portal.url}/concessions/rattacher"
     assert landed.status_code == 200 and "Rattacher le compte" in html.unescape(landed.text)
 

@@ -10,15 +10,45 @@ from joserfc.jwk import KeySet
 
 from devstack import paths
 from devstack.stack import REALM
+from tests.support import second_factor
 
 KEYCLOAK_LOGIN_BUTTON = "Connexion"
 
 
-def keycloak_login(page, username: str, password: str) -> None:
-    """Fill and submit Keycloak's (French) login form."""
+def keycloak_login(page, username: str, password: str, factor: bool = True) -> None:
+    """Fill and submit Keycloak's (French) login form; then, unless ``factor`` is false, answer
+    the second factor's pages as a person with an authenticator application would."""
     page.get_by_label("Identifiant ou courriel").fill(username)
     page.get_by_label("Mot de passe", exact=True).fill(password)
-    page.get_by_role("button", name=KEYCLOAK_LOGIN_BUTTON).click()
+    with page.expect_navigation():
+        page.get_by_role("button", name=KEYCLOAK_LOGIN_BUTTON).click()
+    if factor:
+        pass_second_factor(page, username)
+
+
+def pass_second_factor(page, identifier: str) -> None:
+    """« Protéger votre compte » (the application), the TOTP enrolment (codes from pyotp), the
+    recovery codes (kept), the one-time code: whichever of these Keycloak shows, in turn."""
+    for _ in range(6):
+        if page.locator("#ha-second-factor").count():
+            page.get_by_label("Une application d'authentification").check()
+            submit = page.get_by_role("button", name="Continuer")
+        elif page.locator("#kc-totp-settings-form").count():
+            second_factor.remember(identifier, page.locator("#totpSecret").input_value())
+            page.locator("#totp").fill(second_factor.totp_code(identifier))
+            page.locator("#userLabel").fill("Téléphone")
+            submit = page.locator("#saveTOTPBtn")
+        elif page.locator("#kc-recovery-codes-settings-form").count():
+            page.locator("#kcRecoveryCodesConfirmationCheck").check()
+            submit = page.locator("#saveRecoveryAuthnCodesBtn")
+        elif page.locator("#kc-otp-login-form").count():
+            page.locator("#otp").fill(second_factor.totp_code(identifier))
+            submit = page.locator("#kc-login")
+        else:
+            return
+        with page.expect_navigation():
+            submit.click()
+    raise AssertionError(f"still on a second-factor page: {page.url}")
 
 
 def open_registration(page, portal) -> None:

@@ -39,18 +39,32 @@ def hidden(page: str, name: str) -> str:
     return html.unescape(re.search(r'value="([^"]*)"', tag).group(1))
 
 
+def remember(identifier: str, raw_secret: str) -> None:
+    """Keep the secret of the TOTP enrolment page's form (``totpSecret``) for ``identifier``."""
+    SECRETS[identifier] = base64.b32encode(raw_secret.encode()).decode()
+    _USED.pop(identifier, None)
+
+
+def _steps_now() -> tuple[int, int]:
+    step = int(time.time()) // PERIOD
+    return step, step + 1
+
+
+def wait_for_code(identifier: str) -> None:
+    """Wait (without taking it) until a code of ``identifier`` not used before is accepted."""
+    while set(_steps_now()) <= _USED.get(identifier, set()):
+        time.sleep(PERIOD - time.time() % PERIOD + 0.5)
+
+
 def totp_code(identifier: str) -> str:
     """A code for ``identifier`` not used before: this time step's, or the next one's (Keycloak
     accepts one step either side), else wait for a fresh step."""
     totp = pyotp.TOTP(SECRETS[identifier])
     used = _USED.setdefault(identifier, set())
-    while True:
-        step = int(time.time()) // PERIOD
-        for candidate in (step, step + 1):
-            if candidate not in used:
-                used.add(candidate)
-                return totp.at(candidate * PERIOD)
-        time.sleep(PERIOD - time.time() % PERIOD + 0.5)
+    wait_for_code(identifier)
+    candidate = next(step for step in _steps_now() if step not in used)
+    used.add(candidate)
+    return totp.at(candidate * PERIOD)
 
 
 def keycloak_post(session: requests.Session) -> Post:
@@ -60,14 +74,16 @@ def keycloak_post(session: requests.Session) -> Post:
     def post(url: str, data: dict) -> requests.Response:
         for cookie in session.cookies:
             cookie.secure = False
-        response = session.post(url, data=data, allow_redirects=False, timeout=30)
-        while response.is_redirect and "/login-actions/" in response.headers["Location"]:
-            response = session.get(
-                urljoin(response.url, response.headers["Location"]), allow_redirects=False, timeout=30
-            )
-        return response
+        return follow_keycloak(session, session.post(url, data=data, allow_redirects=False, timeout=30))
 
     return post
+
+
+def follow_keycloak(session: requests.Session, response: requests.Response) -> requests.Response:
+    """Follow Keycloak's redirects between its own pages (``/login-actions/``), not the others."""
+    while response.is_redirect and "/login-actions/" in response.headers["Location"]:
+        response = session.get(urljoin(response.url, response.headers["Location"]), allow_redirects=False, timeout=30)
+    return response
 
 
 def pass_second_factor(response: requests.Response, identifier: str, post: Post, factor: str = "application"):
@@ -79,8 +95,7 @@ def pass_second_factor(response: requests.Response, identifier: str, post: Post,
             response = post(urljoin(response.url, action), {"factor": factor})
         elif action := form_action(page, "kc-totp-settings-form"):
             raw = hidden(page, "totpSecret")
-            SECRETS[identifier] = base64.b32encode(raw.encode()).decode()
-            _USED.pop(identifier, None)
+            remember(identifier, raw)
             form = {"totpSecret": raw, "totp": totp_code(identifier), "userLabel": "Téléphone"}
             response = post(urljoin(response.url, action), form)
         elif action := form_action(page, "kc-recovery-codes-settings-form"):

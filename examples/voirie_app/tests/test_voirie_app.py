@@ -11,6 +11,7 @@ import threading
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 from joserfc import jwt
@@ -587,10 +588,10 @@ def app(settings):
     return create_app(settings)
 
 
-def logged_in(app, concessions=(NORD,), profile: str = "standard"):
+def logged_in(app, concessions=(NORD,), profile: str = "standard", acr: str = "mfa"):
     """A client whose server-side session holds that identity (tokens valid for an hour)."""
     client = app.test_client()
-    identity = identity_from(claims(concessions=list(concessions), pro_profile=profile))
+    identity = identity_from(claims(concessions=list(concessions), pro_profile=profile, acr=acr))
     key = SessionStore(app.extensions["voirie_auth"].store.path).create(
         sub=identity["sub"],
         sid="sid-1",
@@ -727,6 +728,21 @@ def test_invoices_stay_reserved_to_privileged_and_admin_profiles(app):
     assert response.status_code == 403
     assert "réservés aux profils « privilégié » et « administrateur »" in page_text(response)
     assert logged_in(app, profile="privileged").get("/factures").status_code == 200
+
+
+def test_invoices_send_a_password_only_login_through_the_second_factor(app, monkeypatch):
+    from authlib.integrations.flask_client import FlaskOAuth2App
+
+    assert logged_in(app, profile="admin", acr="mfa").get("/factures").status_code == 200
+    client = logged_in(app, profile="admin", acr="pwd")
+    response = client.get("/factures")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/connexion")
+    monkeypatch.setattr(
+        FlaskOAuth2App, "load_server_metadata", lambda self: {"authorization_endpoint": "http://keycloak.test/auth"}
+    )
+    query = parse_qs(urlparse(client.get("/connexion").headers["Location"]).query)
+    assert query["acr_values"] == ["mfa"]
+    assert "acr_values" not in parse_qs(urlparse(app.test_client().get("/connexion").headers["Location"]).query)
 
 
 def test_errors_are_french_pages(app):

@@ -9,6 +9,9 @@ session lives in ``login_sessions.SessionStore`` (the cookie holds its random ke
   identity (structure, profile, concessions) from the new ID token, so what the application
   knows is never older than the access token's lifetime; a refused refresh (the realm's
   session ended: logout, disabled user) ends the session;
+- ``step_up`` sends a user whose login did not reach the level a page demands back through the
+  realm with ``acr_values`` (« Factures »: ``mfa``, the second factor); the callback checks the
+  new ID token's ``acr`` before going back to the page;
 - ``POST /auth/backchannel-logout`` receives the realm's logout token (OpenID Connect
   Back-Channel Logout 1.0) and ends the sessions it names, in every worker.
 """
@@ -32,6 +35,12 @@ from voirie_app.tokens import IdTokenValidator, InvalidIdToken, identity_from
 
 log = logging.getLogger(__name__)
 LOGIN_FAILED = "La connexion n'a pas pu aboutir. Veuillez réessayer."
+SECOND_FACTOR = "mfa"  # the realm's acr for a login with a second factor (docs/claims.md)
+STEP_UP_NOT_DONE = (
+    "Cette page demande une connexion confirmée par votre second facteur (clé d'accès ou application "
+    "d'authentification), et votre connexion ne l'a pas été. Si vous venez d'enregistrer votre second "
+    "facteur, ouvrez à nouveau la page : il vous sera demandé."
+)
 NO_STORE = {"Cache-Control": "no-store"}
 EXTENSION = "voirie_auth"
 
@@ -125,6 +134,13 @@ def login_required(view: Callable) -> Callable:
     return wrapper
 
 
+def step_up(acr: str = SECOND_FACTOR):
+    """Back through the realm for a login of level ``acr``, then back to this page."""
+    session["after_login"] = request.path
+    session["acr_wanted"] = acr
+    return redirect(url_for("auth.login"))
+
+
 def auth_blueprint(settings: Settings, authentication: Authentication) -> Blueprint:
     bp = Blueprint("auth", __name__)
     client = authentication.client
@@ -135,8 +151,10 @@ def auth_blueprint(settings: Settings, authentication: Authentication) -> Bluepr
 
     @bp.get("/connexion")
     def login():
+        wanted = session.get("acr_wanted")
+        extra = {"acr_values": wanted} if wanted == SECOND_FACTOR else {}
         try:
-            return client.authorize_redirect(settings.callback_url)
+            return client.authorize_redirect(settings.callback_url, **extra)
         except (AuthlibBaseError, OSError, ValueError) as error:
             log.warning("identity provider unreachable at login: %s", error)
             return error_page(
@@ -157,9 +175,15 @@ def auth_blueprint(settings: Settings, authentication: Authentication) -> Bluepr
             log.warning("login callback rejected: %s: %s", type(error).__name__, error)
             return error_page(400, "Connexion impossible", LOGIN_FAILED)
         after_login = session.pop("after_login", None)
+        wanted = session.pop("acr_wanted", None)
         session.clear()
         session["key"] = started.key
         log.info("login: user %s, %d concessions", started.sub, len(started.identity["concessions"]))
+        if wanted and started.identity["acr"] != wanted:
+            # the realm answered with a lower level (e.g. the user has just enrolled a factor):
+            # never loop back to the realm by itself; the page says what to do
+            log.info("login of %s at acr %r, %r was asked", started.sub, started.identity["acr"], wanted)
+            return error_page(403, "Second facteur nécessaire", STEP_UP_NOT_DONE)
         return redirect(after_login or url_for("pages.home"))
 
     @bp.post("/deconnexion")

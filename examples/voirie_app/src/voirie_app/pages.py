@@ -1,10 +1,11 @@
-"""The home page « Démarches Voirie », the « Factures » page (profile gating) and /health."""
+"""The home page « Démarches Voirie », the « Factures » page (profile gating, and a login
+confirmed by the second factor: acr ``mfa``) and /health."""
 
 from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from voirie_app.auth import current_user, login_required
+from voirie_app.auth import SECOND_FACTOR, current_user, login_required, step_up
 from voirie_app.errors import error_page
 
 ALLOWED_FOR_INVOICES = {"privileged", "admin"}
@@ -27,6 +28,8 @@ def invoices():
     user = current_user()
     if user.get("profile") not in ALLOWED_FOR_INVOICES:
         return error_page(403, "Accès refusé", INVOICES_REFUSED)
+    if user.get("acr") != SECOND_FACTOR:
+        return step_up(SECOND_FACTOR)
     return render_template("factures.html", user=user)
 
 

@@ -242,4 +242,6 @@ def identity_from(claims: Mapping[str, Any]) -> dict[str, Any]:
         "profile": profile if isinstance(profile, str) else None,
         "structure": structure_from(claims),
         "concessions": [{"id": c.id, "label": c.label} for c in concessions_from(claims)],
+        # the level of the login: "pwd" (password alone) or "mfa" (second factor within 900 s)
+        "acr": text("acr"),
     }
