@@ -188,7 +188,7 @@ def test_an_admin_resets_a_members_second_factor_both_are_told_and_the_member_re
     # The member's next login: password, then the enrolment of a new factor (no code asked).
     member_page = browser.new_context(locale="fr-FR").new_page()
     member_page.goto(f"{portal.url}/connexion")
-    keycloak_login(member_page, member.username, PASSWORD)
+    keycloak_login(member_page, member.username, PASSWORD, factor=False)
     member_page.locator("#ha-second-factor").wait_for()  # « Protéger votre compte »: enrol a new factor
     assert member_page.locator("#otp").count() == 0 and "/tableau-de-bord" not in member_page.url
     member_page.context.close()

@@ -4,7 +4,6 @@ purpose: the portal's record of the last authentication and the realm's LoA-2 ma
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import json
 import uuid
@@ -17,7 +16,7 @@ from devstack.demo import join_structure, provision_structure
 from tests.support.accounts import PASSWORD
 from tests.support.browser_steps import keycloak_login
 from tests.support.registration_http import synthetic_siret
-from tests.support.second_factor import SECRETS, totp_code
+from tests.support.second_factor import remember, totp_code
 
 LOA_MFA_FLOW = "Hariane - second factor"  # the realm's level-2 subflow (its LoA condition: 900 s)
 
@@ -66,7 +65,7 @@ def member_with_totp(kc_admin, siret: str | None = None, profile: str = "admin",
     )
     kc_admin.group_user_add(user_id, kc_admin.get_group_by_path(f"/{profile}")["id"])
     join_structure(kc_admin, user_id, organization_id, siret)
-    SECRETS[username] = base64.b32encode(secret.encode()).decode()  # the key is the secret's bytes
+    remember(username, secret)  # Keycloak's key is the raw secret's bytes
     return FactorMember(username, user_id, email, first, last, organization_id, siret)
 
 
@@ -79,8 +78,7 @@ def enter_totp(page, member: FactorMember) -> None:
 
 def login_with_factor(page, portal_url: str, member: FactorMember) -> None:
     page.goto(f"{portal_url}/connexion")
-    keycloak_login(page, member.username, PASSWORD)
-    enter_totp(page, member)
+    keycloak_login(page, member.username, PASSWORD)  # the password, then the app's code
     page.wait_for_url("**/tableau-de-bord")
 
 
