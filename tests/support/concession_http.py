@@ -9,7 +9,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from tests.support.accounts import csrf, login
+from tests.support.accounts import csrf, login, through_step_up, with_recent_second_factor
 from tests.support.registration_http import RegistrationClient
 
 
@@ -25,19 +25,22 @@ def import_registry(portal, folder: Path, *accounts: tuple[str, str]) -> list[st
 
 
 def logged_in(portal_url: str, username: str, ip: str | None = None) -> RegistrationClient:
-    browser = login(portal_url, username)
+    """Logged in with the second factor used (not just enrolled): linking needs no step-up."""
+    browser = with_recent_second_factor(login(portal_url, username))
     if ip:
         browser.session.headers["X-Forwarded-For"] = ip
     return browser
 
 
 def submit_link(browser: RegistrationClient, portal_url: str, label: str, code: str):
-    """GET the form (its CSRF token), POST it; returns the final response (after redirects)."""
+    """GET the form (its CSRF token), POST it (through the step-up when the portal asks for the
+    second factor); returns the final response (after redirects)."""
     form = browser.request("GET", f"{portal_url}/concessions/rattacher")
     assert form.status_code == 200, form.text[:300]
-    return browser.request(
+    response = browser.request(
         "POST", f"{portal_url}/concessions/rattacher", {"csrf_token": csrf(form.text), "intitule": label, "code": code}
     )
+    return through_step_up(browser, response)
 
 
 def text(response) -> str:

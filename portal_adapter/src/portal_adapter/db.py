@@ -99,6 +99,38 @@ login_sessions = sa.Table(
     sa.Column("sub", sa.String(64), nullable=False, index=True),
     sa.Column("sid", sa.String(64), nullable=True, index=True),
     sa.Column("created_at", sa.Float, nullable=False, index=True),
+    # the last ID token's level (acr: "pwd" | "mfa") and authentication time (auth_time): step-up
+    sa.Column("acr", sa.String(32), nullable=True),
+    sa.Column("auth_time", sa.Float, nullable=True),
+)
+
+# A form waiting for a second-factor check (step-up): one-time, 10 minutes; its payload sealed
+# (encrypted and authenticated) with a key derived from the portal's secret key.
+step_up_pending = sa.Table(
+    "step_up_pending",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("session_key", sa.String(64), nullable=False, index=True),
+    sa.Column("sub", sa.String(64), nullable=False),
+    sa.Column("action", sa.String(64), nullable=False),
+    sa.Column("sealed_payload", sa.Text, nullable=False),
+    sa.Column("created_at", sa.Float, nullable=False),
+    sa.Column("expires_at", sa.Float, nullable=False, index=True),
+)
+
+# Who reset whose second factor, when (« Réinitialiser le second facteur »).
+second_factor_resets = sa.Table(
+    "second_factor_resets",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.Float, nullable=False, index=True),
+    sa.Column("siret", sa.String(14), nullable=False, index=True),
+    sa.Column("member_id", sa.String(64), nullable=False),
+    sa.Column("member", sa.String(200), nullable=False),  # « pro.prenom.nom (Prénom Nom) »
+    sa.Column("actor_id", sa.String(64), nullable=False),
+    sa.Column("actor", sa.String(200), nullable=False),
+    sa.Column("ip", sa.String(64), nullable=False),
+    sa.Column("removed", sa.String(200), nullable=False),  # credential types removed, e.g. "otp,recovery-authn-codes"
 )
 
 

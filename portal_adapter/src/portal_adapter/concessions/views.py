@@ -16,6 +16,7 @@ from portal_adapter.identity.keycloak_admin import service_account_admin
 from portal_adapter.members.current import administered_structure, administrator_required
 from portal_adapter.runtime import current_engine, current_settings
 from portal_adapter.web.current_user import actor_label, current_user, login_required
+from portal_adapter.web.step_up import refill, require_step_up, resumed
 
 log = logging.getLogger(__name__)
 bp = Blueprint("concessions", __name__, url_prefix="/concessions")
@@ -48,7 +49,7 @@ def _form(values=None, errors=None, status: int = 200):
 @login_required
 @administrator_required
 def link_form():
-    return _form()
+    return _form(refill() or None)
 
 
 @bp.post("/rattacher")
@@ -66,6 +67,28 @@ def link():
         errors["code"] = "Le code d'accès comporte 4 chiffres, par exemple : 0427."
     if errors:
         return _form(values, errors, 400)
+    asked = require_step_up(
+        "concessions.link",
+        {"intitule": values["intitule"], "code": code},
+        return_to=url_for("concessions.link_form"),
+        resume_to=url_for("concessions.link_resumed"),
+        shown=values,
+    )
+    return asked or _link(values, code)
+
+
+@bp.get("/rattacher/reprise")
+@login_required
+@administrator_required
+def link_resumed():
+    """After the step-up: the link as it was submitted (kept server-side, code included)."""
+    kept = resumed("concessions.link")
+    if kept is None:
+        return redirect(url_for("concessions.link_form"))
+    return _link({"intitule": kept["intitule"]}, kept["code"])
+
+
+def _link(values: dict, code: str):
     user = current_user()
     outcome = concession_linking().link(
         administered_structure(),
@@ -113,11 +136,32 @@ def unlink_confirmation(public_id: str):
 @login_required
 @administrator_required
 def unlink(public_id: str):
+    account = _linked_account(public_id)
+    asked = require_step_up(
+        "concessions.unlink",
+        {"public_id": account.public_id},
+        return_to=url_for("concessions.unlink_confirmation", public_id=account.public_id),
+        resume_to=url_for("concessions.unlink_resumed", public_id=account.public_id),
+    )
+    return asked or _unlink(account)
+
+
+@bp.get("/<public_id>/detacher/reprise")
+@login_required
+@administrator_required
+def unlink_resumed(public_id: str):
+    kept = resumed("concessions.unlink")
+    if kept is None or kept.get("public_id") != public_id:
+        return redirect(url_for("pages.dashboard"))
+    return _unlink(_linked_account(public_id))
+
+
+def _unlink(account):
     outcome = concession_linking().unlink(
         administered_structure(),
         user_id=current_user()["sub"],
         ip=request.remote_addr or "",
-        account_id=_linked_account(public_id).account_id,
+        account_id=account.account_id,
         actor=actor_label(current_user()),
     )
     if outcome.status is UnlinkStatus.NOT_LINKED:

@@ -11,9 +11,17 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from portal_adapter.identity.names import PROFILES
 from portal_adapter.members.activation import resend_in_background
 from portal_adapter.members.current import administered_structure, administrator_required, structure_users
-from portal_adapter.members.service import PROFILE_LABELS, Refused, StructureUsers, validate_colleague
+from portal_adapter.members.second_factor import reset_second_factor
+from portal_adapter.members.service import (
+    PROFILE_LABELS,
+    NotInStructure,
+    Refused,
+    StructureUsers,
+    validate_colleague,
+)
 from portal_adapter.runtime import current_engine, current_settings
 from portal_adapter.web.current_user import current_user, login_required
+from portal_adapter.web.step_up import require_step_up, resumed
 
 log = logging.getLogger(__name__)
 bp = Blueprint("users", __name__, url_prefix="/structure/utilisateurs")
@@ -36,7 +44,22 @@ CONFIRMED_ACTIONS = {
         "et ses connexions en cours seront fermées. Elle n'apparaîtra plus dans la liste. Vous pourrez "
         "la reprendre plus tard en l'ajoutant à nouveau avec la même adresse de courriel.",
     ),
+    "reinitialiser-second-facteur": (
+        "Réinitialiser le second facteur",
+        "Réinitialiser le second facteur",
+        "Son application d'authentification, ses clés d'accès et ses codes de récupération ne lui permettront "
+        "plus de se connecter, et ses connexions en cours seront fermées. À sa prochaine connexion, après son "
+        "identifiant et son mot de passe, il lui sera demandé d'enregistrer un nouveau second facteur. "
+        "Cette personne et vous-même recevrez un courriel.",
+    ),
 }
+RESET_FACTOR = "reinitialiser-second-facteur"
+# Changes that need the second factor within the last 15 minutes (docs/step-up.md).
+STEP_UP_ACTIONS = frozenset({"profil", RESET_FACTOR})
+OWN_FACTOR = (
+    "Vous ne pouvez pas réinitialiser votre propre second facteur : demandez-le à un autre "
+    "administrateur de votre structure."
+)
 
 
 def _page(service: StructureUsers, structure, form=None, errors=None, status: int = 200):
@@ -101,7 +124,9 @@ def confirm(user_id: str, action: str):
     try:
         member, refusal = service.member(structure, user_id)
     except Refused:
-        abort(404)
+        abort(403 if action == RESET_FACTOR else 404)
+    if action == RESET_FACTOR:
+        refusal = OWN_FACTOR if member.id == structure.administrator_id else None
     title, button, consequence = CONFIRMED_ACTIONS[action]
     return render_template(
         "members/confirmation_utilisateur.html",
@@ -118,11 +143,59 @@ def confirm(user_id: str, action: str):
 @login_required
 @administrator_required
 def act(user_id: str, action: str):
+    form = {"profil": (request.form.get("profil") or "")[:32]}
+    if action in STEP_UP_ACTIONS:
+        try:
+            structure_users().member(administered_structure(), user_id)  # before any step-up
+        except Refused:
+            abort(403 if action == RESET_FACTOR else 404)
+        asked = require_step_up(
+            f"members.{action}",
+            {"user_id": user_id, **form},
+            return_to=url_for("users.confirm", user_id=user_id, action=action)
+            if action in CONFIRMED_ACTIONS
+            else url_for("users.index"),
+            resume_to=url_for("users.act_resumed", user_id=user_id, action=action),
+        )
+        if asked:
+            return asked
+    return _apply(user_id, action, form)
+
+
+@bp.get("/<user_id>/<action>/reprise")
+@login_required
+@administrator_required
+def act_resumed(user_id: str, action: str):
+    """After the step-up: the change as it was submitted (kept server-side)."""
+    if action not in STEP_UP_ACTIONS:
+        abort(404)
+    kept = resumed(f"members.{action}")
+    if kept is None or kept.get("user_id") != user_id:
+        return redirect(url_for("users.index"))
+    return _apply(user_id, action, {"profil": str(kept.get("profil", ""))})
+
+
+def _apply(user_id: str, action: str, form: dict):
     service, structure = structure_users(), administered_structure()
     try:
         if action == "profil":
-            service.change_profile(structure, user_id, request.form.get("profil", ""))
+            service.change_profile(structure, user_id, form["profil"])
             flash("Le profil a été modifié. Il s'applique à la prochaine connexion de l'utilisateur.", "succes")
+        elif action == RESET_FACTOR:
+            reset = reset_second_factor(
+                service,
+                current_engine(),
+                structure,
+                user_id,
+                actor=f"{current_user().get('username')} ({_full_name(current_user())})",
+                ip=request.remote_addr or "",
+            )
+            flash(
+                f"Le second facteur de {reset.member.first_name} {reset.member.last_name} a été réinitialisé : "
+                "il lui sera demandé d'en enregistrer un nouveau à sa prochaine connexion. "
+                "Un courriel vous a été envoyé, ainsi qu'à cette personne.",
+                "succes",
+            )
         elif action == "desactiver":
             service.set_enabled(structure, user_id, False)
             flash("Le compte a été désactivé.", "succes")
@@ -140,6 +213,8 @@ def act(user_id: str, action: str):
     except Refused as refused:
         log.info("user management action %s on %s refused: %s", action, user_id, refused.message)
         flash(refused.message, "erreur")
+        if isinstance(refused, NotInStructure) and action == RESET_FACTOR:
+            abort(403)
         if refused.status == 404:
             abort(404)
     return redirect(url_for("users.index"))

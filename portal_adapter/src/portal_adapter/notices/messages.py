@@ -61,6 +61,24 @@ KINDS: dict[str, Kind] = {
         NOT_YOU_ACCOUNT,
         "member",
     ),
+    "factor_reset": Kind(
+        "votre second facteur a été réinitialisé",
+        "Le {when}, {actor}, administrateur de votre structure « {structure} », a réinitialisé le second facteur "
+        "de votre compte Hariane PRO {username} : votre application d'authentification, vos clés d'accès et vos "
+        "codes de récupération ne permettent plus de vous connecter, et vos connexions en cours ont été fermées. "
+        "À votre prochaine connexion, après votre identifiant et votre mot de passe, Hariane PRO vous demandera "
+        "d'enregistrer un nouveau second facteur.",
+        NOT_EXPECTED_MEMBER,
+        "member",
+    ),
+    "factor_reset_by_you": Kind(
+        "vous avez réinitialisé le second facteur d'un utilisateur",
+        "Le {when}, vous avez réinitialisé le second facteur du compte {member} de votre structure « {structure} ». "
+        "Ses connexions en cours ont été fermées ; à sa prochaine connexion, Hariane PRO lui demandera "
+        "d'enregistrer un nouveau second facteur. Un courriel l'en a informé(e).",
+        NOT_YOU_ACCOUNT,
+        "member",
+    ),
     "email_changed": Kind(
         "l'adresse de courriel de votre compte a été modifiée",
         "L'adresse de courriel de votre compte Hariane PRO {username} a été modifiée le {when} : "

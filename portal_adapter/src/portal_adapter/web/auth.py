@@ -20,9 +20,16 @@ from flask import Blueprint, Flask, abort, redirect, render_template, request, s
 from portal_adapter.config import Settings
 from portal_adapter.identity.names import CLAIM_PROFILE, CLAIM_ROLES, CLAIM_STRUCTURE
 from portal_adapter.runtime import current_engine, current_settings
-from portal_adapter.web import logout_token
+from portal_adapter.web import logout_token, step_up
 from portal_adapter.web.csrf import csrf
-from portal_adapter.web.login_sessions import close_session, end_sessions, is_live, open_session
+from portal_adapter.web.login_sessions import (
+    close_session,
+    end_sessions,
+    is_live,
+    open_session,
+    record_authentication,
+)
+from portal_adapter.web.step_up_rules import SECOND_FACTOR_ACR, STEP_UP_MAX_AGE_SECONDS, Refusal, step_up_refusal
 
 log = logging.getLogger(__name__)
 bp = Blueprint("auth", __name__)
@@ -45,6 +52,7 @@ def init_app(app: Flask, settings: Settings) -> None:
         },
     )
     app.register_blueprint(bp)
+    step_up.init_app(app)
     csrf.exempt(backchannel_logout)  # server to server: the signed logout token is the proof
 
 
@@ -79,17 +87,39 @@ def login():
         return render_template("web/connexion_impossible.html"), 503
 
 
+@bp.get("/auth/second-facteur", endpoint="step_up")
+def step_up_start():
+    """Through Keycloak again, asking for the second-factor level. ``acr_values=mfa`` alone:
+    the realm's LoA-2 condition (max age 900 s) re-asks only the factor when it is older;
+    ``max_age`` or ``prompt=login`` would make Keycloak ask the password again too."""
+    pending = step_up.pending_step_up()
+    if pending is None:
+        return redirect(url_for("pages.dashboard"))
+    try:
+        return oauth.keycloak.authorize_redirect(current_settings().callback_url, acr_values=SECOND_FACTOR_ACR)
+    except (AuthlibBaseError, OSError) as error:
+        log.warning("identity provider unreachable at step-up: %s", error)
+        return redirect(step_up.refused(pending))
+
+
 @bp.get("/auth/callback")
 def callback():
+    pending = step_up.pending_step_up()
     if "error" in request.args:
         log.info("login refused by the identity provider: %s", request.args.get("error"))
+        if pending is not None:
+            return redirect(step_up.refused(pending))
         return render_template("web/connexion_impossible.html"), 400
     try:
         token = oauth.keycloak.authorize_access_token()
     except (AuthlibBaseError, OSError, ValueError) as error:
         log.warning("login callback rejected: %s", error)
+        if pending is not None:
+            return redirect(step_up.refused(pending))
         return render_template("web/connexion_impossible.html"), 400
     claims = token.get("userinfo") or {}
+    if pending is not None:
+        return _step_up_answer(pending, token, claims)
     after_login = local_destination(session.get("after_login"))
     session.clear()
     session["user"] = {
@@ -104,9 +134,33 @@ def callback():
     }
     session["id_token"] = token.get("id_token")
     sid = claims.get("sid") if isinstance(claims.get("sid"), str) else None
-    session["key"] = open_session(current_engine(), claims.get("sub"), sid)
+    session["key"] = open_session(
+        current_engine(), claims.get("sub"), sid, acr=claims.get("acr"), auth_time=claims.get("auth_time")
+    )
     log.info("login: user %s", claims.get("sub"))
     return redirect(after_login or url_for("pages.dashboard"))
+
+
+def _step_up_answer(pending: dict, token: dict, claims: dict):
+    """The ID token of a step-up: the same person, second factor, presented just now."""
+    user = session["user"]
+    refusal = step_up_refusal(claims, user["sub"], time.time(), STEP_UP_MAX_AGE_SECONDS)
+    if refusal is Refusal.OTHER_USER:
+        # Someone else signed in to Keycloak in this browser meanwhile: this portal session ends.
+        log.warning("step-up of %s answered for another user: portal session ended", user["sub"])
+        step_up.refused(pending)
+        if isinstance(session.get("key"), str):
+            close_session(current_engine(), session["key"])
+        session.clear()
+        return render_template("web/connexion_impossible.html"), 400
+    if refusal is not None:
+        log.info("step-up of %s refused: %s (acr %s)", user["sub"], refusal.value, claims.get("acr"))
+        return redirect(step_up.refused(pending))
+    sid = claims.get("sid") if isinstance(claims.get("sid"), str) else None
+    record_authentication(current_engine(), session["key"], claims.get("acr"), claims.get("auth_time"), sid)
+    session["id_token"] = token.get("id_token")
+    log.info("step-up of %s passed (%s)", user["sub"], pending["action"])
+    return redirect(step_up.passed(pending))
 
 
 @bp.post("/deconnexion")
