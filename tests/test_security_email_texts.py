@@ -5,6 +5,7 @@ escaped in HTML, and nothing to act with (no link with a token, no code)."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from portal_adapter.notices.messages import KINDS, render
 
@@ -24,7 +25,9 @@ AT = 1_780_000_000.0  # 28/05/2026 20:26 UTC
 
 
 def test_every_kind_renders_in_french_with_its_time_and_its_way_out():
-    assert len(KINDS) == 11
+    documented = (Path(__file__).parents[1] / "docs" / "security-emails.md").read_text(encoding="utf-8")
+    assert len(KINDS) >= 13  # the eleven of the list, and the two of a second factor's reset
+    assert all(f"« Hariane PRO : {spec.subject} »" in documented for spec in KINDS.values())
     for kind, spec in KINDS.items():
         message = render(kind, FACTS, at=AT, help_url="mailto:aide@exemple.test", portal_url="https://pro.test")
         assert message.subject == f"Hariane PRO : {spec.subject}", kind
