@@ -609,7 +609,7 @@ def _realms_table(out: Outcome) -> list[str]:
         "benchmark through the admin REST API; Keycloak's defaults otherwise |",
         f"| client | `portal`: confidential, PKCE S256, `fullScopeAllowed` off, one client role granted to nobody (`cache-anchor`: realm-config/README.md); default scopes {ours.facts['scopes']} "
         f"| `{PLAIN_CLIENT}`: confidential, PKCE S256; default scopes {plain.facts['scopes']} |",
-        f"| users | {USERS}, in the profile groups (admin / privileged / standard), each a member of one of "
+        f"| users | {USERS}, in the profile group `standard` (password alone), each a member of one of "
         f"{STRUCTURES} organizations carrying 2 linked concessions | {USERS}, no group, no organization |",
         f"| Hariane claims in the access token (checked) | {ours.facts['claims']} | {plain.facts['claims']} |",
         f"| access / ID / refresh token size (bytes) | {ours.facts['sizes']} | {plain.facts['sizes']} |",
