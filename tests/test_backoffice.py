@@ -288,8 +288,8 @@ def test_an_agent_detaches_with_a_reason_and_the_structures_administrators_are_e
     ] == [second]
     for member in (holder, other_admin):
         email = kc_admin.get_user(member.user_id)["email"]
-        sent = wait_for_mail(mail, email)
-        assert sent["subject"] == "Hariane PRO : un compte de concession voirie a été détaché de votre structure"
+        detached = "Hariane PRO : un compte de concession voirie a été détaché de votre structure"
+        sent = wait_for_mail(mail, email, subject=detached)
         assert (
             f"« {first} » ({public_id})" in sent["text"]
             and "Motif : Contrat de concession résilié au 30/11" in sent["text"]

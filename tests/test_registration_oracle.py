@@ -106,8 +106,7 @@ def test_an_address_with_an_account_gets_the_very_page_a_new_address_gets(page, 
     assert len(organizations_of(kc_admin, owner_siret)) == 1
 
     # The owner is told, in French, with their own identifier and « Mot de passe oublié ».
-    told = wait_for_mail(mail, owner_email)
-    assert told["subject"] == ATTEMPT_SUBJECT
+    told = wait_for_mail(mail, owner_email, subject=ATTEMPT_SUBJECT)
     text = told["text"]
     assert f"Votre identifiant de connexion est : {owner_identifier}" in text
     assert f"(SIRET {taken_siret})" in text and "peut-être vous" in text

@@ -301,10 +301,15 @@ def test_two_administrators_acting_on_each_other_at_once_leave_one(portal, mail,
     actions = [("profil", {"profil": "standard"}), ("desactiver", {}), ("retirer", {})]
     rounds = [(a, b) for a in actions for b in actions] * 2
 
+    # logged in twice: the first login of an administrator enrols the factor and ends at acr
+    # « pwd », and a profile change asks the factor given within 15 minutes (docs/step-up.md)
+    browsers = {who: login(portal.url, who) for who in ids}
+    browsers = {who: login(portal.url, who) for who in ids}
     for number, (first_action, second_action) in enumerate(rounds):
-        browsers = {}
-        for who in ids:  # a disabled or removed administrator's sessions may have been ended
-            browsers[who] = login(portal.url, who)
+        for who in ids:  # a disabled or removed administrator's sessions were ended: log in again
+            page = browsers[who].request("GET", f"{portal.url}/structure/utilisateurs")
+            if page.status_code != 200 or not page.url.endswith("/structure/utilisateurs"):
+                browsers[who] = login(portal.url, who)
             management(browsers[who], portal.url)
         barrier = threading.Barrier(2)
 

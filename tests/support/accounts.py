@@ -128,11 +128,13 @@ def expired_activation_link(portal_url: str, mail, kc_admin, who: dict[str, str]
     return link
 
 
-def wait_for_mail(mail, to: str, timeout: float = 20.0) -> dict:
+def wait_for_mail(mail, to: str, timeout: float = 20.0, subject: str | None = None) -> dict:
+    """The first e-mail to ``to`` (whose subject is ``subject`` if given: security e-mails, e.g.
+    « un moyen de double authentification a été ajouté », may arrive in between)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         for message in mail.messages():
-            if any(r["address"] == to for r in message.get("to", [])):
+            if any(r["address"] == to for r in message.get("to", [])) and subject in (None, message.get("subject")):
                 return message
         time.sleep(0.3)
     pytest.fail(f"no e-mail to {to}")

@@ -45,9 +45,12 @@ def remember(identifier: str, raw_secret: str) -> None:
     _USED.pop(identifier, None)
 
 
-def _steps_now() -> tuple[int, int]:
-    step = int(time.time()) // PERIOD
-    return step, step + 1
+def _steps_now() -> tuple[int, ...]:
+    """The time steps whose codes Keycloak accepts now (its look-around window: one step either
+    side); the previous one only while it stays accepted for a few seconds more."""
+    now = time.time()
+    step = int(now) // PERIOD
+    return (step, step + 1, step - 1) if now % PERIOD < PERIOD - 5 else (step, step + 1)
 
 
 def wait_for_code(identifier: str) -> None:
@@ -57,8 +60,8 @@ def wait_for_code(identifier: str) -> None:
 
 
 def totp_code(identifier: str) -> str:
-    """A code for ``identifier`` not used before: this time step's, or the next one's (Keycloak
-    accepts one step either side), else wait for a fresh step."""
+    """A code for ``identifier`` not used before: this time step's, the next one's or the previous
+    one's (Keycloak accepts one step either side), else wait for a fresh step."""
     totp = pyotp.TOTP(SECRETS[identifier])
     used = _USED.setdefault(identifier, set())
     wait_for_code(identifier)
