@@ -9,7 +9,7 @@ import secrets
 from dataclasses import dataclass
 from enum import StrEnum
 
-from portal_adapter.members import login_identifier, person_fields
+from portal_adapter.members import person_fields
 
 DAY = 86400.0
 MAX_MESSAGE_LENGTH = 1000
@@ -86,21 +86,7 @@ def over_limit(limits: Limits, *, by_address: int, by_structure: int, by_client:
 
 def validate_request(first: str, last: str, email: str, job_title: str, message: str) -> dict[str, str]:
     """French error per field of the requester's form; empty when it can be filed."""
-    errors: dict[str, str] = {}
-    for field, value, label in (("prenom", first, "votre prénom"), ("nom", last, "votre nom")):
-        if not value.strip():
-            errors[field] = f"Indiquez {label}."
-        elif not person_fields.is_person_name(value):
-            errors[field] = (
-                "Ce champ ne peut contenir que des lettres, des espaces, des apostrophes et des traits d'union."
-            )
-        elif not login_identifier.is_usable(value):
-            errors[field] = (
-                "Ce nom ne permet pas de former l'identifiant de connexion : "
-                "ajoutez à la suite son écriture en lettres latines (de A à Z)."
-            )
-    if not person_fields.is_email(email):
-        errors["courriel"] = "Indiquez une adresse de courriel valide, par exemple : prenom.nom@exemple.fr."
+    errors = person_fields.person_errors(first, last, email, "votre prénom", "votre nom")
     if not job_title.strip() or len(job_title) > MAX_JOB_TITLE_LENGTH:
         errors["fonction"] = f"Indiquez votre fonction ({MAX_JOB_TITLE_LENGTH} caractères au maximum)."
     if len(message) > MAX_MESSAGE_LENGTH:

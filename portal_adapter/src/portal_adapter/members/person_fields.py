@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from portal_adapter.members import login_identifier
+
 MAX_LENGTH = 100
 NAME_SIGNS = frozenset(" '’.-")
 # Dot-separated atoms on the left (no leading, trailing or doubled dot: Keycloak refuses them),
@@ -36,3 +38,24 @@ def is_person_name(typed: str) -> bool:
 
 def is_email(typed: str) -> bool:
     return len(typed) <= MAX_LENGTH and EMAIL.fullmatch(typed.strip()) is not None
+
+
+def person_errors(first: str, last: str, email: str, first_label: str, last_label: str) -> dict[str, str]:
+    """French error per person field (``prenom``, ``nom``, ``courriel``) of a form that names a
+    person who will get an account; ``*_label`` ends « Indiquez … » when the field is empty."""
+    errors: dict[str, str] = {}
+    for field, value, label in (("prenom", first, first_label), ("nom", last, last_label)):
+        if not value.strip():
+            errors[field] = f"Indiquez {label}."
+        elif not is_person_name(value):
+            errors[field] = (
+                "Ce champ ne peut contenir que des lettres, des espaces, des apostrophes et des traits d'union."
+            )
+        elif not login_identifier.is_usable(value):
+            errors[field] = (
+                "Ce nom ne permet pas de former l'identifiant de connexion : "
+                "ajoutez à la suite son écriture en lettres latines (de A à Z)."
+            )
+    if not is_email(email):
+        errors["courriel"] = "Indiquez une adresse de courriel valide, par exemple : prenom.nom@exemple.fr."
+    return errors

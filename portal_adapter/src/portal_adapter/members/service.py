@@ -106,21 +106,7 @@ def _one_change_at_a_time(method: Callable) -> Callable:
 
 def validate_colleague(first: str, last: str, email: str, job_title: str, profile: str) -> dict[str, str]:
     """French error per field; empty when the colleague can be added."""
-    errors: dict[str, str] = {}
-    for field, value, label in (("prenom", first, "votre collègue : son prénom"), ("nom", last, "son nom")):
-        if not value.strip():
-            errors[field] = f"Indiquez {label}."
-        elif not person_fields.is_person_name(value):
-            errors[field] = (
-                "Ce champ ne peut contenir que des lettres, des espaces, des apostrophes et des traits d'union."
-            )
-        elif not login_identifier.is_usable(value):
-            errors[field] = (
-                "Ce nom ne permet pas de former l'identifiant de connexion : "
-                "ajoutez à la suite son écriture en lettres latines (de A à Z)."
-            )
-    if not person_fields.is_email(email):
-        errors["courriel"] = "Indiquez une adresse de courriel valide, par exemple : prenom.nom@exemple.fr."
+    errors = person_fields.person_errors(first, last, email, "votre collègue : son prénom", "son nom")
     if not job_title.strip() or len(job_title) > 100:
         errors["fonction"] = "Indiquez sa fonction (100 caractères au maximum)."
     if profile not in PROFILES:
