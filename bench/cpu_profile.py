@@ -106,11 +106,9 @@ def main(argv: list[str]) -> int:
     work.mkdir(parents=True, exist_ok=True)
     secrets = secrets_store.generate()
     password = "Bench " + secrets_module.token_urlsafe(18)
-    http_port, management_port, portal_port = kl._distinct_ports(3)
-    portal_url = f"http://127.0.0.1:{portal_port}"
-    server = kl._start_keycloak(
-        paths.LOCAL / "bench" / "keycloak-login", secrets, portal_url, http_port, management_port
-    )
+    parts = kl._parts(work, secrets, kl._distinct_ports(3))
+    portal_url = parts.portal_url
+    server = kl._start_keycloak(parts, paths.LOCAL / "bench" / "keycloak-login")
     try:
         server.start()
         pid = procstat.java_pid(server.process.pid)

@@ -6,6 +6,10 @@ from keycloak import KeycloakAdmin, KeycloakOpenIDConnection
 from keycloak.exceptions import KeycloakGetError
 
 from devstack.stack import REALM
+from tests.support.oidc_http import code_flow_tokens
+from tests.test_relying_client import register_client as register_client  # noqa: F401 - fixture
+
+APP = "http://127.0.0.1:9/app"
 
 ADAPTER_ROLES = {
     "query-users",
@@ -31,6 +35,18 @@ def test_password_policy_and_brute_force_detection(kc_admin):
     assert "passwordBlacklist(common-passwords.txt)" in realm["passwordPolicy"]
     assert realm["bruteForceProtected"] is True
     assert realm["failureFactor"] == 5
+
+
+def test_logins_are_stored_as_events_but_not_their_code_exchanges(keycloak, kc_admin, make_user, register_client):
+    """realm-config/README.md « events »: a login is kept (LOGIN) for staff's audit, its code
+    exchange (CODE_TO_TOKEN, one per login, nothing more to tell) is not: one write less per login."""
+    client_id, secret = register_client(APP, f"{APP}/callback")
+    user = make_user("standard")
+    code_flow_tokens(keycloak.url, client_id, f"{APP}/callback", user.username, secret, user.password)
+    stored = {e["type"] for e in kc_admin.get_events({"user": user.id, "max": 50})}
+    assert "LOGIN" in stored
+    assert "CODE_TO_TOKEN" not in stored
+    assert "CODE_TO_TOKEN" not in kc_admin.get_realm(REALM)["enabledEventTypes"]
 
 
 def test_required_actions_for_activation_are_enabled(kc_admin):
