@@ -81,6 +81,9 @@ def test_the_last_activity_is_the_latest_of_login_creation_and_re_enable():
     assert last_activity(None, START) == START, "never logged in: its creation"
     assert last_activity(day(10), START) == day(10)
     assert last_activity(day(10), START, day(5)) == day(10)
+    # a realm older than the recording of logins: nobody counts as inactive from before it
+    assert last_activity(None, date(2019, 5, 1), tracked_since=START) == START
+    assert last_activity(day(3), date(2019, 5, 1), tracked_since=START) == day(3)
     assert parse_day("2026-12-01") == date(2026, 12, 1)
     assert parse_day("") is None and parse_day("01/12/2026") is None and parse_day(None) is None
 
@@ -111,3 +114,6 @@ def test_the_delays_must_grow():
     Settings.from_env({"ACCOUNT_INACTIVE_WARN_DAYS": "10", "ACCOUNT_INACTIVE_DISABLE_DAYS": "20"})
     with pytest.raises(ConfigError, match="ACCOUNT_INACTIVE_WARN_DAYS"):
         Settings.from_env({"ACCOUNT_INACTIVE_WARN_DAYS": "800"})
+    assert Settings.from_env({"ACCOUNT_LAST_LOGIN_SINCE": "2026-12-01"}).account_last_login_since == "2026-12-01"
+    with pytest.raises(ConfigError, match="ACCOUNT_LAST_LOGIN_SINCE"):
+        Settings.from_env({"ACCOUNT_LAST_LOGIN_SINCE": "01/12/2026"})

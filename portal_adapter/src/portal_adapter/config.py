@@ -9,6 +9,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
+from datetime import date
 
 from portal_adapter.identity.names import REALM
 
@@ -117,6 +118,9 @@ class Settings:
     account_warn_days: int = 700
     account_disable_days: int = 730
     account_delete_days: int = 1095
+    # The day the extension began recording the last login (ISO date), on a realm older than it:
+    # no account counts as inactive from before that day. Empty on a realm created with it.
+    account_last_login_since: str = ""
 
     @property
     def issuer(self) -> str:
@@ -194,6 +198,7 @@ class Settings:
             "account_warn_days": "ACCOUNT_INACTIVE_WARN_DAYS",
             "account_disable_days": "ACCOUNT_INACTIVE_DISABLE_DAYS",
             "account_delete_days": "ACCOUNT_INACTIVE_DELETE_DAYS",
+            "account_last_login_since": "ACCOUNT_LAST_LOGIN_SINCE",
         }
         values: dict[str, object] = {}
         for field in fields(cls):
@@ -228,6 +233,11 @@ class Settings:
             raise ConfigError(
                 "ACCOUNT_INACTIVE_WARN_DAYS < ACCOUNT_INACTIVE_DISABLE_DAYS < ACCOUNT_INACTIVE_DELETE_DAYS, all above 0"
             )
+        if self.account_last_login_since:
+            try:
+                date.fromisoformat(self.account_last_login_since)
+            except ValueError as error:
+                raise ConfigError("ACCOUNT_LAST_LOGIN_SINCE must be a day like 2026-12-01") from error
         if len(self.concession_code_pepper.encode()) < 32:
             raise ConfigError("CONCESSION_CODE_PEPPER must have at least 32 bytes")
 

@@ -128,7 +128,8 @@ class Lifecycle:
         login = stages.parse_day(((user.get("attributes") or {}).get(ATTR_LAST_LOGIN_DATE) or [None])[0])
         created = datetime.fromtimestamp(user.get("createdTimestamp", 0) / 1000, UTC).date()
         reenabled = max((d.on for d in history if d.step == stages.REENABLED), default=None)
-        activity = stages.last_activity(login, created, reenabled)
+        since = stages.parse_day(self.settings.account_last_login_since)
+        activity = stages.last_activity(login, created, reenabled, since)
         cycle = activity.isoformat()
         this_period = {d.step: d.on for d in history if d.cycle == cycle}
         account = stages.Account(

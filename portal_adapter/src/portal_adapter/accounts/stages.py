@@ -38,8 +38,11 @@ class Account:
     disabled_on: date | None = None  # the lifecycle disabled the account that day (this period)
 
 
-def last_activity(last_login: date | None, created: date, reenabled: date | None = None) -> date:
-    return max(d for d in (last_login, created, reenabled) if d is not None)
+def last_activity(
+    last_login: date | None, created: date, reenabled: date | None = None, tracked_since: date | None = None
+) -> date:
+    """``tracked_since``: the day the last login began to be recorded, on a realm older than that."""
+    return max(d for d in (last_login, created, reenabled, tracked_since) if d is not None)
 
 
 def parse_day(value: str | None) -> date | None:
