@@ -261,3 +261,26 @@ def _attribute_row(database, user_id: str) -> tuple | None:
     finally:
         engine.dispose()
     return tuple(row)
+
+
+def test_each_step_is_claimed_once_and_a_crashed_claim_is_taken_over(adapter_database_url):
+    """The job's memory (accounts/steps.py): a run killed after claiming a step (before its
+    e-mail was sent) leaves it to the next run once stale; a step done is never done again."""
+    from portal_adapter.accounts import steps
+
+    from portal_adapter import db
+
+    db.upgrade(adapter_database_url)
+    engine = db.make_engine(adapter_database_url)
+    now = 1_900_000_000.0
+    assert steps.claim(engine, "u1", "2026-12-01", "warn", now)
+    assert not steps.claim(engine, "u1", "2026-12-01", "warn", now + 60), "another run is on it"
+    assert steps.claim(engine, "u1", "2026-12-01", "disable", now), "another step is another claim"
+    assert steps.claim(engine, "u1", "2026-12-01", "warn", now + steps.STALE_SECONDS + 1), "a crashed claim"
+    steps.finish(engine, "u1", "2026-12-01", "warn", now + steps.STALE_SECONDS + 2, "inactive_warning")
+    assert not steps.claim(engine, "u1", "2026-12-01", "warn", now + 10 * steps.STALE_SECONDS), "done once"
+    assert steps.claim(engine, "u1", "2028-01-01", "warn", now), "a new period is warned again"
+    steps.release(engine, "u1", "2028-01-01", "warn")  # its e-mail refused: the next run tries again
+    assert steps.claim(engine, "u1", "2028-01-01", "warn", now + 1)
+    assert [(d.cycle, d.step) for d in steps.done(engine, "u1")] == [("2026-12-01", "warn")]
+    engine.dispose()
