@@ -20,6 +20,10 @@ FACTS = {
     "previous_profile": "Standard",
     "new_profile": "Administrateur",
     "concession": "EAU DU HAVRE - RESEAU NORD",
+    "last_login": "12/06/2024",
+    "days_left": "30",
+    "disable_on": "27/06/2026",
+    "delete_on": "27/05/2027",
 }
 AT = 1_780_000_000.0  # 28/05/2026 20:26 UTC
 
@@ -27,10 +31,10 @@ AT = 1_780_000_000.0  # 28/05/2026 20:26 UTC
 def test_every_kind_renders_in_french_with_its_time_and_its_way_out():
     documented = (Path(__file__).parents[1] / "docs" / "security-emails.md").read_text(encoding="utf-8")
     assert len(KINDS) >= 13  # the eleven of the list, and the two of a second factor's reset
-    assert all(f"« Hariane PRO : {spec.subject} »" in documented for spec in KINDS.values())
+    assert all(f"« Hariane PRO : {spec.subject.format(**FACTS)} »" in documented for spec in KINDS.values())
     for kind, spec in KINDS.items():
         message = render(kind, FACTS, at=AT, help_url="mailto:aide@exemple.test", portal_url="https://pro.test")
-        assert message.subject == f"Hariane PRO : {spec.subject}", kind
+        assert message.subject == f"Hariane PRO : {spec.subject.format(**FACTS)}", kind
         for body in (message.text, message.html):
             assert "28/05/2026 à 22:26 (heure de Paris)" in body, kind  # Paris summer time, UTC+2
             assert "—" not in body and "{" not in body, kind  # every fact filled

@@ -19,13 +19,13 @@ class Member:
     siret: str
 
 
-def structure_member(kc_admin, siret: str | None = None, profile: str = "admin") -> Member:
+def structure_member(kc_admin, siret: str | None = None, profile: str = "admin", username: str = "") -> Member:
     """A user with ``profile`` in the structure ``siret`` (a new one by default); password PASSWORD."""
     siret = siret or synthetic_siret()
     organization_id = provision_structure(kc_admin, siret, f"TEST RESEAUX {siret[-6:]}")
     suffix = uuid.uuid4().hex[:8]
     user = DemoUser(
-        username=f"pro.test-{suffix}.lien",
+        username=username or f"pro.test-{suffix}.lien",
         first_name="Lou",
         last_name=f"Lien-{suffix}",
         email=f"lou.{suffix}@reseaux-test.test",

@@ -9,6 +9,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
+from datetime import date
 
 from portal_adapter.identity.names import REALM
 
@@ -112,6 +113,14 @@ class Settings:
     join_requests_agents_email: str = ""
     join_requests_escalation_days: float = 7.0
     join_requests_expiry_days: float = 30.0
+    # Inactive accounts (docs/account-lifecycle.md): days without login before the warning
+    # e-mail, the disabling and the deletion (about 23, 24 and 36 months).
+    account_warn_days: int = 700
+    account_disable_days: int = 730
+    account_delete_days: int = 1095
+    # The day the extension began recording the last login (ISO date), on a realm older than it:
+    # no account counts as inactive from before that day. Empty on a realm created with it.
+    account_last_login_since: str = ""
 
     @property
     def issuer(self) -> str:
@@ -186,6 +195,10 @@ class Settings:
             "join_requests_agents_email": "JOIN_REQUESTS_AGENTS_EMAIL",
             "join_requests_escalation_days": "JOIN_REQUESTS_ESCALATION_DAYS",
             "join_requests_expiry_days": "JOIN_REQUESTS_EXPIRY_DAYS",
+            "account_warn_days": "ACCOUNT_INACTIVE_WARN_DAYS",
+            "account_disable_days": "ACCOUNT_INACTIVE_DISABLE_DAYS",
+            "account_delete_days": "ACCOUNT_INACTIVE_DELETE_DAYS",
+            "account_last_login_since": "ACCOUNT_LAST_LOGIN_SINCE",
         }
         values: dict[str, object] = {}
         for field in fields(cls):
@@ -216,6 +229,15 @@ class Settings:
         unreadable = [name.upper() for name in THROTTLE_SETTINGS if not THROTTLE_LIMITS.match(getattr(self, name))]
         if unreadable:
             raise ConfigError(f"{', '.join(unreadable)}: limits like 3/1h,10/24h (count/window, comma-separated)")
+        if not 0 < self.account_warn_days < self.account_disable_days < self.account_delete_days:
+            raise ConfigError(
+                "ACCOUNT_INACTIVE_WARN_DAYS < ACCOUNT_INACTIVE_DISABLE_DAYS < ACCOUNT_INACTIVE_DELETE_DAYS, all above 0"
+            )
+        if self.account_last_login_since:
+            try:
+                date.fromisoformat(self.account_last_login_since)
+            except ValueError as error:
+                raise ConfigError("ACCOUNT_LAST_LOGIN_SINCE must be a day like 2026-12-01") from error
         if len(self.concession_code_pepper.encode()) < 32:
             raise ConfigError("CONCESSION_CODE_PEPPER must have at least 32 bytes")
 

@@ -177,6 +177,23 @@ email_sends = sa.Table(
     sa.Column("detail", sa.String(200), nullable=True),  # which e-mail; the limit that refused it
 )
 
+# The inactive-account lifecycle (accounts/lifecycle.py): each step done to an account, once per
+# inactivity period (``cycle``: the day of its last activity). A step is claimed (the row
+# inserted) before it is done and marked done after: a re-run does nothing twice, two runs never
+# do the same step, and a claim left undone by a crash is taken over later.
+account_lifecycle_steps = sa.Table(
+    "account_lifecycle_steps",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("user_id", sa.String(64), nullable=False, index=True),  # the Keycloak user id, nothing else
+    sa.Column("cycle", sa.String(10), nullable=False),  # the last activity's day, ISO
+    sa.Column("step", sa.String(16), nullable=False),  # warn | disable | delete | reenabled
+    sa.Column("claimed_at", sa.Float, nullable=False),
+    sa.Column("done_at", sa.Float, nullable=True),
+    sa.Column("detail", sa.String(200), nullable=True),  # the e-mail kind; the structures told
+    sa.UniqueConstraint("user_id", "cycle", "step", name="uq_account_lifecycle_step"),
+)
+
 
 def make_engine(url: str) -> sa.Engine:
     if url.startswith("sqlite"):

@@ -357,6 +357,71 @@ def structures_resync(only: tuple[str, ...], pause: float) -> None:
         sys.exit(1)
 
 
+@main.group("accounts")
+def accounts_group() -> None:
+    """Les comptes des utilisateurs (docs/account-lifecycle.md)."""
+
+
+@accounts_group.command("lifecycle")
+@click.option(
+    "--now",
+    "moved_now",
+    metavar="DATE",
+    envvar="ACCOUNTS_LIFECYCLE_NOW",
+    help="Date du jour simulée (AAAA-MM-JJ ou ISO 8601, UTC), pour les essais ; refusée en production.",
+)
+@click.option("--recherche", "search", default="", help="Seulement les comptes que la recherche de Keycloak trouve.")
+@click.option("--par-page", "page_size", default=100, show_default=True, help="Comptes lus par requête à Keycloak.")
+def accounts_lifecycle(moved_now: str | None, search: str, page_size: int) -> None:
+    """Comptes inactifs : prévient (23 mois sans connexion), désactive (24 mois), supprime (36 mois).
+
+    Les délais viennent de ACCOUNT_INACTIVE_WARN_DAYS, ACCOUNT_INACTIVE_DISABLE_DAYS et
+    ACCOUNT_INACTIVE_DELETE_DAYS. Chaque étape n'est faite qu'une fois par compte : une
+    exécution interrompue se relance simplement. À lancer chaque jour (cron). Code de sortie :
+    0 sans erreur, 1 si des comptes n'ont pu être traités (ils le seront la fois suivante),
+    2 si les comptes n'ont pu être lus."""
+    from datetime import datetime
+
+    from portal_adapter.accounts.lifecycle import Lifecycle
+    from portal_adapter.identity.keycloak_admin import service_account_admin
+
+    settings = _settings()
+    clock = None
+    if moved_now:
+        if settings.env == "production":
+            click.echo("Erreur : --now (date simulée) est refusé en production.", err=True)
+            sys.exit(2)
+        try:
+            moved = datetime.fromisoformat(moved_now)
+        except ValueError:
+            click.echo(f"Erreur : --now {moved_now} : une date AAAA-MM-JJ ou ISO 8601 est attendue.", err=True)
+            sys.exit(2)
+        instant = (moved if moved.tzinfo else moved.replace(tzinfo=UTC)).timestamp()
+        clock = lambda: instant  # noqa: E731 - the moved clock stands still during the run
+        click.echo(f"Date simulée : {moved.isoformat()}", err=True)
+    db.upgrade(settings.database_url)
+    lifecycle = Lifecycle(
+        settings,
+        db.make_engine(settings.database_url),
+        service_account_admin(settings),
+        page_size=max(1, page_size),
+        search=search,
+    )
+    if clock is not None:
+        lifecycle.clock = clock
+    try:
+        totals = lifecycle.run()
+    except KeycloakError as error:
+        click.echo(f"Erreur : les comptes n'ont pu être lus dans Keycloak ({error}).", err=True)
+        sys.exit(2)
+    click.echo(
+        f"Bilan : {totals.checked} vérifiés, {totals.warned} prévenus, {totals.disabled} désactivés, "
+        f"{totals.deleted} supprimés, {totals.errors} erreurs"
+    )
+    if totals.errors:
+        sys.exit(1)
+
+
 @main.group("join-requests")
 def join_requests_group() -> None:
     """Demandes pour rejoindre une structure (docs/join-requests.md).

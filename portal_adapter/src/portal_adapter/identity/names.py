@@ -48,11 +48,13 @@ ATTR_STRUCTURE_SIRET = "structureSiret"
 ATTR_CGU_VERSION = "cguVersion"
 ATTR_CGU_TEXT_SHA256 = "cguTextSha256"
 ATTR_CGU_ACCEPTED_AT = "cguAcceptedAt"
+ATTR_LAST_LOGIN_DATE = "harianeLastLoginDate"  # the last login's day (UTC), docs/account-lifecycle.md
 ADMIN_ONLY_ATTRIBUTES = (
     ATTR_STRUCTURE_SIRET,
     ATTR_CGU_VERSION,
     ATTR_CGU_TEXT_SHA256,
     ATTR_CGU_ACCEPTED_AT,
+    ATTR_LAST_LOGIN_DATE,
 )
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
+from portal_adapter.runtime import current_settings
+
 bp = Blueprint("legal", __name__)
 
 # path -> template (also the footer's order); the URLs are the login theme's too (footer.ftl)
@@ -25,6 +27,12 @@ def legal_notice():
     return render_template(PAGES["mentions-legales"])
 
 
+def _months(days: int) -> int:
+    return round(days * 12 / 365.25)
+
+
 @bp.get("/donnees-personnelles")
 def personal_data():
-    return render_template(PAGES["donnees-personnelles"])
+    settings = current_settings()  # the inactive-account delays the lifecycle job follows
+    delays = (settings.account_warn_days, settings.account_disable_days, settings.account_delete_days)
+    return render_template(PAGES["donnees-personnelles"], inactivity_months=[_months(d) for d in delays])

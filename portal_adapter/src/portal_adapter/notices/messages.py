@@ -27,6 +27,15 @@ NOT_EXPECTED_ADMIN = (
     "de votre structure dans « Gestion des utilisateurs », changez votre mot de passe avec « Mot de passe "
     "oublié » et contactez l'assistance Hariane PRO."
 )
+# What a person does to keep an account the inactive-account lifecycle will disable.
+KEEP_ACCOUNT = (
+    "Pour garder votre compte, il suffit de vous connecter à Hariane PRO avant cette date. Si vous n'en avez "
+    "plus besoin, vous n'avez rien à faire. Pour toute question, contactez l'assistance Hariane PRO."
+)
+NOT_EXPECTED_INACTIVE = (
+    "Si vous avez encore besoin de ce compte, demandez à un administrateur de votre structure ou à l'assistance "
+    "Hariane PRO de le réactiver."
+)
 NOT_EXPECTED_CONCESSION = (
     "Si aucun administrateur de votre structure n'est à l'origine de ce changement, contactez sans attendre "
     "le service Voirie de la Métropole et l'assistance Hariane PRO."
@@ -38,7 +47,7 @@ class Kind:
     subject: str  # after « Hariane PRO : »
     happened: str  # a sentence with {placeholders} from the facts
     advice: str
-    audience: str  # "member" (the account's owner) | "administrators" (the structure's active ones)
+    audience: str  # "member" (the account's owner) | "administrators" | "members" (the structure's active ones)
 
 
 KINDS: dict[str, Kind] = {
@@ -135,6 +144,43 @@ KINDS: dict[str, Kind] = {
         NOT_EXPECTED_CONCESSION,
         "administrators",
     ),
+    # The inactive-account lifecycle (docs/account-lifecycle.md): sent by the job, never throttled.
+    "inactive_warning": Kind(
+        "votre compte sera désactivé dans {days_left} jours",
+        "Le {when}, votre compte Hariane PRO {username} n'avait pas servi depuis le {last_login}. Sans connexion de "
+        "votre part, il sera désactivé dans {days_left} jours, le {disable_on}, puis supprimé le {delete_on}.",
+        KEEP_ACCOUNT,
+        "member",
+    ),
+    "inactive_warning_last_admin": Kind(
+        "votre compte sera désactivé dans {days_left} jours : vous êtes le dernier administrateur de votre structure",
+        "Le {when}, votre compte Hariane PRO {username} n'avait pas servi depuis le {last_login}. Sans connexion de "
+        "votre part, il sera désactivé dans {days_left} jours, le {disable_on}, puis supprimé le {delete_on}. "
+        "Vous êtes le dernier administrateur de votre structure « {structure} » : une fois votre compte désactivé, "
+        "plus personne ne pourra y gérer les utilisateurs ni les comptes de concession. Si vous quittez la "
+        "structure ou n'utilisez plus Hariane PRO, nommez d'abord un autre administrateur dans « Gestion des "
+        "utilisateurs » (profil « Administrateur »).",
+        KEEP_ACCOUNT,
+        "member",
+    ),
+    "inactive_disabled": Kind(
+        "votre compte a été désactivé faute de connexion",
+        "Le {when}, votre compte Hariane PRO {username} a été désactivé : il n'avait pas servi depuis le "
+        "{last_login}. Vous ne pouvez plus vous connecter ; sans réactivation, il sera supprimé le {delete_on}.",
+        NOT_EXPECTED_INACTIVE,
+        "member",
+    ),
+    "structure_without_admin": Kind(
+        "votre structure n'a plus d'administrateur",
+        "Le {when}, le compte Hariane PRO de {member}, dernier administrateur de votre structure « {structure} », "
+        "a été désactivé faute de connexion. Votre structure n'a plus d'administrateur : personne ne peut y "
+        "ajouter d'utilisateur, changer un profil ni rattacher un compte de concession. Les demandes pour "
+        "rejoindre votre structure sont désormais transmises aux agents de la Métropole.",
+        "Pour qu'un membre de votre structure en devienne administrateur, contactez l'assistance Hariane PRO : "
+        "un agent de la Métropole le nommera après avoir vérifié qu'il agit pour la structure. Si l'ancien "
+        "administrateur est toujours parmi vous, l'assistance peut aussi réactiver son compte.",
+        "members",
+    ),
 }
 FACTOR_LABELS = {
     "otp": "application d'authentification",
@@ -170,7 +216,7 @@ def render(kind: str, facts: dict[str, str], *, at: float, help_url: str, portal
     happened = spec.happened.format_map(_Missing(values))
     context = {"happened": happened, "advice": spec.advice, "help_url": help_url, "portal_url": portal_url}
     return Rendered(
-        SUBJECT_PREFIX + spec.subject,
+        SUBJECT_PREFIX + spec.subject.format_map(_Missing(values)),
         _TEMPLATES.get_template("notices/notice.txt").render(context),
         _TEMPLATES.get_template("notices/notice.html").render(context),
     )

@@ -55,6 +55,8 @@ public final class IdentityNames {
     public static final String ATTR_CGU_VERSION = "cguVersion";
     public static final String ATTR_CGU_TEXT_SHA256 = "cguTextSha256";
     public static final String ATTR_CGU_ACCEPTED_AT = "cguAcceptedAt";
+    /** The day (ISO date, UTC) of the last login, written by the lifecycle package; docs/account-lifecycle.md. */
+    public static final String ATTR_LAST_LOGIN_DATE = "harianeLastLoginDate";
 
     /** User attributes the user fills in. */
     public static final String ATTR_JOB_TITLE = "jobTitle";

@@ -1,0 +1,1 @@
+"""Accounts over time: inactive accounts warned, disabled, then deleted (docs/account-lifecycle.md)."""
