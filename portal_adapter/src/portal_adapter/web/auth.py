@@ -87,8 +87,11 @@ def local_destination(value: object) -> str | None:
 
 @bp.get("/connexion")
 def login():
+    """Through Keycloak's login; ``?niveau=mfa`` asks for the second-factor level (the agents'
+    pages, once a login ended without the factor: an enrolment)."""
+    asked = {"acr_values": SECOND_FACTOR_ACR} if request.args.get("niveau") == SECOND_FACTOR_ACR else {}
     try:
-        return oauth.keycloak.authorize_redirect(current_settings().callback_url)
+        return oauth.keycloak.authorize_redirect(current_settings().callback_url, **asked)
     except (AuthlibBaseError, OSError) as error:
         log.warning("identity provider unreachable at login: %s", error)
         return render_template("web/connexion_impossible.html"), 503
