@@ -326,8 +326,48 @@ def test_an_agent_lists_the_structures_with_their_members(portal, kc_admin, agen
     page.get_by_label("Nom ou SIRET de la structure").fill(holder.siret)
     page.get_by_role("button", name="Rechercher").click()
     rows = [" ".join(r.split()) for r in page.locator("#structures tbody tr").all_inner_texts()]
-    assert rows == [f"TEST RESEAUX {holder.siret[-6:]} {holder.siret} 2"]
+    assert rows == [f"TEST RESEAUX {holder.siret[-6:]} {holder.siret} 2 Non vérifiée"]  # never re-synced
     no_serious_violations(page)
+
+    # as `portal-adapter structures resync` leaves a closed establishment with a successor and a new name
+    organization = kc_admin.get_organization(holder.organization_id)
+    attributes = organization.get("attributes") or {}
+    kc_admin.update_organization(
+        holder.organization_id,
+        organization
+        | {
+            "attributes": attributes
+            | {
+                "sireneState": ["closed"],
+                "sireneClosedAt": ["2026-11-30T23:30:00Z"],
+                "sireneSuccessorSiret": ["55210055400013"],
+                "sireneChangedAt": ["2026-10-02T03:17:00Z"],
+                "sirene.name": ["NOUVEAU NOM"],
+            }
+        },
+    )
+    page.reload()
+    state = " ".join(page.locator("#structures tbody tr td").nth(3).inner_text().split())
+    assert state == (
+        "Fermée le 01/12/2026 Successeur : SIRET 55210055400013 "  # Paris time
+        "Modifiée le 02/10/2026 (raison sociale ou adresse différentes au répertoire)"
+    )
+    no_serious_violations(page)
+
+
+def test_the_structures_sirene_state_in_french():
+    from portal_adapter.backoffice.service import SireneState, sirene_state
+
+    assert sirene_state({}) == SireneState("Non vérifiée", "", "")
+    assert sirene_state({"sireneState": ["active"], "sireneChangedAt": ["2026-01-05T10:00:00Z"]}) == SireneState(
+        "Active", "", ""
+    )  # nothing differs any more: not « Modifiée »
+    assert sirene_state(
+        {"sireneState": ["active"], "sirene.street": ["AVENUE FOCH"], "sireneChangedAt": ["2026-01-05T10:00:00Z"]}
+    ) == SireneState("Active", "", "Modifiée le 05/01/2026")
+    assert sirene_state({"sireneState": ["closed"], "sireneClosedAt": ["pas une date"]}) == SireneState(
+        "Fermée", "", ""
+    )
 
 
 def test_only_metropolis_agents_enter_the_back_office(portal, kc_admin, agent, page, tmp_path):
