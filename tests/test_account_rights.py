@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from portal_adapter.account.personal_data import DELETED_ID, DELETED_LABEL
 from portal_adapter.db import concession_accounts, link_attempts, login_sessions
 from portal_adapter.notices.messages import KINDS, SUBJECT_PREFIX
+from portal_adapter.web.step_up import PASSWORD_ABANDONED
 
 from tests.support.accounts import PASSWORD, wait_for_mail
 from tests.support.browser_steps import KEYCLOAK_LOGIN_BUTTON, serious_violations
@@ -69,6 +70,12 @@ def test_a_member_deletes_their_account_with_their_password_and_can_no_longer_lo
     page.wait_for_url("**/mon-compte/supprimer")
     assert "définitive" in page.locator("main").inner_text()
     assert serious_violations(page) == []
+    # back on the form without giving the password: nothing is deleted
+    page.get_by_role("button", name="Supprimer définitivement mon compte").click()
+    page.get_by_label("Mot de passe", exact=True).wait_for()
+    page.goto(f"{portal.url}/mon-compte/supprimer")
+    assert PASSWORD_ABANDONED in page.locator("main").inner_text()
+    assert users_named(kc_admin, member.username)
     page.get_by_role("button", name="Supprimer définitivement mon compte").click()
 
     # Keycloak asks for the password again (prompt=login), the identifier given
