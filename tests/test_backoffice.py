@@ -20,10 +20,11 @@ from portal_adapter.concessions.linking import Linker
 from portal_adapter.db import agent_actions, concession_accounts, concession_links, link_attempts
 from portal_adapter.web.agents import id_token_acr
 
-from devstack.demo import DemoUser, provision_user
+from devstack.demo import DemoUser
 from tests.support.accounts import PASSWORD, csrf, login, wait_for_mail
 from tests.support.browser_steps import keycloak_login, serious_violations
 from tests.support.concession_http import database, field_error, import_registry, logged_in, submit_link, text
+from tests.support.step_up import user_with_totp
 from tests.support.structures import structure_member
 
 REFUSED = "Cette page est réservée aux agents de la Métropole."
@@ -32,7 +33,8 @@ AGENT_PAGES = ("/agents/", "/agents/registre", "/agents/concessions", "/agents/s
 
 @pytest.fixture
 def agent(kc_admin):
-    """A metropolis agent: a user granted the realm role ``metropolis-agent`` (password PASSWORD)."""
+    """A metropolis agent: a user granted the realm role ``metropolis-agent`` (password PASSWORD),
+    with the authenticator app the role requires already enrolled (its codes from the tests)."""
     suffix = uuid.uuid4().hex[:8]
     user = DemoUser(
         username=f"agent.test-{suffix}",
@@ -42,7 +44,8 @@ def agent(kc_admin):
         job_title="Agent du service Voirie",
         profile="standard",
     )
-    user_id = provision_user(kc_admin, user, PASSWORD)
+    user_id = user_with_totp(kc_admin, user.username, user.first_name, user.last_name, user.email, user.job_title)
+    kc_admin.group_user_add(user_id, kc_admin.get_group_by_path("/standard")["id"])
     kc_admin.assign_realm_roles(user_id, [kc_admin.get_realm_role("metropolis-agent")])
     yield user
     kc_admin.delete_user(user_id)
@@ -323,8 +326,48 @@ def test_an_agent_lists_the_structures_with_their_members(portal, kc_admin, agen
     page.get_by_label("Nom ou SIRET de la structure").fill(holder.siret)
     page.get_by_role("button", name="Rechercher").click()
     rows = [" ".join(r.split()) for r in page.locator("#structures tbody tr").all_inner_texts()]
-    assert rows == [f"TEST RESEAUX {holder.siret[-6:]} {holder.siret} 2"]
+    assert rows == [f"TEST RESEAUX {holder.siret[-6:]} {holder.siret} 2 Non vérifiée"]  # never re-synced
     no_serious_violations(page)
+
+    # as `portal-adapter structures resync` leaves a closed establishment with a successor and a new name
+    organization = kc_admin.get_organization(holder.organization_id)
+    attributes = organization.get("attributes") or {}
+    kc_admin.update_organization(
+        holder.organization_id,
+        organization
+        | {
+            "attributes": attributes
+            | {
+                "sireneState": ["closed"],
+                "sireneClosedAt": ["2026-11-30T23:30:00Z"],
+                "sireneSuccessorSiret": ["55210055400013"],
+                "sireneChangedAt": ["2026-10-02T03:17:00Z"],
+                "sirene.name": ["NOUVEAU NOM"],
+            }
+        },
+    )
+    page.reload()
+    state = " ".join(page.locator("#structures tbody tr td").nth(3).inner_text().split())
+    assert state == (
+        "Fermée le 01/12/2026 Successeur : SIRET 55210055400013 "  # Paris time
+        "Modifiée le 02/10/2026 (raison sociale ou adresse différentes au répertoire)"
+    )
+    no_serious_violations(page)
+
+
+def test_the_structures_sirene_state_in_french():
+    from portal_adapter.backoffice.service import SireneState, sirene_state
+
+    assert sirene_state({}) == SireneState("Non vérifiée", "", "")
+    assert sirene_state({"sireneState": ["active"], "sireneChangedAt": ["2026-01-05T10:00:00Z"]}) == SireneState(
+        "Active", "", ""
+    )  # nothing differs any more: not « Modifiée »
+    assert sirene_state(
+        {"sireneState": ["active"], "sirene.street": ["AVENUE FOCH"], "sireneChangedAt": ["2026-01-05T10:00:00Z"]}
+    ) == SireneState("Active", "", "Modifiée le 05/01/2026")
+    assert sirene_state({"sireneState": ["closed"], "sireneClosedAt": ["pas une date"]}) == SireneState(
+        "Fermée", "", ""
+    )
 
 
 def test_only_metropolis_agents_enter_the_back_office(portal, kc_admin, agent, page, tmp_path):
@@ -452,10 +495,10 @@ def test_audited_details_and_reasons_are_said_in_french():
 
 
 def test_with_the_second_factor_required_an_agent_needs_an_mfa_login(portal, agent, secrets):
-    """PORTAL_AGENTS_REQUIRE_MFA=true (switched on once the realm's second factor is deployed):
-    the back-office reads the acr of the ID token the login kept. The adapter runs in-process
-    on the session's Keycloak and database; the session holds the agent's real ID token (acr
-    of a password login), then the same token saying "mfa"."""
+    """PORTAL_AGENTS_REQUIRE_MFA defaults to true (the role metropolis-agent includes
+    second-factor-required): the back-office reads the acr of the ID token the login kept. The
+    adapter runs in-process on the session's Keycloak and database; the session holds the agent's
+    real ID token (a login with the factor: acr "mfa"), then the same token saying "pwd"."""
     import base64
     import json
 
@@ -467,7 +510,9 @@ def test_with_the_second_factor_required_an_agent_needs_an_mfa_login(portal, age
 
     from tests.support.accounts import claims
 
-    settings = Settings.from_env(portal.env | {"PORTAL_BASE_URL": portal.url, "PORTAL_AGENTS_REQUIRE_MFA": "true"})
+    environment = {k: v for k, v in portal.env.items() if k != "PORTAL_AGENTS_REQUIRE_MFA"}
+    settings = Settings.from_env(environment | {"PORTAL_BASE_URL": portal.url})
+    assert settings.agents_require_mfa == "true"  # the default
     app = create_app(settings)
     browser = login(portal.url, agent.username)
     real = claims(browser, secrets)
@@ -476,27 +521,31 @@ def test_with_the_second_factor_required_an_agent_needs_an_mfa_login(portal, age
     reader.secret_key = secrets["PORTAL_SECRET_KEY"]
     id_token = SecureCookieSessionInterface().get_signing_serializer(reader).loads(cookie.value)["id_token"]
     header, _, signature = id_token.split(".")
-    with_mfa = ".".join(
-        (header, base64.urlsafe_b64encode(json.dumps(real | {"acr": "mfa"}).encode()).decode().rstrip("="), signature)
+    password_only = ".".join(
+        (header, base64.urlsafe_b64encode(json.dumps(real | {"acr": "pwd"}).encode()).decode().rstrip("="), signature)
     )
-    assert real.get("acr") != "mfa"
+    assert real.get("acr") == "mfa"  # the agent gave the factor the role requires
     engine = make_engine(settings.database_url)
-    client = app.test_client()
 
-    def visit(token: str):
+    def visit(token: str, application=app):
+        client = application.test_client()
         with client.session_transaction() as session:
             session["user"] = {"sub": real["sub"], "username": agent.username}
             session["id_token"] = token
             session["key"] = open_session(engine, real["sub"], None)
         return client.get("/agents/")
 
-    allowed = visit(with_mfa)
+    allowed = visit(id_token)
     assert allowed.status_code == 200 and "Espace des agents de la Métropole" in allowed.get_data(as_text=True)
-    refused = visit(id_token)
+    refused = visit(password_only)
     assert refused.status_code == 403
-    assert "L'espace des agents demande une connexion avec un second facteur" in html.unescape(
-        refused.get_data(as_text=True)
+    page = html.unescape(refused.get_data(as_text=True))
+    assert "L'espace des agents demande une connexion avec un second facteur" in page
+    assert 'href="/connexion?niveau=mfa"' in page and "Valider mon second facteur" in page
+    relaxed = create_app(
+        Settings.from_env(environment | {"PORTAL_BASE_URL": portal.url, "PORTAL_AGENTS_REQUIRE_MFA": "false"})
     )
+    assert visit(password_only, relaxed).status_code == 200  # only where a deployment says so
 
 
 def test_when_the_realm_cannot_say_who_is_an_agent_the_page_says_the_service_is_unavailable(portal, agent, kc_admin):
@@ -516,6 +565,7 @@ def test_when_the_realm_cannot_say_who_is_an_agent_the_page_says_the_service_is_
         client = create_app(settings).test_client()
         with client.session_transaction() as session:
             session["user"] = {"sub": user_id, "username": agent.username}
+            session["id_token"] = "e30.eyJhY3IiOiJtZmEifQ.sig"  # {"acr": "mfa"}: the factor, as agents log in
             session["key"] = open_session(make_engine(settings.database_url), user_id, None)
         return client.get("/agents/")
 

@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from devstack.demo import provision_structure
 from devstack.stack import AGENTS_EMAIL
-from tests.support.accounts import activate, add_colleague, login, management, post
+from tests.support.accounts import activate, add_colleague, login, management, post, with_recent_second_factor
 from tests.support.join_requests import Requester, confirmation_link, filed_and_confirmed, mails_to
 from tests.support.registration_http import synthetic_siret
 
@@ -165,6 +165,7 @@ def test_only_metropolis_agents_open_the_agents_pages_where_they_can_refuse_a_re
     role = kc_admin.get_realm_role("metropolis-agent")
     user_id = kc_admin.get_user_id(identifier)
     kc_admin.assign_realm_roles(user_id, [role])
+    browser = with_recent_second_factor(browser)  # agents' pages want the factor given at login
     orphan = synthetic_siret()
     provision_structure(kc_admin, orphan, f"TEST ORPHELINE {orphan[-6:]}")
     email = fresh_email("igor.ignore")

@@ -21,6 +21,7 @@ from tests.support.join_requests import (
 )
 from tests.support.registration_http import synthetic_siret
 from tests.support.session import ARTIFACTS
+from tests.support.step_up import metropolis_agent
 from tests.support.structures import structure_member
 from tests.test_registration_accessibility import tab_to, type_into
 
@@ -107,7 +108,7 @@ def test_from_the_siret_step_an_administrator_accepts_the_requester_as_privilege
 
 
 def test_the_agents_make_the_requester_administrator_of_a_structure_without_one_and_need_a_motive_otherwise(
-    page, portal, mail, kc_admin, make_user, secrets
+    page, portal, mail, kc_admin, secrets
 ):
     checked: dict[str, list] = {}
     orphan = synthetic_siret()
@@ -118,10 +119,9 @@ def test_the_agents_make_the_requester_administrator_of_a_structure_without_one_
     rival = f"rita.rivale.{client_address().replace('.', '-')}@demandeur-test.test"
     filed_and_confirmed(portal.url, mail, contested.siret, "Rita", "Rivale", rival)
 
-    agent = make_user("standard")
-    kc_admin.assign_realm_roles(agent.id, [kc_admin.get_realm_role("metropolis-agent")])
+    agent = metropolis_agent(kc_admin)  # the role requires a second factor: an app enrolled
     page.goto(f"{portal.url}/agents/demandes")
-    keycloak_login(page, agent.username, agent.password)
+    keycloak_login(page, agent.username, PASSWORD)
     page.get_by_role("heading", name="Demandes pour rejoindre une structure").wait_for()
     checked["agents list"] = serious_violations(page)
 

@@ -32,15 +32,10 @@ class FactorMember:
     siret: str
 
 
-def member_with_totp(kc_admin, siret: str | None = None, profile: str = "admin", first: str = "Alix") -> FactorMember:
-    """A member of ``siret`` (a new structure by default) with ``profile``, the test password
-    and an authenticator app already enrolled (as Keycloak stores one: the raw secret)."""
-    siret = siret or synthetic_siret()
-    organization_id = provision_structure(kc_admin, siret, f"TEST FACTEUR {siret[-6:]}")
-    suffix = uuid.uuid4().hex[:8]
+def user_with_totp(kc_admin, username: str, first: str, last: str, email: str, job_title: str) -> str:
+    """A user with the test password and an authenticator app already enrolled (as Keycloak
+    stores one: the raw secret, kept here for the codes); returns their id."""
     secret = uuid.uuid4().hex[:20]
-    username, last = f"pro.test-{suffix}.facteur", f"Facteur-{suffix}"
-    email = f"{first.lower()}.{suffix}@facteur-test.test"
     user_id = kc_admin.create_user(
         {
             "username": username,
@@ -49,7 +44,7 @@ def member_with_totp(kc_admin, siret: str | None = None, profile: str = "admin",
             "email": email,
             "emailVerified": True,
             "enabled": True,
-            "attributes": {"jobTitle": ["Responsable des travaux"], "newsletterOptIn": ["false"]},
+            "attributes": {"jobTitle": [job_title], "newsletterOptIn": ["false"]},
             "credentials": [
                 {"type": "password", "value": PASSWORD, "temporary": False},
                 {
@@ -63,10 +58,33 @@ def member_with_totp(kc_admin, siret: str | None = None, profile: str = "admin",
             ],
         }
     )
+    remember(username, secret)  # Keycloak's key is the raw secret's bytes
+    return user_id
+
+
+def member_with_totp(kc_admin, siret: str | None = None, profile: str = "admin", first: str = "Alix") -> FactorMember:
+    """A member of ``siret`` (a new structure by default) with ``profile``, the test password
+    and an authenticator app already enrolled."""
+    siret = siret or synthetic_siret()
+    organization_id = provision_structure(kc_admin, siret, f"TEST FACTEUR {siret[-6:]}")
+    suffix = uuid.uuid4().hex[:8]
+    username, last = f"pro.test-{suffix}.facteur", f"Facteur-{suffix}"
+    email = f"{first.lower()}.{suffix}@facteur-test.test"
+    user_id = user_with_totp(kc_admin, username, first, last, email, "Responsable des travaux")
     kc_admin.group_user_add(user_id, kc_admin.get_group_by_path(f"/{profile}")["id"])
     join_structure(kc_admin, user_id, organization_id, siret)
-    remember(username, secret)  # Keycloak's key is the raw secret's bytes
     return FactorMember(username, user_id, email, first, last, organization_id, siret)
+
+
+def metropolis_agent(kc_admin, first: str = "Dominique") -> FactorMember:
+    """A metropolis agent (realm role ``metropolis-agent``, profile group ``standard``, no
+    structure) with the authenticator app the role requires already enrolled."""
+    suffix = uuid.uuid4().hex[:8]
+    username, last, email = f"agent.test-{suffix}", f"Voirie-{suffix}", f"{first.lower()}.{suffix}@lehavremetro.test"
+    user_id = user_with_totp(kc_admin, username, first, last, email, "Agent du service Voirie")
+    kc_admin.group_user_add(user_id, kc_admin.get_group_by_path("/standard")["id"])
+    kc_admin.assign_realm_roles(user_id, [kc_admin.get_realm_role("metropolis-agent")])
+    return FactorMember(username, user_id, email, first, last, "", "")
 
 
 def enter_totp(page, member: FactorMember) -> None:

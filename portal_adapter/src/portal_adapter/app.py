@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from portal_adapter.account import views as account
 from portal_adapter.backoffice import views as backoffice
 from portal_adapter.concessions import views as concessions
 from portal_adapter.config import Settings
@@ -51,6 +52,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(concessions.bp)
     app.register_blueprint(backoffice.bp)
     app.register_blueprint(legal.bp)
+    app.register_blueprint(account.bp)
     app.register_blueprint(join_requests.public_bp)
     app.register_blueprint(join_requests.admin_bp)
     app.register_blueprint(join_requests.agents_bp)

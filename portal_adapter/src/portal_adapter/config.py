@@ -99,8 +99,10 @@ class Settings:
     # How people reach the service Voirie, shown wherever pages send them to it (e.g. an
     # address and a phone number); without it the pages name the service only.
     voirie_contact: str = ""
-    # "true": the agents' back-office (/agents/) asks for a login with a second factor (ID token acr "mfa")
-    agents_require_mfa: str = "false"
+    # "true" (default): the agents' pages (/agents/) ask for a login with a second factor (ID token
+    # acr "mfa"; the role metropolis-agent includes second-factor-required); "false" only for a
+    # realm whose agents cannot enrol one yet
+    agents_require_mfa: str = "true"
     # The throttle on what sends e-mails (docs/throttles.md): "count/window" limits, comma-separated.
     throttle_activation_link_per_address: str = "3/1h,10/24h"
     throttle_activation_link_per_client: str = "20/1h,100/24h"

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import jinja2
 import sqlalchemy as sa
@@ -23,6 +25,13 @@ from portal_adapter.concessions.registry_import import ImportReport
 from portal_adapter.concessions.service import publish_concessions
 from portal_adapter.concessions.staff import Concession
 from portal_adapter.config import Settings
+from portal_adapter.identity.names import (
+    ORG_ATTR_SIRENE_CHANGED_AT,
+    ORG_ATTR_SIRENE_CLOSED_AT,
+    ORG_ATTR_SIRENE_PREFIX,
+    ORG_ATTR_SIRENE_STATE,
+    ORG_ATTR_SIRENE_SUCCESSOR,
+)
 
 log = logging.getLogger(__name__)
 STRUCTURES_PER_PAGE = 20
@@ -45,10 +54,46 @@ def target(concession: Concession) -> str:
 
 
 @dataclass(frozen=True)
+class SireneState:
+    """A structure's establishment as the last SIRENE re-sync saw it (docs/sirene.md), in French."""
+
+    state: str  # « Active », « Fermée le 01/12/2026 », « Non vérifiée » (never re-synced)
+    successor: str  # the successor establishment's SIRET the register names, or ""
+    changed: str  # « Modifiée le 01/12/2026 » when the register's name or address differ, or ""
+
+
+def _day(value: str | None) -> str:
+    try:
+        moment = datetime.fromisoformat(value or "")
+    except ValueError:
+        return ""
+    return moment.astimezone(ZoneInfo("Europe/Paris")).strftime("%d/%m/%Y") if moment.tzinfo else ""
+
+
+def sirene_state(attributes: dict[str, list[str]]) -> SireneState:
+    """What the structures list shows of the organization attributes the re-sync writes."""
+
+    def first(name: str) -> str | None:
+        return (attributes.get(name) or [None])[0]
+
+    state = first(ORG_ATTR_SIRENE_STATE)
+    if state == "closed":
+        closed_on = _day(first(ORG_ATTR_SIRENE_CLOSED_AT))
+        label = f"Fermée le {closed_on}" if closed_on else "Fermée"
+    else:
+        label = "Active" if state == "active" else "Non vérifiée"
+    differs = any(name.startswith(ORG_ATTR_SIRENE_PREFIX) and values for name, values in attributes.items())
+    changed_on = _day(first(ORG_ATTR_SIRENE_CHANGED_AT)) if differs else ""
+    changed = (f"Modifiée le {changed_on}" if changed_on else "Modifiée") if differs else ""
+    return SireneState(label, first(ORG_ATTR_SIRENE_SUCCESSOR) or "", changed)
+
+
+@dataclass(frozen=True)
 class StructureRow:
     name: str
     siret: str
     members: int
+    sirene: SireneState
 
 
 @dataclass(frozen=True)
@@ -120,7 +165,7 @@ class AgentDesk:
 
     def structures(self, page: int, typed: str = "") -> StructurePage:
         """One page of the registered structures (Keycloak organizations) whose name or SIRET
-        contains ``typed``, with their member counts."""
+        contains ``typed``, with their member counts and SIRENE state."""
         page = max(page, 1)
         query = {
             "first": (page - 1) * STRUCTURES_PER_PAGE,
@@ -135,6 +180,7 @@ class AgentDesk:
                 ((o.get("attributes") or {}).get("name") or [o.get("name", "")])[0],
                 o.get("alias", ""),
                 self.admin.get_organization_members_count(o["id"]),
+                sirene_state(o.get("attributes") or {}),
             )
             for o in found[:STRUCTURES_PER_PAGE]
         ]

@@ -163,6 +163,10 @@ class StructureUsers:
         full = (self.admin.get_user(u["id"]) for u in users)
         return sorted((self._member(u) for u in full), key=lambda m: (m.last_name.lower(), m.first_name.lower()))
 
+    def person(self, user_id: str) -> Member:
+        """One user as a member (profile and state), whatever their structure."""
+        return self._member(self.admin.get_user(user_id))
+
     def _member(self, user: dict) -> Member:
         groups = {g["name"] for g in self.admin.get_user_groups(user["id"])}
         profile = next((p for p in reversed(PROFILES) if p in groups), None)

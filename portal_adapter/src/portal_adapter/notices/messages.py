@@ -117,6 +117,22 @@ KINDS: dict[str, Kind] = {
         NOT_EXPECTED_MEMBER,
         "member",
     ),
+    "account_deleted": Kind(
+        "votre compte a été supprimé",
+        "Le {when}, votre compte Hariane PRO {username} a été supprimé à votre demande (« Supprimer mon compte »), "
+        "après confirmation de votre identité. Vous ne pouvez plus vous connecter avec cet identifiant ; les "
+        "données personnelles que Hariane PRO conservait sur vous ont été effacées.",
+        "Si vous n'êtes pas à l'origine de cette suppression, contactez sans attendre l'assistance Hariane PRO : "
+        "quelqu'un a pu utiliser votre mot de passe.",
+        "member",
+    ),
+    "member_deleted": Kind(
+        "un utilisateur a supprimé son compte",
+        "Le {when}, {member} a supprimé son compte Hariane PRO (« Supprimer mon compte ») : cette personne ne fait "
+        "plus partie de votre structure « {structure} » et ne peut plus se connecter.",
+        NOT_EXPECTED_ADMIN,
+        "administrators",
+    ),
     "admin_added": Kind(
         "un administrateur a été ajouté à votre structure",
         "Le {when}, {actor} a fait de {member} un administrateur de votre structure « {structure} » sur Hariane PRO.",

@@ -2,7 +2,11 @@
 escalated to the metropolis). Only users holding the realm role ``metropolis-agent`` pass; the
 role is read from the realm at every request, so a role withdrawn in the admin console closes
 the pages at once. When ``PORTAL_AGENTS_REQUIRE_MFA`` is ``true``, only with a login that used a
-second factor (ID token ``acr`` ``mfa``, docs/claims.md)."""
+second factor (ID token ``acr`` ``mfa``, docs/claims.md): the default, since the role includes
+``second-factor-required`` (every agent enrols a factor and gives it at each login). A login
+that ended without it (the one where the agent enrolled their factor says ``pwd``) gets the
+French 403 page with « Valider mon second facteur », a login asking the factor only, back to the
+page asked."""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ import json
 import logging
 from collections.abc import Callable
 
-from flask import abort, render_template, session
+from flask import abort, render_template, request, session
 from keycloak.exceptions import KeycloakError
 
 from portal_adapter.identity.keycloak_admin import service_account_admin
@@ -55,6 +59,7 @@ def agent_required(view: Callable) -> Callable:
             return render_template("web/acces_agents_refuse.html", second_factor=False), 403
         if current_settings().agents_require_mfa.lower() == "true" and id_token_acr(session.get("id_token")) != MFA:
             log.info("agents' page refused to %s: no second factor at login", user_id)
+            session["after_login"] = request.path
             return render_template("web/acces_agents_refuse.html", second_factor=True), 403
         return view(*args, **kwargs)
 

@@ -29,7 +29,14 @@ from portal_adapter.web.login_sessions import (
     open_session,
     record_authentication,
 )
-from portal_adapter.web.step_up_rules import SECOND_FACTOR_ACR, STEP_UP_MAX_AGE_SECONDS, Refusal, step_up_refusal
+from portal_adapter.web.step_up_rules import (
+    REAUTHENTICATION_MAX_AGE_SECONDS,
+    SECOND_FACTOR_ACR,
+    STEP_UP_MAX_AGE_SECONDS,
+    Refusal,
+    reauthentication_refusal,
+    step_up_refusal,
+)
 
 log = logging.getLogger(__name__)
 bp = Blueprint("auth", __name__)
@@ -80,8 +87,11 @@ def local_destination(value: object) -> str | None:
 
 @bp.get("/connexion")
 def login():
+    """Through Keycloak's login; ``?niveau=mfa`` asks for the second-factor level (the agents'
+    pages, once a login ended without the factor: an enrolment)."""
+    asked = {"acr_values": SECOND_FACTOR_ACR} if request.args.get("niveau") == SECOND_FACTOR_ACR else {}
     try:
-        return oauth.keycloak.authorize_redirect(current_settings().callback_url)
+        return oauth.keycloak.authorize_redirect(current_settings().callback_url, **asked)
     except (AuthlibBaseError, OSError) as error:
         log.warning("identity provider unreachable at login: %s", error)
         return render_template("web/connexion_impossible.html"), 503
@@ -91,12 +101,17 @@ def login():
 def step_up_start():
     """Through Keycloak again, asking for the second-factor level. ``acr_values=mfa`` alone:
     the realm's LoA-2 condition (max age 900 s) re-asks only the factor when it is older;
-    ``max_age`` or ``prompt=login`` would make Keycloak ask the password again too."""
+    ``max_age`` or ``prompt=login`` would make Keycloak ask the password again too — which is
+    what a submission confirmed with the password asks for (``prompt=login``)."""
     pending = step_up.pending_step_up()
     if pending is None:
         return redirect(url_for("pages.dashboard"))
+    if step_up.asks_password(pending):
+        asked = {"prompt": "login", "login_hint": session["user"].get("username") or ""}
+    else:
+        asked = {"acr_values": SECOND_FACTOR_ACR}
     try:
-        return oauth.keycloak.authorize_redirect(current_settings().callback_url, acr_values=SECOND_FACTOR_ACR)
+        return oauth.keycloak.authorize_redirect(current_settings().callback_url, **asked)
     except (AuthlibBaseError, OSError) as error:
         log.warning("identity provider unreachable at step-up: %s", error)
         return redirect(step_up.refused(pending))
@@ -144,7 +159,10 @@ def callback():
 def _step_up_answer(pending: dict, token: dict, claims: dict):
     """The ID token of a step-up: the same person, second factor, presented just now."""
     user = session["user"]
-    refusal = step_up_refusal(claims, user["sub"], time.time(), STEP_UP_MAX_AGE_SECONDS)
+    if step_up.asks_password(pending):
+        refusal = reauthentication_refusal(claims, user["sub"], time.time(), REAUTHENTICATION_MAX_AGE_SECONDS)
+    else:
+        refusal = step_up_refusal(claims, user["sub"], time.time(), STEP_UP_MAX_AGE_SECONDS)
     if refusal is Refusal.OTHER_USER:
         # Someone else signed in to Keycloak in this browser meanwhile: this portal session ends.
         log.warning("step-up of %s answered for another user: portal session ended", user["sub"])

@@ -8,6 +8,10 @@ through Keycloak with ``acr_values=mfa`` (``auth.step_up``); the callback checks
 token and sends the browser to the view's *resume* URL, where :func:`resumed` gives the kept
 submission back, once, and the view acts as if it had just been posted. A refused or abandoned
 step-up goes back to the form with a French message, and the kept submission is dropped.
+
+A submission may instead ask for the **password** again (``confirm_with=PASSWORD``: « Supprimer
+mon compte » for a person without a second factor): the same detour, through Keycloak with
+``prompt=login``, always taken, and the callback wants an ``auth_time`` of the last 5 minutes.
 """
 
 from __future__ import annotations
@@ -26,7 +30,16 @@ REFUSED = (
     "Recommencez et confirmez avec votre second facteur (application d'authentification ou clé d'accès)."
 )
 ABANDONED = "La vérification de votre second facteur a été interrompue : rien n'a été enregistré."
+PASSWORD_REFUSED = (
+    "La confirmation de votre mot de passe n'a pas abouti : rien n'a été fait. "
+    "Recommencez et saisissez votre mot de passe."
+)
+PASSWORD_ABANDONED = "La confirmation de votre mot de passe a été interrompue : rien n'a été fait."
 EXPIRED = "Votre saisie n'est plus disponible (10 minutes au plus) : rien n'a été enregistré. Recommencez."
+
+
+FACTOR = "factor"  # the second factor within 15 minutes (acr_values=mfa)
+PASSWORD = "password"  # the password typed again, now (prompt=login)
 
 
 def init_app(app: Flask) -> None:
@@ -42,11 +55,20 @@ def second_factor_recent() -> bool:
     return second_factor_is_recent(acr, auth_time, time.time(), STEP_UP_MAX_AGE_SECONDS)
 
 
-def require_step_up(action: str, payload: dict, *, return_to: str, resume_to: str, shown: dict | None = None):
+def require_step_up(
+    action: str,
+    payload: dict,
+    *,
+    return_to: str,
+    resume_to: str,
+    shown: dict | None = None,
+    confirm_with: str = FACTOR,
+):
     """None when the second factor is recent; otherwise the redirect that asks for it, the
     submission ``payload`` kept for ``resume_to``. ``shown``: what the form may show again
-    (never a secret) if the step-up is refused."""
-    if second_factor_recent():
+    (never a secret) if the step-up is refused. ``confirm_with=PASSWORD``: always the redirect,
+    which asks for the password again."""
+    if confirm_with == FACTOR and second_factor_recent():
         return None
     pending_id = step_up_pending.keep(
         current_engine(),
@@ -62,6 +84,7 @@ def require_step_up(action: str, payload: dict, *, return_to: str, resume_to: st
         "return_to": return_to,
         "resume_to": resume_to,
         "shown": shown or {},
+        "confirm_with": confirm_with,
     }
     return redirect(url_for("auth.step_up"))
 
@@ -78,8 +101,13 @@ def passed(pending: dict) -> str:
     return pending["resume_to"]
 
 
-def refused(pending: dict, message: str = REFUSED) -> str:
+def asks_password(pending: dict) -> bool:
+    return pending.get("confirm_with") == PASSWORD
+
+
+def refused(pending: dict, message: str | None = None) -> str:
     """The step-up failed: the kept submission is dropped; where the browser goes back to."""
+    message = message or (PASSWORD_REFUSED if asks_password(pending) else REFUSED)
     session.pop("step_up", None)
     step_up_pending.drop(current_engine(), pending["pending"])
     session["step_up_refill"] = pending.get("shown") or {}
@@ -117,4 +145,4 @@ def _abandoned_on_return() -> None:
     bookmark): the step-up is abandoned and its kept submission dropped."""
     pending = pending_step_up()
     if pending and request.method == "GET" and request.path == pending.get("return_to"):
-        refused(pending, ABANDONED)
+        refused(pending, PASSWORD_ABANDONED if asks_password(pending) else ABANDONED)

@@ -17,6 +17,7 @@ from enum import Enum
 from portal_adapter.identity.names import ACR_SECOND_FACTOR as SECOND_FACTOR_ACR
 
 STEP_UP_MAX_AGE_SECONDS = 900.0  # 15 minutes: the realm's LoA-2 condition has the same max age
+REAUTHENTICATION_MAX_AGE_SECONDS = 300.0  # a password typed again (prompt=login): just now
 CLOCK_SKEW_SECONDS = 60.0  # an auth_time this far in the future is still believed
 
 
@@ -46,5 +47,19 @@ def step_up_refusal(claims: dict, expected_sub: str, now: float, max_age: float)
     if claims.get("acr") != SECOND_FACTOR_ACR:
         return Refusal.NO_SECOND_FACTOR
     if not second_factor_is_recent(claims.get("acr"), claims.get("auth_time"), now, max_age):
+        return Refusal.STALE
+    return None
+
+
+def reauthentication_refusal(claims: dict, expected_sub: str, now: float, max_age: float) -> Refusal | None:
+    """None when the (already validated) ID token ``claims`` of a forced re-authentication
+    (``prompt=login``: the password typed again) are ``expected_sub``'s, authenticated within
+    ``max_age`` seconds; otherwise why not. Any level: the password alone is what was asked."""
+    if claims.get("sub") != expected_sub:
+        return Refusal.OTHER_USER
+    auth_time = claims.get("auth_time")
+    if isinstance(auth_time, bool) or not isinstance(auth_time, (int, float)):
+        return Refusal.STALE
+    if not now - max_age <= auth_time <= now + CLOCK_SKEW_SECONDS:
         return Refusal.STALE
     return None
