@@ -264,9 +264,9 @@ def _attribute_row(database, user_id: str) -> tuple | None:
 
 
 def test_each_step_is_claimed_once_and_a_crashed_claim_is_taken_over(adapter_database_url):
-    """The job's memory (accounts/steps.py): a run killed after claiming a step (before its
+    """The job's memory (account_lifecycle/steps.py): a run killed after claiming a step (before its
     e-mail was sent) leaves it to the next run once stale; a step done is never done again."""
-    from portal_adapter.accounts import steps
+    from portal_adapter.account_lifecycle import steps
 
     from portal_adapter import db
 

@@ -1,4 +1,4 @@
-"""The inactive-account lifecycle's rule (accounts/stages.py), from dates alone: which step is
+"""The inactive-account lifecycle's rule (account_lifecycle/stages.py), from dates alone: which step is
 due, with the default delays (23, 24, 36 months as 700, 730 and 1095 days)."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from portal_adapter.accounts.stages import (
+from portal_adapter.account_lifecycle.stages import (
     DELETE,
     DISABLE,
     REENABLED,

@@ -14,9 +14,9 @@ import re
 from pathlib import Path
 
 import sqlalchemy as sa
-from portal_adapter.account.personal_data import DELETED_ID, DELETED_LABEL
 from portal_adapter.db import concession_accounts, link_attempts, login_sessions
 from portal_adapter.notices.messages import KINDS, SUBJECT_PREFIX
+from portal_adapter.personal_data import DELETED_ID, DELETED_LABEL
 from portal_adapter.web.step_up import PASSWORD_ABANDONED
 
 from tests.support.accounts import PASSWORD, wait_for_mail

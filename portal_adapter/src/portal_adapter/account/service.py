@@ -12,7 +12,6 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from keycloak import KeycloakAdmin
 
-from portal_adapter.account.personal_data import Person, erase, iso, records, structure_attempts
 from portal_adapter.account.rules import deletion_refusal
 from portal_adapter.concessions.links import linked_accounts
 from portal_adapter.identity.names import (
@@ -25,6 +24,7 @@ from portal_adapter.identity.names import (
 )
 from portal_adapter.members.second_factor import SECOND_FACTOR_TYPES
 from portal_adapter.members.service import Member, Refused, Structure, StructureUsers
+from portal_adapter.personal_data import Person, erase, iso, records, structure_attempts
 
 log = logging.getLogger(__name__)
 EXPORT_FORMAT = "hariane-pro-mes-donnees/1"

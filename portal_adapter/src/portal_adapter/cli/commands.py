@@ -382,7 +382,7 @@ def accounts_lifecycle(moved_now: str | None, search: str, page_size: int) -> No
     2 si les comptes n'ont pu être lus."""
     from datetime import datetime
 
-    from portal_adapter.accounts.lifecycle import Lifecycle
+    from portal_adapter.account_lifecycle.lifecycle import Lifecycle
     from portal_adapter.identity.keycloak_admin import service_account_admin
 
     settings = _settings()

@@ -13,7 +13,7 @@ run's clock (``now``, movable for tests and demos):
   administrator of a structure, that structure's other active members are told nobody can
   administer it any more;
 - **delete** (36 months): the Keycloak user goes, and what the adapter holds on them is
-  forgotten (:mod:`.erasure`);
+  erased or made anonymous (:func:`portal_adapter.personal_data.erase`, the same as « Supprimer mon compte »);
 - **reenabled**: staff re-enabled an account the lifecycle had disabled: its clock restarts.
 
 Each step is claimed in the adapter's database before it is done (:mod:`.steps`): a re-run does
@@ -37,8 +37,8 @@ import sqlalchemy as sa
 from keycloak import KeycloakAdmin
 from keycloak.exceptions import KeycloakError
 
-from portal_adapter import mailer
-from portal_adapter.accounts import erasure, stages, steps
+from portal_adapter import mailer, personal_data
+from portal_adapter.account_lifecycle import stages, steps
 from portal_adapter.config import Settings
 from portal_adapter.identity.names import ATTR_LAST_LOGIN_DATE
 from portal_adapter.members.service import Member, Structure, StructureUsers
@@ -201,7 +201,8 @@ class Lifecycle:
         return "structures sans administrateur : " + ", ".join(o.structure.siret for o in orphaned) if orphaned else ""
 
     def _delete(self, user: dict, account: stages.Account, today: date, now: float) -> str:
-        erasure.forget(self.engine, user["id"])
+        person = personal_data.Person(user["id"], user["username"], user.get("email") or "")
+        personal_data.erase(self.engine, person)
         self.admin.delete_user(user["id"])
         return ""
 
