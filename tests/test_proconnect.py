@@ -58,6 +58,7 @@ def federated(federation):
 
     def make(siret: str | None, acr: str | None = ACCEPTED, email: str | None = None) -> FederationUser:
         suffix = uuid.uuid4().hex[:8]
+        letters = "".join(chr(ord("a") + int(c, 16)) for c in suffix)  # a name has no digit
         attributes = {"amr": ["pwd"]}
         if siret is not None:
             attributes["siret"] = [siret]
@@ -69,7 +70,7 @@ def federated(federation):
             password=f"Phrase de passe {uuid.uuid4().hex}",
             email=email or f"lou.{suffix}@entreprise-federee.test",
             first_name="Lou",
-            last_name=f"Bernard-{suffix}",
+            last_name=f"Bernard-{letters}",
         )
         user_id = federation.create_user(
             {
@@ -165,6 +166,9 @@ def test_unknown_siret_creates_the_structure_with_the_person_as_administrator(
     assert claims["pro_profile"] == "admin"
     assert claims["identity_provider"] == "proconnect"
     assert claims["idp_acr"] == ACCEPTED
+    # acr and amr say what ProConnect asserted, never Keycloak's « pwd » for a password not typed here
+    assert claims["acr"] == ACCEPTED
+    assert claims["amr"] == ["pwd"]
     assert claims["email"] == person.email
 
     user_id = user_id_of(kc_admin, claims["preferred_username"])
@@ -259,3 +263,21 @@ def test_an_existing_member_with_the_same_email_is_not_taken_over(
 
     assert kc_admin.get_user_social_logins(member.id) == []
     assert [u["id"] for u in accounts_with(kc_admin, email)] == [member.id]
+
+
+def test_the_provider_is_off_unless_asked_and_every_placeholder_is_given():
+    """devstack gives Keycloak every ``${PROCONNECT_*}`` of both realm files; off by default."""
+    import re
+
+    from devstack import paths
+
+    off = proconnect.chosen("", "http://127.0.0.1:8080", "s")
+    assert off["PROCONNECT_ENABLED"] == "false" and not off["PROCONNECT_CLIENT_ID"]
+    local = proconnect.chosen("local", "http://127.0.0.1:8080", "s")
+    assert local["PROCONNECT_ENABLED"] == "true"
+    assert local["PROCONNECT_ISSUER"] == "http://127.0.0.1:8080/realms/proconnect-local"
+    assert proconnect.chosen("local-off", "http://127.0.0.1:8080", "s")["PROCONNECT_ENABLED"] == "false"
+    for realm_file in (paths.REALM_FILE, proconnect.LOCAL_REALM_FILE):
+        wanted = set(re.findall(r"\$\{(PROCONNECT_[A-Z_]+)\}", realm_file.read_text()))
+        assert wanted and wanted <= set(local), realm_file
+    assert set(re.findall(r"\$\{(PROCONNECT_[A-Z_]+)\}", paths.REALM_FILE.read_text())) <= set(off)

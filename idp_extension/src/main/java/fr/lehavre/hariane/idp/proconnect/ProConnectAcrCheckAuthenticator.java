@@ -5,6 +5,7 @@ import org.keycloak.authentication.AuthenticationFlowError;
 import org.keycloak.authentication.Authenticator;
 import org.keycloak.authentication.authenticators.broker.util.PostBrokerLoginConstants;
 import org.keycloak.authentication.authenticators.broker.util.SerializedBrokeredIdentityContext;
+import org.keycloak.broker.provider.BrokeredIdentityContext;
 import org.keycloak.events.Details;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
@@ -16,6 +17,9 @@ import org.keycloak.models.UserModel;
  */
 public final class ProConnectAcrCheckAuthenticator implements Authenticator {
 
+    /** The user session note the realm's {@code idp_acr} mapper reads. */
+    static final String ACR_NOTE = "idp_acr";
+
     @Override
     public void authenticate(AuthenticationFlowContext context) {
         SerializedBrokeredIdentityContext serialized = SerializedBrokeredIdentityContext.readFromAuthenticationSession(
@@ -24,9 +28,14 @@ public final class ProConnectAcrCheckAuthenticator implements Authenticator {
             context.failure(AuthenticationFlowError.IDENTITY_PROVIDER_ERROR);
             return;
         }
-        ProConnectAssertion assertion =
-                ProConnectClaims.of(serialized.deserialize(context.getSession(), context.getAuthenticationSession()));
+        BrokeredIdentityContext broker =
+                serialized.deserialize(context.getSession(), context.getAuthenticationSession());
+        ProConnectAssertion assertion = ProConnectClaims.of(broker);
         if (assertion.acrAccepted(ProConnectFirstLoginAuthenticator.accepted(context))) {
+            // the level ProConnect asserted, for the tokens' idp_acr claim (docs/claims.md)
+            context.getAuthenticationSession().setUserSessionNote(ACR_NOTE, assertion.acr());
+            context.getAuthenticationSession()
+                    .setUserSessionNote(ProConnectAcrMapper.AMR_NOTE, ProConnectClaims.amr(broker));
             context.success();
             return;
         }

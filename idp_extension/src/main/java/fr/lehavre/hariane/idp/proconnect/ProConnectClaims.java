@@ -33,6 +33,19 @@ final class ProConnectClaims {
                 firstNonBlank(claim(userInfo, idToken, USUAL_NAME), context.getLastName()));
     }
 
+    /** The {@code amr} values of ProConnect's ID token, separated by spaces ("" when none). */
+    static String amr(BrokeredIdentityContext context) {
+        Object idToken = context.getContextData().get(OIDCIdentityProvider.VALIDATED_ID_TOKEN);
+        if (idToken instanceof JsonWebToken token && token.getOtherClaims().get("amr") != null) {
+            Object amr = token.getOtherClaims().get("amr");
+            if (amr instanceof java.util.Collection<?> values) {
+                return String.join(" ", values.stream().map(String::valueOf).toList());
+            }
+            return amr.toString();
+        }
+        return "";
+    }
+
     private static String acr(Object idToken) {
         if (idToken instanceof IDToken token && token.getAcr() != null) {
             return token.getAcr();
