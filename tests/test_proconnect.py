@@ -133,7 +133,7 @@ def test_button_absent_while_the_provider_is_not_configured_then_present(page, p
 
 
 def test_unknown_siret_creates_the_structure_with_the_person_as_administrator(
-    page, browser, portal, keycloak, kc_admin, secrets, federated, proconnect_on
+    page, browser, portal, keycloak, kc_admin, secrets, federation, federated, proconnect_on
 ):
     siret = synthetic_siret()
     person = federated(siret)
@@ -191,6 +191,21 @@ def test_unknown_siret_creates_the_structure_with_the_person_as_administrator(
     finally:
         again.close()
     assert len(accounts_with(kc_admin, person.email)) == 1
+
+    # a later login whose level ProConnect asserts below the accepted ones is refused too
+    lowered = federation.get_user(person.id)
+    lowered["attributes"] = {"siret": [siret], "acr": [SELF_ASSERTED], "amr": ["pwd"]}
+    federation.update_user(person.id, lowered)
+    lower = browser.new_context(locale="fr-FR")
+    try:
+        third = lower.new_page()
+        through_proconnect(third, portal, person)
+        refused = third.locator("#ha-proconnect-refused")
+        refused.wait_for()
+        assert "niveau de vérification de votre identité" in refused.inner_text()
+        assert not any(c["name"] == "hariane_portal" for c in lower.cookies())
+    finally:
+        lower.close()
 
 
 def test_existing_structure_files_a_join_request_for_its_administrators(
@@ -281,3 +296,21 @@ def test_the_provider_is_off_unless_asked_and_every_placeholder_is_given():
         wanted = set(re.findall(r"\$\{(PROCONNECT_[A-Z_]+)\}", realm_file.read_text()))
         assert wanted and wanted <= set(local), realm_file
     assert set(re.findall(r"\$\{(PROCONNECT_[A-Z_]+)\}", paths.REALM_FILE.read_text())) <= set(off)
+
+
+def test_make_runs_switch_sets_the_provider_and_the_demo_person(keycloak, kc_admin, federation, secrets):
+    """What ``HARIANE_PROCONNECT=local make run`` does after Keycloak started (devstack/run.py)."""
+    env = proconnect.local_env(keycloak.url, secrets["PROCONNECT_LOCAL_CLIENT_SECRET"])
+    proconnect.apply(kc_admin, env)
+    try:
+        provider = kc_admin.get_idp(proconnect.ALIAS)
+        assert provider["enabled"] is True
+        assert provider["config"]["tokenUrl"] == env["PROCONNECT_TOKEN_URL"]
+        login = proconnect.ensure_demo_user(federation, f"Phrase de passe {uuid.uuid4().hex}")
+        assert proconnect.ensure_demo_user(federation, f"Phrase de passe {uuid.uuid4().hex}") == login
+        (person,) = federation.get_users({"username": login, "exact": True})
+        assert person["attributes"]["siret"] == ["51234567900017"]
+    finally:
+        proconnect.apply(kc_admin, env | {"PROCONNECT_ENABLED": "false"})
+        for person in federation.get_users({"username": proconnect.DEMO_USER["username"], "exact": True}):
+            federation.delete_user(person["id"])
