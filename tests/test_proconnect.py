@@ -13,7 +13,7 @@ import pytest
 from devstack import proconnect
 from devstack.demo import master_admin
 from tests.support.accounts import new_administrator, user_id_of
-from tests.support.browser_steps import serious_violations, verified_id_token
+from tests.support.browser_steps import portal_session, serious_violations, verified_id_token
 from tests.support.join_requests import wait_for_mail_about
 from tests.support.registration_http import synthetic_siret
 
@@ -203,7 +203,7 @@ def test_unknown_siret_creates_the_structure_with_the_person_as_administrator(
         refused = third.locator("#ha-proconnect-refused")
         refused.wait_for()
         assert "niveau de vérification de votre identité" in refused.inner_text()
-        assert not any(c["name"] == "hariane_portal" for c in lower.cookies())
+        assert "id_token" not in portal_session(lower, secrets["PORTAL_SECRET_KEY"])  # not signed in
     finally:
         lower.close()
 
