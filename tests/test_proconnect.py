@@ -314,3 +314,23 @@ def test_make_runs_switch_sets_the_provider_and_the_demo_person(keycloak, kc_adm
         proconnect.apply(kc_admin, env | {"PROCONNECT_ENABLED": "false"})
         for person in federation.get_users({"username": proconnect.DEMO_USER["username"], "exact": True}):
             federation.delete_user(person["id"])
+
+
+def test_the_verified_join_request_api_answers_the_extension_only(portal, secrets):
+    """POST /api/join-requests/verified (the extension's call; filing through it: the join test above)."""
+    import requests
+
+    url = f"{portal.url}/api/join-requests/verified"
+    body = {
+        "siret": synthetic_siret(),
+        "first_name": "Lou",
+        "last_name": "Bernard",
+        "email": f"lou.{uuid.uuid4().hex[:8]}@entreprise-federee.test",
+        "job_title": "Technicienne réseaux",
+    }
+    auth = {"Authorization": f"Bearer {secrets['PORTAL_API_SECRET']}"}
+    unknown = requests.post(url, json=body, headers=auth, timeout=20)
+    assert unknown.status_code == 409 and unknown.json()["error"]["code"] == "not_filed"  # no such structure
+    assert requests.post(url, json=body, timeout=20).status_code == 401
+    bad = requests.post(url, json=body | {"siret": "123", "job_title": ""}, headers=auth, timeout=20)
+    assert bad.status_code == 400
