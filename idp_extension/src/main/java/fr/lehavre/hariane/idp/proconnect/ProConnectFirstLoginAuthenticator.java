@@ -57,6 +57,7 @@ public final class ProConnectFirstLoginAuthenticator extends AbstractIdpAuthenti
     static final String NOTE_SIRET = "hariane.pc.siret";
     static final String NOTE_FIRST = "hariane.pc.first";
     static final String NOTE_LAST = "hariane.pc.last";
+    static final String NOTE_JOB = "hariane.pc.job";
     static final String PHASE_REGISTER = "register";
     static final String PHASE_JOIN = "join";
     static final String FIELD_CGU = "acceptCgu";
@@ -125,7 +126,7 @@ public final class ProConnectFirstLoginAuthenticator extends AbstractIdpAuthenti
         auth.setAuthNote(NOTE_PHASE, PHASE_JOIN);
         LoginFormsProvider form = context.form()
                 .setAttribute("haSiret", auth.getAuthNote(NOTE_SIRET))
-                .setAttribute("haJobTitle", Objects.requireNonNullElse(auth.getAuthNote("hariane.pc.job"), ""))
+                .setAttribute("haJobTitle", Objects.requireNonNullElse(auth.getAuthNote(NOTE_JOB), ""))
                 .setAttribute("haFiled", false);
         errors.forEach(form::addError);
         context.challenge(form.createForm(JOIN_TEMPLATE));
@@ -136,7 +137,7 @@ public final class ProConnectFirstLoginAuthenticator extends AbstractIdpAuthenti
         MultivaluedMap<String, String> data = context.getHttpRequest().getDecodedFormParameters();
         String jobTitle = Objects.requireNonNullElse(data.getFirst(RegistrationForm.JOB_TITLE), "")
                 .strip();
-        auth.setAuthNote("hariane.pc.job", jobTitle);
+        auth.setAuthNote(NOTE_JOB, jobTitle);
         Map<String, String> person = new HashMap<>();
         person.put(RegistrationForm.FIRST_NAME, auth.getAuthNote(NOTE_FIRST));
         person.put(RegistrationForm.LAST_NAME, auth.getAuthNote(NOTE_LAST));
