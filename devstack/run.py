@@ -18,11 +18,12 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from devstack import paths, secrets_store
+from devstack import paths, proconnect, secrets_store
 from devstack.demo import (
     DEMO_REGISTRY,
     DEMO_STRUCTURE_NAME,
     DEMO_STRUCTURE_SIRET,
+    master_admin,
     register_demo_admin,
 )
 from devstack.errors import StackError
@@ -102,6 +103,7 @@ def main() -> int:
             env="development",
             database=database,
             banner=BANNER,
+            proconnect=os.environ.get(proconnect.SWITCH, ""),
         )
         mail, keycloak = stack.mail(), stack.keycloak()
         # the command line's default database and pepper in development (portal_adapter/cli/database.py)
@@ -118,6 +120,7 @@ def main() -> int:
             parts.start(mail)
         with console.status(f"Starting Keycloak (log: {keycloak.log_file}); the first start takes about a minute…"):
             parts.start(keycloak)
+        federation_user = _proconnect(stack, secrets)
         with console.status("Starting the portal adapter…"):
             parts.start(adapter)
         with console.status("Registering the demo administrator through « Créer un compte Pro »…"):
@@ -127,7 +130,18 @@ def main() -> int:
         with console.status("Starting the reference road-works application…"):
             parts.start(voirie)
 
-        _print_urls(keycloak, adapter, voirie, mail, secrets, logs, database, demo_admin, time.monotonic() - started)
+        _print_urls(
+            keycloak,
+            adapter,
+            voirie,
+            mail,
+            secrets,
+            logs,
+            database,
+            demo_admin,
+            time.monotonic() - started,
+            federation_user,
+        )
         while all(p.process is not None and p.process.poll() is None for p in parts.parts):
             time.sleep(1)
         dead = [type(p).__name__ for p in parts.parts if p.process is None or p.process.poll() is not None]
@@ -143,8 +157,30 @@ def main() -> int:
         parts.stop()
 
 
+def _proconnect(stack: Stack, secrets: dict[str, str]) -> str:
+    """HARIANE_PROCONNECT=local|env: the provider proconnect set from the environment (a realm
+    imported earlier kept its import's values); with the local federation, its demo user. Returns
+    that user's login, or ""."""
+    if not stack.proconnect:
+        return ""
+    proconnect.apply(stack.admin(), stack.keycloak_env())
+    if stack.proconnect != "local":
+        return ""
+    local = master_admin(stack.keycloak_url(), "admin", secrets["KEYCLOAK_ADMIN_PASSWORD"], proconnect.LOCAL_REALM)
+    return proconnect.ensure_demo_user(local, secrets["DEMO_USER_PASSWORD"])
+
+
 def _print_urls(
-    keycloak, adapter, voirie, mail, secrets, logs: Path, database: StackDatabase, demo_admin: str, seconds: float
+    keycloak,
+    adapter,
+    voirie,
+    mail,
+    secrets,
+    logs: Path,
+    database: StackDatabase,
+    demo_admin: str,
+    seconds: float,
+    federation_user: str = "",
 ) -> None:
     table = Table(title=f"{READY_LINE} (in {seconds:.0f} s) — Ctrl-C stops everything", show_lines=False)
     table.add_column("What")
@@ -166,6 +202,11 @@ def _print_urls(
     )
     table.add_row("Concession to link", "« EAU DU HAVRE - RESEAU NORD », code 4827 (others in the README)")
     table.add_row("« Créer un compte Pro »", "SIRET 41234567000019 or another of the README's offline sample")
+    if federation_user:
+        table.add_row(
+            "« S'identifier avec ProConnect »",
+            f"local federation: {federation_user} / {secrets['DEMO_USER_PASSWORD']} (SIRET 51234567900017)",
+        )
     table.add_row("Database", database.describe())
     table.add_row(
         "Logs",

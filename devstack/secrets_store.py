@@ -15,6 +15,7 @@ NAMES = (
     "DEMO_USER_PASSWORD",
     "PORTAL_API_SECRET",
     "CONCESSION_CODE_PEPPER",
+    "PROCONNECT_LOCAL_CLIENT_SECRET",  # the local ProConnect federation's client (devstack/proconnect.py)
     # PostgreSQL mode (HARIANE_DATABASE=postgres): the roles keycloak and portal
     "KEYCLOAK_DB_PASSWORD",
     "PORTAL_DB_PASSWORD",

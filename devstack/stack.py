@@ -11,7 +11,7 @@ from pathlib import Path
 
 from keycloak import KeycloakAdmin
 
-from devstack import paths
+from devstack import paths, proconnect
 from devstack.demo import master_admin
 from devstack.errors import StackError
 from devstack.fake_sirene import INSEE_KEY, FakeSirene
@@ -117,6 +117,9 @@ class Stack:
     trusted_proxies: bool = False  # tests play client addresses through X-Forwarded-For
     public_portal_url: str = ""  # the portal's URL behind a front, instead of its loopback port
     public_voirie_url: str = ""
+    proconnect: str = (
+        ""  # the identity provider proconnect: "" off, "local", "local-off", "env" (devstack/proconnect.py)
+    )
 
     @property
     def log_dir(self) -> Path:
@@ -154,9 +157,14 @@ class Stack:
             )
             | self._banner()
             | (self.database.keycloak_env() if self.database else {})
+            | proconnect.chosen(
+                self.proconnect, self.keycloak_url(), self.secrets.get("PROCONNECT_LOCAL_CLIENT_SECRET", "")
+            )
         )
 
     def keycloak(self, home: Path | None = None, extra_args: tuple[str, ...] = (), **options) -> KeycloakServer:
+        if self.proconnect.startswith("local"):
+            options.setdefault("realm_files", (paths.REALM_FILE, proconnect.LOCAL_REALM_FILE))
         return KeycloakServer(
             home=home or self.home / "keycloak",
             http_port=self.keycloak_port,

@@ -125,6 +125,9 @@ def session_stack(run_dir: Path, ports: Ports, secrets: dict[str, str]) -> Stack
         banner=BANNER,
         # tests play many client addresses through X-Forwarded-For: trusted here, and only here
         trusted_proxies=True,
+        # the local ProConnect federation imported, the provider pointed at it but off
+        # (tests/test_proconnect.py switches it on)
+        proconnect="local-off",
     )
 
 

@@ -114,6 +114,8 @@ def test_every_new_client_gets_the_hariane_claims_and_only_profile_roles():
         "hariane-concessions-mapper",
         "hariane-profile-mapper",
         "hariane-structure-mapper",
+        "oidc-usersessionmodel-note-mapper",  # identity_provider and idp_acr (ProConnect logins, docs/proconnect.md)
+        "oidc-usersessionmodel-note-mapper",
     ]
     for other in realm["clientScopes"]:
         for mapper in other.get("protocolMappers", []):

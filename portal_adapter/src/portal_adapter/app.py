@@ -14,6 +14,7 @@ from portal_adapter.backoffice import views as backoffice
 from portal_adapter.concessions import views as concessions
 from portal_adapter.config import Settings
 from portal_adapter.dashboard import views as dashboard
+from portal_adapter.join_requests import api as join_requests_api
 from portal_adapter.join_requests import views as join_requests
 from portal_adapter.legal import views as legal
 from portal_adapter.members import views as members
@@ -61,6 +62,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies)
     api.init_app(app)
     notices_api.init_app(app)
+    join_requests_api.init_app(app)
 
     @app.template_filter("date_fr")
     def date_fr(epoch: float) -> str:

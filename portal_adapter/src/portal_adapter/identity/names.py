@@ -13,6 +13,8 @@ CLAIM_ROLES = "roles"  # the profile realm roles held, e.g. ["profile-admin"]; n
 CLAIM_STRUCTURE = "structure"  # {"siret": "20008495200015", "name": "LE HAVRE SEINE METROPOLE"}
 CLAIM_CONCESSIONS = "concessions"  # [{"id": "ECR-0001", "label": "..."}]; absent when none is linked
 CLAIM_CONCESSION_IDS = "concession_ids"  # ["ECR-0001"]: the same ids, flat, for every RP library
+CLAIM_IDENTITY_PROVIDER = "identity_provider"  # "proconnect" when signed in through ProConnect; absent otherwise
+CLAIM_IDP_ACR = "idp_acr"  # the acr ProConnect asserted (e.g. "eidas1"), ProConnect logins only
 
 # Structure (Keycloak organization) attributes
 ORG_ATTR_CONCESSIONS = "concessions"  # one "<id>|<label>" value per linked concession account

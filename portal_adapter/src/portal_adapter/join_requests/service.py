@@ -90,57 +90,102 @@ class JoinRequests:
         False, and nothing sent, when the structure is unknown, a live request of this address
         for it exists, or a limit is reached: the page says the same in every case."""
         email = email.strip().lower()
-        now = self.now()
-        since = now - self.limits.window
+        token, digest = _new_token()
         with self.engine.begin() as connection:
-            if connection.execute(
-                sa.select(join_requests.c.id).where(
-                    join_requests.c.email == email,
-                    join_requests.c.siret == siret,
-                    join_requests.c.state.in_(list(LIVE)),
-                )
-            ).first():
-                log.info("join request to %s: this address already has a live one", siret)
+            filed = self._insert(connection, siret, first, last, email, job_title, message, ip, token_digest=digest)
+            if not isinstance(filed, tuple):
                 return False
-            counts = {
-                name: connection.execute(
-                    sa.select(sa.func.count()).where(column == value, join_requests.c.created_at >= since)
-                ).scalar_one()
-                for name, column, value in (
-                    ("by_address", join_requests.c.email, email),
-                    ("by_structure", join_requests.c.siret, siret),
-                    ("by_client", join_requests.c.ip, ip),
-                )
-            }
-            if over_limit(self.limits, **counts):
-                log.warning("join request to %s refused by a limit (%s)", siret, counts)
-                return False
-            structure = self.structure(siret)  # Keycloak is asked once the limits allow it
-            if structure is None:
-                log.info("join request for unregistered SIRET %s ignored", siret)
-                return False
-            token, digest = _new_token()
-            request_id = connection.execute(
-                join_requests.insert().values(
-                    siret=siret,
-                    first_name=first.strip(),
-                    last_name=last.strip(),
-                    email=email,
-                    job_title=job_title.strip(),
-                    message=message.strip(),
-                    ip=ip,
-                    state=State.UNCONFIRMED.value,
-                    token_digest=digest,
-                    created_at=now,
-                )
-            ).inserted_primary_key[0]
-            self._audit(connection, request_id, REQUESTER, "filed", f"SIRET {siret}")
+            request_id, structure = filed
         subject, body = letters.confirm_address(
             first.strip(), structure.name, f"{self.settings.base_url}/rejoindre/confirmation/{token}"
         )
         mailer.send(self.settings, [email], subject, body)
         log.info("join request %s filed for %s", request_id, siret)
         return True
+
+    def file_verified(self, siret: str, first: str, last: str, email: str, job_title: str, ip: str) -> str | None:
+        """File a request for an address the identity federation (ProConnect) verified: no
+        confirmation link, it goes to the structure's administrators (or the agents) at once.
+        Returns the request's state, or that of the live request this address already has for
+        the structure; None when nothing was filed (unknown structure, a limit reached)."""
+        email = email.strip().lower()
+        with self.engine.begin() as connection:
+            filed = self._insert(connection, siret, first, last, email, job_title, "", ip, token_digest=None)
+            if isinstance(filed, str) or filed is None:
+                return filed
+            request_id, _structure = filed
+            self._audit(connection, request_id, REQUESTER, "confirmed", "adresse vérifiée par ProConnect")
+        row = self.get(request_id)
+        try:
+            self._route(row)
+        except KeycloakError as error:  # the request counts; its administrators see it on their page
+            log.error("join request %s filed, but its structure could not be read: %s", request_id, error)
+        log.info("join request %s filed for %s (address verified by ProConnect)", request_id, siret)
+        return self.get(request_id)["state"]
+
+    def _insert(
+        self,
+        connection: sa.Connection,
+        siret: str,
+        first: str,
+        last: str,
+        email: str,
+        job_title: str,
+        message: str,
+        ip: str,
+        *,
+        token_digest: str | None,
+    ) -> tuple[int, Structure] | str | None:
+        """Insert a request (unconfirmed with a link's digest, pending without): (its id, the
+        structure); the state of this address's live request for the structure when there is one;
+        None when the structure is unknown or a limit is reached."""
+        now = self.now()
+        live = connection.execute(
+            sa.select(join_requests.c.state).where(
+                join_requests.c.email == email,
+                join_requests.c.siret == siret,
+                join_requests.c.state.in_(list(LIVE)),
+            )
+        ).first()
+        if live:
+            log.info("join request to %s: this address already has a live one", siret)
+            return live.state
+        since = now - self.limits.window
+        counts = {
+            name: connection.execute(
+                sa.select(sa.func.count()).where(column == value, join_requests.c.created_at >= since)
+            ).scalar_one()
+            for name, column, value in (
+                ("by_address", join_requests.c.email, email),
+                ("by_structure", join_requests.c.siret, siret),
+                ("by_client", join_requests.c.ip, ip),
+            )
+        }
+        if over_limit(self.limits, **counts):
+            log.warning("join request to %s refused by a limit (%s)", siret, counts)
+            return None
+        structure = self.structure(siret)  # Keycloak is asked once the limits allow it
+        if structure is None:
+            log.info("join request for unregistered SIRET %s ignored", siret)
+            return None
+        verified = token_digest is None
+        request_id = connection.execute(
+            join_requests.insert().values(
+                siret=siret,
+                first_name=first.strip(),
+                last_name=last.strip(),
+                email=email,
+                job_title=job_title.strip(),
+                message=message.strip(),
+                ip=ip,
+                state=(State.PENDING if verified else State.UNCONFIRMED).value,
+                token_digest=token_digest,
+                created_at=now,
+                confirmed_at=now if verified else None,
+            )
+        ).inserted_primary_key[0]
+        self._audit(connection, request_id, REQUESTER, "filed", f"SIRET {siret}")
+        return request_id, structure
 
     def confirmable(self, token: str) -> bool:
         """Whether the link confirms a request now (the page shows its button)."""
@@ -172,20 +217,20 @@ class JoinRequests:
                 return False
             self._audit(connection, row.id, REQUESTER, "confirmed", None)
         try:
-            self._route(row)
+            self._route(row._asdict())
         except KeycloakError as error:  # the request counts; its administrators see it on their page
             log.error("join request %s confirmed, but its structure could not be read: %s", row.id, error)
         return True
 
-    def _route(self, row: sa.Row) -> None:
+    def _route(self, row: dict) -> None:
         """Tell the structure's active administrators, or hand the request to the agents."""
-        structure = self.structure(row.siret)
+        structure = self.structure(row["siret"])
         administrators = self._active_administrators(structure) if structure else []
         if not administrators:
-            self._escalate([row.id], "aucun administrateur actif")
+            self._escalate([row["id"]], "aucun administrateur actif")
             return
         subject, body = letters.to_administrators(
-            structure.name, row._asdict(), f"{self.settings.base_url}/structure/utilisateurs#demandes"
+            structure.name, row, f"{self.settings.base_url}/structure/utilisateurs#demandes"
         )
         mailer.send(self.settings, [m.email for m in administrators if m.email], subject, body)
 

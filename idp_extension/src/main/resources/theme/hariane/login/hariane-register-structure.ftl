@@ -31,7 +31,7 @@
       <#-- "next" comes first in the DOM: Enter in a field submits forward; CSS shows « ← Retour » on the left. -->
       <div class="ha-actions ha-actions-reversed">
         <button type="submit" name="nav" value="next" class="${properties.kcButtonPrimaryClass}">${msg("haNext")}</button>
-        <button type="submit" name="nav" value="back" class="${properties.kcButtonSecondaryClass}">${msg("haBack")}</button>
+        <#if !(haProConnect!false)><button type="submit" name="nav" value="back" class="${properties.kcButtonSecondaryClass}">${msg("haBack")}</button></#if>
       </div>
     </form>
   </#if>

@@ -37,6 +37,15 @@ public final class IdentityNames {
      */
     public static final String CLAIM_CONCESSION_IDS = "concession_ids";
 
+    /**
+     * Token claim naming the identity provider of a login through a federation ({@code
+     * "proconnect"}); absent for a Hariane PRO password login. Keycloak's user session note of the same name.
+     */
+    public static final String CLAIM_IDENTITY_PROVIDER = "identity_provider";
+
+    /** Token claim carrying the {@code acr} ProConnect asserted (e.g. {@code "eidas1"}); ProConnect logins only. */
+    public static final String CLAIM_IDP_ACR = "idp_acr";
+
     /** Structure (organization) attribute holding the links, one {@code "<id>|<label>"} value each. */
     public static final String ORG_ATTR_CONCESSIONS = "concessions";
 

@@ -1,10 +1,7 @@
 package fr.lehavre.hariane.idp.activation;
 
-import fr.lehavre.hariane.idp.IdentityNames;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import org.keycloak.authentication.RequiredActionContext;
 import org.keycloak.authentication.RequiredActionProvider;
 import org.keycloak.events.Details;
@@ -65,11 +62,7 @@ public final class ActivationRequiredAction implements RequiredActionProvider {
             context.challenge(form(context, new FormMessage(FIELD_PASSWORD, e.getMessage(), e.getParameters()), true));
             return;
         }
-        user.setSingleAttribute(IdentityNames.ATTR_CGU_VERSION, Cgu.VERSION);
-        user.setSingleAttribute(IdentityNames.ATTR_CGU_TEXT_SHA256, Cgu.sha256());
-        user.setSingleAttribute(
-                IdentityNames.ATTR_CGU_ACCEPTED_AT,
-                Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        Cgu.record(user);
         user.setEmailVerified(true);
         context.getEvent()
                 .clone()

@@ -1,11 +1,15 @@
 package fr.lehavre.hariane.idp.activation;
 
+import fr.lehavre.hariane.idp.IdentityNames;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
+import org.keycloak.models.UserModel;
 
 /**
  * The current « Conditions Générales d'Utilisation »: its version and the SHA-256 of its text.
@@ -24,6 +28,15 @@ public final class Cgu {
 
     public static String sha256() {
         return SHA256;
+    }
+
+    /** Records that {@code user} accepted the current CGU now (admin-only attributes: version, SHA-256, UTC time). */
+    public static void record(UserModel user) {
+        user.setSingleAttribute(IdentityNames.ATTR_CGU_VERSION, VERSION);
+        user.setSingleAttribute(IdentityNames.ATTR_CGU_TEXT_SHA256, SHA256);
+        user.setSingleAttribute(
+                IdentityNames.ATTR_CGU_ACCEPTED_AT,
+                Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
     }
 
     private static String hash() {

@@ -111,6 +111,45 @@ public final class AdapterClient {
         return true;
     }
 
+    /**
+     * Files a join request for a person whose address the federation (ProConnect) verified
+     * ({@code POST /api/join-requests/verified}): it goes to the structure's administrators at once.
+     * Returns the request's state ({@code pending}, {@code escalated}, or the state of the live
+     * request this address already had), or empty when the adapter could not file it.
+     */
+    public java.util.Optional<String> fileVerifiedJoinRequest(
+            String siret, String firstName, String lastName, String email, String jobTitle, String client) {
+        try {
+            String json = JSON.writeValueAsString(Map.of(
+                    "siret", siret,
+                    "first_name", firstName,
+                    "last_name", lastName,
+                    "email", email,
+                    "job_title", jobTitle,
+                    "client", client == null ? "" : client));
+            HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/api/join-requests/verified"))
+                    .timeout(timeout.multipliedBy(3))
+                    .header("Authorization", "Bearer " + secret)
+                    .header("Content-Type", "application/json")
+                    .header("Accept", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(json))
+                    .build();
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 200 || response.statusCode() == 201) {
+                String state = JSON.readTree(response.body()).path("state").asText("");
+                return state.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(state);
+            }
+            LOG.warnf("portal adapter answered HTTP %d to a join request", response.statusCode());
+        } catch (IOException e) {
+            LOG.warnf("portal adapter unreachable for a join request: %s", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.warnf("join request answer unreadable: %s", e.toString());
+        }
+        return java.util.Optional.empty();
+    }
+
     public StructureAnswer structure(String siret) {
         String path = URLEncoder.encode(siret == null ? "" : siret, StandardCharsets.UTF_8)
                 .replace("+", "%20");

@@ -30,17 +30,18 @@ import org.keycloak.sessions.AuthenticationSessionModel;
  * authentication session, so « ← Retour » and « Page suivante → » lose nothing. The recap page
  * ends the flow without logging in: the person activates the account from the e-mail.
  */
-public final class ProRegistrationAuthenticator implements Authenticator {
+public class ProRegistrationAuthenticator implements Authenticator {
 
     private static final Logger LOG = Logger.getLogger(ProRegistrationAuthenticator.class);
 
-    static final String NOTE_STEP = "hariane.step";
-    static final String NOTE_VALUE = "hariane.v.";
-    static final String NOTE_REGISTER = "hariane.r.";
+    protected static final String NOTE_STEP = "hariane.step";
+    protected static final String NOTE_VALUE = "hariane.v.";
+    protected static final String NOTE_REGISTER = "hariane.r.";
     static final String NAV = "nav";
     static final String NAV_BACK = "back";
 
-    enum Step {
+    /** The steps, each with its page. */
+    public enum Step {
         SIRET("hariane-register-siret.ftl"),
         STRUCTURE("hariane-register-structure.ftl"),
         PERSON("hariane-register-person.ftl");
@@ -99,8 +100,15 @@ public final class ProRegistrationAuthenticator implements Authenticator {
 
     private final AdapterClient adapter;
 
-    ProRegistrationAuthenticator(AdapterClient adapter) {
+    protected ProRegistrationAuthenticator(AdapterClient adapter) {
         this.adapter = adapter;
+    }
+
+    /** What a SIRET lookup gave: the SIRET (kept with its record in the session), or an error. */
+    public record Lookup(String siret, String errorKey, boolean structureExists) {
+        public boolean found() {
+            return errorKey == null && !structureExists;
+        }
     }
 
     @Override
@@ -117,7 +125,7 @@ public final class ProRegistrationAuthenticator implements Authenticator {
             case STRUCTURE -> {
                 keep(context, data, RegistrationForm.STRUCTURE_FIELDS);
                 if (back) {
-                    go(context, Step.SIRET, List.of());
+                    go(context, hasSiretStep() ? Step.SIRET : Step.STRUCTURE, List.of());
                     return;
                 }
                 Map<String, String> errors =
@@ -136,25 +144,37 @@ public final class ProRegistrationAuthenticator implements Authenticator {
     }
 
     private void siretStep(AuthenticationFlowContext context, MultivaluedMap<String, String> data) {
-        AuthenticationSessionModel auth = context.getAuthenticationSession();
         String typed = Objects.requireNonNullElse(data.getFirst(RegistrationForm.SIRET), "")
                 .strip();
+        Lookup lookup = lookUp(context, typed);
+        if (lookup.errorKey() != null) {
+            go(context, Step.SIRET, List.of(new FormMessage(RegistrationForm.SIRET, lookup.errorKey())));
+        } else if (lookup.structureExists()) {
+            structureExists(context, lookup.siret());
+        } else {
+            go(context, Step.STRUCTURE, List.of());
+        }
+    }
+
+    /**
+     * The SIRET step's checks and lookup (its form, then the register through the adapter, then
+     * whether the structure has an account); a SIRET found and free has its register's record kept
+     * in the session, prefilling the structure step.
+     */
+    protected Lookup lookUp(AuthenticationFlowContext context, String typed) {
+        AuthenticationSessionModel auth = context.getAuthenticationSession();
         auth.setAuthNote(NOTE_VALUE + RegistrationForm.SIRET, typed);
         Optional<String> formError = SiretForm.error(typed);
         if (formError.isPresent()) { // the adapter is asked only about what can be a SIRET
-            go(context, Step.SIRET, List.of(new FormMessage(RegistrationForm.SIRET, formError.get())));
-            return;
+            return new Lookup(null, formError.get(), false);
         }
         StructureAnswer answer = adapter.structure(SiretForm.normalise(typed));
         if (!answer.isFound()) {
-            String key = SIRET_ERRORS.getOrDefault(answer.errorCode(), "haErrorSiretUnavailable");
-            go(context, Step.SIRET, List.of(new FormMessage(RegistrationForm.SIRET, key)));
-            return;
+            return new Lookup(null, SIRET_ERRORS.getOrDefault(answer.errorCode(), "haErrorSiretUnavailable"), false);
         }
         String siret = answer.text("siret");
         if (AccountCreator.structureExists(context.getSession(), context.getRealm(), siret)) {
-            structureExists(context, siret);
-            return;
+            return new Lookup(siret, null, true);
         }
         if (!siret.equals(auth.getAuthNote(NOTE_REGISTER + "siret"))) {
             auth.setAuthNote(NOTE_REGISTER + "siret", siret);
@@ -178,7 +198,7 @@ public final class ProRegistrationAuthenticator implements Authenticator {
                 auth.setAuthNote(NOTE_VALUE + prefill.getKey(), value);
             }
         }
-        go(context, Step.STRUCTURE, List.of());
+        return new Lookup(siret, null, false);
     }
 
     private void personStep(AuthenticationFlowContext context) {
@@ -189,12 +209,22 @@ public final class ProRegistrationAuthenticator implements Authenticator {
             return;
         }
         AuthenticationSessionModel auth = context.getAuthenticationSession();
-        String siret = auth.getAuthNote(NOTE_REGISTER + "siret");
         NewAccount account = new NewAccount(
-                siret,
+                auth.getAuthNote(NOTE_REGISTER + "siret"),
                 notes(auth, NOTE_REGISTER, REGISTER_KEYS),
                 values(context, RegistrationForm.STRUCTURE_FIELDS),
                 person);
+        complete(context, account);
+    }
+
+    /**
+     * The last step is valid: the registration creates the structure and its administrator, sends
+     * the activation e-mail and shows the recap (or, for an address that has an account, the same
+     * page, docs/registration-oracle.md).
+     */
+    protected void complete(AuthenticationFlowContext context, NewAccount account) {
+        AuthenticationSessionModel auth = context.getAuthenticationSession();
+        String siret = account.siret();
         ClientModel client = auth.getClient();
         String username;
         try {
@@ -207,9 +237,7 @@ public final class ProRegistrationAuthenticator implements Authenticator {
             go(context, Step.PERSON, List.of(new FormMessage(RegistrationForm.EMAIL, "haErrorActivationNotSent")));
             return;
         }
-        VALUE_KEYS.forEach(key -> auth.removeAuthNote(NOTE_VALUE + key));
-        REGISTER_KEYS.forEach(key -> auth.removeAuthNote(NOTE_REGISTER + key));
-        auth.removeAuthNote(NOTE_STEP);
+        forget(auth);
         Response done = context.form()
                 .setAttribute("username", username)
                 .setAttribute("homeUrl", homeUrl(client))
@@ -294,7 +322,7 @@ public final class ProRegistrationAuthenticator implements Authenticator {
      * button « Demander à rejoindre cette structure » to the portal's public page (no name nor
      * address of its members is shown).
      */
-    private void structureExists(AuthenticationFlowContext context, String siret) {
+    protected void structureExists(AuthenticationFlowContext context, String siret) {
         ClientModel portal = context.getRealm().getClientByClientId(StructureAlreadyRegistered.PORTAL_CLIENT);
         context.getAuthenticationSession().setAuthNote(NOTE_STEP, Step.SIRET.name());
         LoginFormsProvider form =
@@ -304,12 +332,24 @@ public final class ProRegistrationAuthenticator implements Authenticator {
         context.challenge(form.createForm(Step.SIRET.template));
     }
 
+    /** Everything the steps kept in the session. */
+    protected static void forget(AuthenticationSessionModel auth) {
+        VALUE_KEYS.forEach(key -> auth.removeAuthNote(NOTE_VALUE + key));
+        REGISTER_KEYS.forEach(key -> auth.removeAuthNote(NOTE_REGISTER + key));
+        auth.removeAuthNote(NOTE_STEP);
+    }
+
+    /** Whether « ← Retour » on the structure step goes back to a SIRET step. */
+    protected boolean hasSiretStep() {
+        return true;
+    }
+
     private static String homeUrl(ClientModel client) {
         String root = client.getRootUrl();
         return root == null || root.isBlank() ? null : root.replaceAll("/+$", "") + "/";
     }
 
-    private void go(AuthenticationFlowContext context, Step step, List<FormMessage> errors) {
+    protected void go(AuthenticationFlowContext context, Step step, List<FormMessage> errors) {
         context.getAuthenticationSession().setAuthNote(NOTE_STEP, step.name());
         context.challenge(render(context, step, errors));
     }
@@ -318,7 +358,7 @@ public final class ProRegistrationAuthenticator implements Authenticator {
         return form(context, errors).createForm(step.template);
     }
 
-    private LoginFormsProvider form(AuthenticationFlowContext context, List<FormMessage> errors) {
+    protected LoginFormsProvider form(AuthenticationFlowContext context, List<FormMessage> errors) {
         AuthenticationSessionModel auth = context.getAuthenticationSession();
         Map<String, String> values = notes(auth, NOTE_VALUE, VALUE_KEYS);
         Map<String, String> register = notes(auth, NOTE_REGISTER, REGISTER_KEYS);
