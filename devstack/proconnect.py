@@ -24,8 +24,25 @@ NAMES = ("PROCONNECT_ENABLED", "PROCONNECT_CLIENT_ID", "PROCONNECT_CLIENT_SECRET
 )
 
 
+# The provider switched off: Keycloak validates an OIDC provider's settings at import even when it
+# is disabled (it refuses to start on an empty JWKS URL while signatures are checked), so an
+# unconfigured provider gets addresses under the reserved ``.invalid`` domain (RFC 2606), never
+# called. docker-compose.yml's defaults are these values (tests/test_compose.py checks it).
+OFF = {
+    "PROCONNECT_ENABLED": "false",
+    "PROCONNECT_CLIENT_ID": "non-configure",
+    "PROCONNECT_CLIENT_SECRET": "non-configure",
+    "PROCONNECT_ISSUER": "https://proconnect.invalid",
+    "PROCONNECT_AUTHORIZATION_URL": "https://proconnect.invalid/authorize",
+    "PROCONNECT_TOKEN_URL": "https://proconnect.invalid/token",
+    "PROCONNECT_USERINFO_URL": "https://proconnect.invalid/userinfo",
+    "PROCONNECT_JWKS_URL": "https://proconnect.invalid/jwks",
+    "PROCONNECT_LOGOUT_URL": "https://proconnect.invalid/session/end",
+}
+
+
 def off() -> dict[str, str]:
-    return {name: "false" if name == "PROCONNECT_ENABLED" else "" for name in NAMES}
+    return dict(OFF)
 
 
 def local_env(keycloak_url: str, client_secret: str, *, enabled: bool = True) -> dict[str, str]:

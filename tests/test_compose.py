@@ -18,7 +18,7 @@ import subprocess
 import pytest
 from portal_adapter.config import ConfigError, Settings
 
-from devstack import paths
+from devstack import paths, proconnect
 from devstack.cluster import HAPROXY
 from devstack.keycloak import keycloak_version
 from tests.support.tls_cert import self_signed_pem
@@ -123,6 +123,16 @@ def test_every_realm_placeholder_is_given_to_keycloak(project):
     placeholders = set(re.findall(r"\$\{([A-Z_]+)\}", paths.REALM_FILE.read_text()))
     for name in NODES:
         assert placeholders <= set(project["services"][name]["environment"])
+
+
+def test_proconnect_left_unconfigured_gets_the_inert_settings_keycloak_accepts(project):
+    """An operator who leaves PROCONNECT_* empty (.env.example) gets the provider off with the
+    inert addresses devstack uses when ProConnect is off: Keycloak refuses to import a provider
+    with an empty JWKS URL, disabled or not (make run, the cluster and TLS tests start that way)."""
+    assert _example_env()["PROCONNECT_JWKS_URL"] == ""
+    for name in NODES:
+        environment = project["services"][name]["environment"]
+        assert {key: environment[key] for key in proconnect.OFF} == proconnect.OFF
 
 
 def test_keycloak_runs_with_the_same_server_options_as_make_run(project):

@@ -47,6 +47,7 @@ def test_logins_are_stored_as_events_but_not_their_code_exchanges(keycloak, kc_a
     assert "LOGIN" in stored
     assert "CODE_TO_TOKEN" not in stored
     assert "CODE_TO_TOKEN" not in kc_admin.get_realm(REALM)["enabledEventTypes"]
+    assert "CLIENT_LOGIN" in kc_admin.get_realm(REALM)["enabledEventTypes"]  # the service accounts: see test_tls_front
 
 
 def test_required_actions_for_activation_are_enabled(kc_admin):
