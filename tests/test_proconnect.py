@@ -127,6 +127,10 @@ def test_button_absent_while_the_provider_is_not_configured_then_present(page, p
         what = page.get_by_role("link", name="Qu'est-ce que ProConnect ?")
         assert what.get_attribute("href") == "https://www.proconnect.gouv.fr/"
         assert what.get_attribute("target") == "_blank"
+        # the logo white on the blue button (keycloak.v2 would tint it blue through a CSS filter)
+        logo = button.locator("svg")
+        assert logo.evaluate("e => getComputedStyle(e).filter") == "none"
+        assert logo.locator("path").evaluate("e => getComputedStyle(e).fill") == "rgb(255, 255, 255)"
         assert serious_violations(page) == []
     finally:
         _switch(kc_admin, False)
