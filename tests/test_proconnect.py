@@ -13,13 +13,14 @@ import pytest
 from devstack import proconnect
 from devstack.demo import master_admin
 from tests.support.accounts import new_administrator, user_id_of
-from tests.support.browser_steps import portal_session, serious_violations, verified_id_token
+from tests.support.browser_steps import pass_second_factor, portal_session, serious_violations, verified_id_token
 from tests.support.join_requests import wait_for_mail_about
 from tests.support.registration_http import synthetic_siret
 
 BUTTON = "S'identifier avec ProConnect"
 ACCEPTED = "eidas1"
 SELF_ASSERTED = "https://proconnect.gouv.fr/assurance/self-asserted"
+MULTI_FACTOR = "eidas2"
 
 
 @dataclass(frozen=True)
@@ -136,11 +137,23 @@ def test_button_absent_while_the_provider_is_not_configured_then_present(page, p
         _switch(kc_admin, False)
 
 
+def create_structure_through_proconnect(page, portal, person: FederationUser) -> None:
+    """An unknown SIRET: « Créer un compte Pro » from step 2/3, step 3 prefilled, the CGU accepted."""
+    through_proconnect(page, portal, person)
+    page.locator("#structureType").wait_for()
+    page.locator("#phone").fill("02 35 19 45 45")
+    page.locator("#structureEmail").fill("contact@entreprise-federee.test")
+    next_page(page)
+    page.locator("#jobTitle").fill("Conductrice de travaux")
+    page.locator("#acceptCgu").check()
+    next_page(page)
+
+
 def test_unknown_siret_creates_the_structure_with_the_person_as_administrator(
     page, browser, portal, keycloak, kc_admin, secrets, federation, federated, proconnect_on
 ):
     siret = synthetic_siret()
-    person = federated(siret)
+    person = federated(siret)  # ProConnect asserts eidas1: a password, no second factor
     through_proconnect(page, portal, person)
 
     # « Les informations sur votre structure (2/3) », the register's data, no SIRET step
@@ -164,14 +177,18 @@ def test_unknown_siret_creates_the_structure_with_the_person_as_administrator(
     page.locator("#acceptCgu").check()
     next_page(page)
 
+    # an administrator: « Protéger votre compte » at this first login, as after an activation
+    page.locator("#ha-second-factor").wait_for()
+    pass_second_factor(page, person.username)
     page.wait_for_url(f"{portal.url}/**")
     claims = verified_id_token(page.context, secrets, keycloak)
     assert claims["structure"]["siret"] == siret
     assert claims["pro_profile"] == "admin"
     assert claims["identity_provider"] == "proconnect"
     assert claims["idp_acr"] == ACCEPTED
-    # acr and amr say what ProConnect asserted, never Keycloak's « pwd » for a password not typed here
-    assert claims["acr"] == ACCEPTED
+    # one factor (ProConnect's password): the level pwd, the method ProConnect's; the factor just
+    # enrolled is asked from the next login on, as after an activation
+    assert claims["acr"] == "pwd"
     assert claims["amr"] == ["pwd"]
     assert claims["email"] == person.email
 
@@ -181,17 +198,25 @@ def test_unknown_siret_creates_the_structure_with_the_person_as_administrator(
     assert account["emailVerified"] is True
     assert "hariane-activation" not in account.get("requiredActions", [])
     assert account["attributes"]["cguVersion"] and account["attributes"]["cguAcceptedAt"]
-    assert kc_admin.get_credentials(user_id) == []  # no password: they sign in with ProConnect
+    # no password (they sign in with ProConnect): the authenticator application and its recovery codes
+    assert sorted(c["type"] for c in kc_admin.get_credentials(user_id)) == ["otp", "recovery-authn-codes"]
     links = kc_admin.get_user_social_logins(user_id)
     assert [(link["identityProvider"], link["userId"]) for link in links] == [("proconnect", person.id)]
 
-    # the same person again: straight in, nothing asked
+    # the same person again: straight in after ProConnect, then Hariane PRO's factor: mfa
     again = browser.new_context(locale="fr-FR")
     try:
         second = again.new_page()
         through_proconnect(second, portal, person)
+        second.locator("#kc-otp-login-form").wait_for()
+        assert second.locator("#ha-second-factor").count() == 0  # enrolled once, not again
+        pass_second_factor(second, person.username)
         second.wait_for_url(f"{portal.url}/**")
-        assert verified_id_token(again, secrets, keycloak)["sub"] == user_id
+        token = verified_id_token(again, secrets, keycloak)
+        assert token["sub"] == user_id
+        assert token["acr"] == "mfa"
+        assert token["amr"] == ["pwd", "otp"]
+        assert token["idp_acr"] == ACCEPTED
     finally:
         again.close()
     assert len(accounts_with(kc_admin, person.email)) == 1
@@ -210,6 +235,32 @@ def test_unknown_siret_creates_the_structure_with_the_person_as_administrator(
         assert "id_token" not in portal_session(lower, secrets["PORTAL_SECRET_KEY"])  # not signed in
     finally:
         lower.close()
+
+
+def test_a_multi_factor_acr_from_proconnect_counts_as_mfa(
+    page, browser, portal, keycloak, kc_admin, secrets, federated, proconnect_on
+):
+    """ProConnect asserted a second factor (eidas2): an administrator is neither asked Hariane
+    PRO's factor nor sent to enrol one, and the tokens say mfa."""
+    person = federated(synthetic_siret(), acr=MULTI_FACTOR)
+    create_structure_through_proconnect(page, portal, person)
+    page.wait_for_url(f"{portal.url}/**")
+    claims = verified_id_token(page.context, secrets, keycloak)
+    assert claims["pro_profile"] == "admin"
+    assert claims["acr"] == "mfa"
+    assert claims["idp_acr"] == MULTI_FACTOR
+    user_id = user_id_of(kc_admin, claims["preferred_username"])
+    assert kc_admin.get_credentials(user_id) == []  # no Hariane PRO factor enrolled nor asked
+
+    again = browser.new_context(locale="fr-FR")
+    try:
+        second = again.new_page()
+        through_proconnect(second, portal, person)
+        second.wait_for_url(f"{portal.url}/**")
+        token = verified_id_token(again, secrets, keycloak)
+        assert (token["sub"], token["acr"]) == (user_id, "mfa")
+    finally:
+        again.close()
 
 
 def test_existing_structure_files_a_join_request_for_its_administrators(
@@ -266,16 +317,8 @@ def test_an_existing_member_with_the_same_email_is_not_taken_over(
     member = make_user("admin")
     email = kc_admin.get_user(member.id)["email"]
     person = federated(synthetic_siret(), email=email)
-    through_proconnect(page, portal, person)
-
     # no link by e-mail: the person goes through « Créer un compte Pro », which then refuses the address
-    page.locator("#structureType").wait_for()
-    page.locator("#phone").fill("02 35 19 45 45")
-    page.locator("#structureEmail").fill("contact@entreprise-federee.test")
-    next_page(page)
-    page.locator("#jobTitle").fill("Conductrice de travaux")
-    page.locator("#acceptCgu").check()
-    next_page(page)
+    create_structure_through_proconnect(page, portal, person)
     refused = page.locator("#ha-proconnect-refused")
     refused.wait_for()
     assert "utilise déjà l'adresse de courriel" in refused.inner_text()

@@ -184,10 +184,15 @@ public final class ProConnectFirstLoginAuthenticator extends AbstractIdpAuthenti
     }
 
     static Set<String> accepted(AuthenticationFlowContext context) {
+        return levels(context, ProConnectAssertion.ACCEPTED_ACR);
+    }
+
+    /** The {@code acr} values of one of the execution's settings (none when it is not set). */
+    static Set<String> levels(AuthenticationFlowContext context, String name) {
         AuthenticatorConfigModel config = context.getAuthenticatorConfig();
         String setting = config == null || config.getConfig() == null
                 ? null
-                : config.getConfig().get(ProConnectAssertion.ACCEPTED_ACR);
+                : config.getConfig().get(name);
         return ProConnectAssertion.acceptedLevels(setting);
     }
 
