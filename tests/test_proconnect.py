@@ -5,6 +5,7 @@ imports the provider off; these tests switch it on and back off."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 
@@ -12,7 +13,7 @@ import pytest
 
 from devstack import proconnect
 from devstack.demo import master_admin
-from tests.support.accounts import new_administrator, user_id_of
+from tests.support.accounts import management, new_administrator, post, user_id_of
 from tests.support.browser_steps import pass_second_factor, portal_session, serious_violations, verified_id_token
 from tests.support.join_requests import wait_for_mail_about
 from tests.support.registration_http import synthetic_siret
@@ -149,6 +150,18 @@ def create_structure_through_proconnect(page, portal, person: FederationUser) ->
     next_page(page)
 
 
+def signed_in_again(browser, portal, person: FederationUser, secrets, keycloak) -> dict:
+    """Through ProConnect in a fresh browser, straight into the portal: the ID token's claims."""
+    again = browser.new_context(locale="fr-FR")
+    try:
+        page = again.new_page()
+        through_proconnect(page, portal, person)
+        page.wait_for_url(f"{portal.url}/**")
+        return verified_id_token(again, secrets, keycloak)
+    finally:
+        again.close()
+
+
 def test_unknown_siret_creates_the_structure_with_the_person_as_administrator(
     page, browser, portal, keycloak, kc_admin, secrets, federation, federated, proconnect_on
 ):
@@ -252,15 +265,8 @@ def test_a_multi_factor_acr_from_proconnect_counts_as_mfa(
     user_id = user_id_of(kc_admin, claims["preferred_username"])
     assert kc_admin.get_credentials(user_id) == []  # no Hariane PRO factor enrolled nor asked
 
-    again = browser.new_context(locale="fr-FR")
-    try:
-        second = again.new_page()
-        through_proconnect(second, portal, person)
-        second.wait_for_url(f"{portal.url}/**")
-        token = verified_id_token(again, secrets, keycloak)
-        assert (token["sub"], token["acr"]) == (user_id, "mfa")
-    finally:
-        again.close()
+    token = signed_in_again(browser, portal, person, secrets, keycloak)
+    assert (token["sub"], token["acr"]) == (user_id, "mfa")
 
 
 def test_existing_structure_files_a_join_request_for_its_administrators(
@@ -277,6 +283,7 @@ def test_existing_structure_files_a_join_request_for_its_administrators(
     page.get_by_role("button", name="Demander à rejoindre cette structure").click()
     assert "Indiquez" in page.locator("#input-error-jobTitle").inner_text()
     page.locator("#jobTitle").fill("Technicienne réseaux")
+    page.locator("#acceptCgu").check()
     page.get_by_role("button", name="Demander à rejoindre cette structure").click()
     state = page.locator("#ha-join-state")
     state.wait_for()
@@ -286,6 +293,48 @@ def test_existing_structure_files_a_join_request_for_its_administrators(
     letter = wait_for_mail_about(mail, administrator["email"], "demande à rejoindre votre structure")
     assert person.last_name in letter
     assert accounts_with(kc_admin, person.email) == []
+
+
+def test_a_person_accepted_through_a_join_request_filed_from_proconnect_signs_in_straight(
+    page, browser, portal, keycloak, mail, admin, kc_admin, secrets, federated, proconnect_on
+):
+    """The request keeps ProConnect's sub; the account made at « Accepter » is linked to it, so the
+    person's next ProConnect login signs them in (no « adresse déjà utilisée »), a standard member
+    at the password level."""
+    administrator, _identifier, siret = admin
+    person = federated(siret)
+    through_proconnect(page, portal, person)
+    page.locator("#ha-proconnect-join").wait_for()
+    page.locator("#jobTitle").fill("Technicienne réseaux")
+    join = page.get_by_role("button", name="Demander à rejoindre cette structure")
+    join.click()  # the CGU not accepted: refused in French, the fonction kept
+    assert "accepter les Conditions Générales" in page.locator("#input-error-acceptCgu").inner_text()
+    assert page.locator("#jobTitle").input_value() == "Technicienne réseaux"
+    assert serious_violations(page) == []
+    page.locator("#acceptCgu").check()
+    join.click()
+    page.locator("#ha-join-state").wait_for()
+
+    pending = management(administrator, portal.url)
+    (request_id,) = re.findall(r"/structure/utilisateurs/demandes/(\d+)/accepter", pending)
+    done = post(
+        administrator, f"{portal.url}/structure/utilisateurs/demandes/{request_id}/accepter", {"profil": "standard"}
+    )
+    assert "Demande acceptée" in done
+    (account,) = accounts_with(kc_admin, person.email)
+    links = kc_admin.get_user_social_logins(account["id"])
+    assert [(link["identityProvider"], link["userId"]) for link in links] == [("proconnect", person.id)]
+    account = kc_admin.get_user(account["id"])
+    assert account["emailVerified"] is True and not account.get("requiredActions")  # no activation
+    assert account["attributes"]["cguVersion"] and account["attributes"]["cguAcceptedAt"]  # accepted on the join page
+    told = wait_for_mail_about(mail, person.email, "est acceptée")
+    assert "S'identifier avec ProConnect" in told
+
+    token = signed_in_again(browser, portal, person, secrets, keycloak)
+    assert token["sub"] == account["id"]
+    assert token["structure"]["siret"] == siret
+    assert token["pro_profile"] == "standard"
+    assert (token["acr"], token["amr"]) == ("pwd", ["pwd"])  # a standard member: no factor asked
 
 
 @pytest.mark.parametrize(
