@@ -430,3 +430,5 @@ def test_the_verified_join_request_api_answers_the_extension_only(portal, secret
     assert requests.post(url, json=body, timeout=20).status_code == 401
     bad = requests.post(url, json=body | {"siret": "123", "job_title": ""}, headers=auth, timeout=20)
     assert bad.status_code == 400
+    too_long = requests.post(url, json=body | {"idp_user_id": "x" * 256}, headers=auth, timeout=20)
+    assert too_long.status_code == 400  # longer than its column: refused, never a 500

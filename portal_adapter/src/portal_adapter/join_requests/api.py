@@ -15,6 +15,7 @@ from flask import Blueprint, Flask, jsonify, request
 from keycloak.exceptions import KeycloakError
 
 from portal_adapter.join_requests.current import join_requests
+from portal_adapter.join_requests.model import join_requests as join_requests_table
 from portal_adapter.join_requests.rules import validate_request
 from portal_adapter.join_requests.service import IDENTITY_COLUMNS
 from portal_adapter.sirene.siret import InvalidSiret, validate
@@ -49,6 +50,8 @@ def verified():
     if any(not isinstance(value, str) or len(value) > FIELD_LENGTH for value in fields.values()):
         return _error(400, "invalid_request", "Demande incomplète.")
     fields = {name: value.strip() for name, value in fields.items()}
+    if any(len(fields[name]) > join_requests_table.c[name].type.length for name in IDENTITY_COLUMNS):
+        return _error(400, "invalid_request", "Demande incomplète.")
     errors = validate_request(fields["first_name"], fields["last_name"], fields["email"], fields["job_title"], "")
     try:
         siret = validate(fields["siret"])
