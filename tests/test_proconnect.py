@@ -216,6 +216,14 @@ def test_unknown_siret_creates_the_structure_with_the_person_as_administrator(
     links = kc_admin.get_user_social_logins(user_id)
     assert [(link["identityProvider"], link["userId"]) for link in links] == [("proconnect", person.id)]
 
+    # within the session, an app asking mfa: the factor only, never a password (they have none)
+    page.goto(f"{portal.url}/connexion?niveau=mfa")
+    page.locator("#kc-otp-login-form").wait_for()
+    assert page.locator("#password").count() == 0
+    pass_second_factor(page, person.username)
+    page.wait_for_url(f"{portal.url}/**")
+    assert verified_id_token(page.context, secrets, keycloak)["acr"] == "mfa"
+
     # the same person again: straight in after ProConnect, then Hariane PRO's factor: mfa
     again = browser.new_context(locale="fr-FR")
     try:
