@@ -5,6 +5,7 @@ imports the provider off; these tests switch it on and back off."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 
@@ -12,14 +13,15 @@ import pytest
 
 from devstack import proconnect
 from devstack.demo import master_admin
-from tests.support.accounts import new_administrator, user_id_of
-from tests.support.browser_steps import portal_session, serious_violations, verified_id_token
+from tests.support.accounts import management, new_administrator, post, user_id_of
+from tests.support.browser_steps import pass_second_factor, portal_session, serious_violations, verified_id_token
 from tests.support.join_requests import wait_for_mail_about
 from tests.support.registration_http import synthetic_siret
 
 BUTTON = "S'identifier avec ProConnect"
 ACCEPTED = "eidas1"
 SELF_ASSERTED = "https://proconnect.gouv.fr/assurance/self-asserted"
+MULTI_FACTOR = "eidas2"
 
 
 @dataclass(frozen=True)
@@ -127,16 +129,44 @@ def test_button_absent_while_the_provider_is_not_configured_then_present(page, p
         what = page.get_by_role("link", name="Qu'est-ce que ProConnect ?")
         assert what.get_attribute("href") == "https://www.proconnect.gouv.fr/"
         assert what.get_attribute("target") == "_blank"
+        # the logo white on the blue button (keycloak.v2 would tint it blue through a CSS filter)
+        logo = button.locator("svg")
+        assert logo.evaluate("e => getComputedStyle(e).filter") == "none"
+        assert logo.locator("path").evaluate("e => getComputedStyle(e).fill") == "rgb(255, 255, 255)"
         assert serious_violations(page) == []
     finally:
         _switch(kc_admin, False)
+
+
+def create_structure_through_proconnect(page, portal, person: FederationUser) -> None:
+    """An unknown SIRET: « Créer un compte Pro » from step 2/3, step 3 prefilled, the CGU accepted."""
+    through_proconnect(page, portal, person)
+    page.locator("#structureType").wait_for()
+    page.locator("#phone").fill("02 35 19 45 45")
+    page.locator("#structureEmail").fill("contact@entreprise-federee.test")
+    next_page(page)
+    page.locator("#jobTitle").fill("Conductrice de travaux")
+    page.locator("#acceptCgu").check()
+    next_page(page)
+
+
+def signed_in_again(browser, portal, person: FederationUser, secrets, keycloak) -> dict:
+    """Through ProConnect in a fresh browser, straight into the portal: the ID token's claims."""
+    again = browser.new_context(locale="fr-FR")
+    try:
+        page = again.new_page()
+        through_proconnect(page, portal, person)
+        page.wait_for_url(f"{portal.url}/**")
+        return verified_id_token(again, secrets, keycloak)
+    finally:
+        again.close()
 
 
 def test_unknown_siret_creates_the_structure_with_the_person_as_administrator(
     page, browser, portal, keycloak, kc_admin, secrets, federation, federated, proconnect_on
 ):
     siret = synthetic_siret()
-    person = federated(siret)
+    person = federated(siret)  # ProConnect asserts eidas1: a password, no second factor
     through_proconnect(page, portal, person)
 
     # « Les informations sur votre structure (2/3) », the register's data, no SIRET step
@@ -160,14 +190,18 @@ def test_unknown_siret_creates_the_structure_with_the_person_as_administrator(
     page.locator("#acceptCgu").check()
     next_page(page)
 
+    # an administrator: « Protéger votre compte » at this first login, as after an activation
+    page.locator("#ha-second-factor").wait_for()
+    pass_second_factor(page, person.username)
     page.wait_for_url(f"{portal.url}/**")
     claims = verified_id_token(page.context, secrets, keycloak)
     assert claims["structure"]["siret"] == siret
     assert claims["pro_profile"] == "admin"
     assert claims["identity_provider"] == "proconnect"
     assert claims["idp_acr"] == ACCEPTED
-    # acr and amr say what ProConnect asserted, never Keycloak's « pwd » for a password not typed here
-    assert claims["acr"] == ACCEPTED
+    # one factor (ProConnect's password): the level pwd, the method ProConnect's; the factor just
+    # enrolled is asked from the next login on, as after an activation
+    assert claims["acr"] == "pwd"
     assert claims["amr"] == ["pwd"]
     assert claims["email"] == person.email
 
@@ -177,17 +211,33 @@ def test_unknown_siret_creates_the_structure_with_the_person_as_administrator(
     assert account["emailVerified"] is True
     assert "hariane-activation" not in account.get("requiredActions", [])
     assert account["attributes"]["cguVersion"] and account["attributes"]["cguAcceptedAt"]
-    assert kc_admin.get_credentials(user_id) == []  # no password: they sign in with ProConnect
+    # no password (they sign in with ProConnect): the authenticator application and its recovery codes
+    assert sorted(c["type"] for c in kc_admin.get_credentials(user_id)) == ["otp", "recovery-authn-codes"]
     links = kc_admin.get_user_social_logins(user_id)
     assert [(link["identityProvider"], link["userId"]) for link in links] == [("proconnect", person.id)]
 
-    # the same person again: straight in, nothing asked
+    # within the session, an app asking mfa: the factor only, never a password (they have none)
+    page.goto(f"{portal.url}/connexion?niveau=mfa")
+    page.locator("#kc-otp-login-form").wait_for()
+    assert page.locator("#password").count() == 0
+    pass_second_factor(page, person.username)
+    page.wait_for_url(f"{portal.url}/**")
+    assert verified_id_token(page.context, secrets, keycloak)["acr"] == "mfa"
+
+    # the same person again: straight in after ProConnect, then Hariane PRO's factor: mfa
     again = browser.new_context(locale="fr-FR")
     try:
         second = again.new_page()
         through_proconnect(second, portal, person)
+        second.locator("#kc-otp-login-form").wait_for()
+        assert second.locator("#ha-second-factor").count() == 0  # enrolled once, not again
+        pass_second_factor(second, person.username)
         second.wait_for_url(f"{portal.url}/**")
-        assert verified_id_token(again, secrets, keycloak)["sub"] == user_id
+        token = verified_id_token(again, secrets, keycloak)
+        assert token["sub"] == user_id
+        assert token["acr"] == "mfa"
+        assert token["amr"] == ["pwd", "otp"]
+        assert token["idp_acr"] == ACCEPTED
     finally:
         again.close()
     assert len(accounts_with(kc_admin, person.email)) == 1
@@ -208,6 +258,25 @@ def test_unknown_siret_creates_the_structure_with_the_person_as_administrator(
         lower.close()
 
 
+def test_a_multi_factor_acr_from_proconnect_counts_as_mfa(
+    page, browser, portal, keycloak, kc_admin, secrets, federated, proconnect_on
+):
+    """ProConnect asserted a second factor (eidas2): an administrator is neither asked Hariane
+    PRO's factor nor sent to enrol one, and the tokens say mfa."""
+    person = federated(synthetic_siret(), acr=MULTI_FACTOR)
+    create_structure_through_proconnect(page, portal, person)
+    page.wait_for_url(f"{portal.url}/**")
+    claims = verified_id_token(page.context, secrets, keycloak)
+    assert claims["pro_profile"] == "admin"
+    assert claims["acr"] == "mfa"
+    assert claims["idp_acr"] == MULTI_FACTOR
+    user_id = user_id_of(kc_admin, claims["preferred_username"])
+    assert kc_admin.get_credentials(user_id) == []  # no Hariane PRO factor enrolled nor asked
+
+    token = signed_in_again(browser, portal, person, secrets, keycloak)
+    assert (token["sub"], token["acr"]) == (user_id, "mfa")
+
+
 def test_existing_structure_files_a_join_request_for_its_administrators(
     page, portal, mail, kc_admin, federated, proconnect_on
 ):
@@ -222,6 +291,7 @@ def test_existing_structure_files_a_join_request_for_its_administrators(
     page.get_by_role("button", name="Demander à rejoindre cette structure").click()
     assert "Indiquez" in page.locator("#input-error-jobTitle").inner_text()
     page.locator("#jobTitle").fill("Technicienne réseaux")
+    page.locator("#acceptCgu").check()
     page.get_by_role("button", name="Demander à rejoindre cette structure").click()
     state = page.locator("#ha-join-state")
     state.wait_for()
@@ -231,6 +301,48 @@ def test_existing_structure_files_a_join_request_for_its_administrators(
     letter = wait_for_mail_about(mail, administrator["email"], "demande à rejoindre votre structure")
     assert person.last_name in letter
     assert accounts_with(kc_admin, person.email) == []
+
+
+def test_a_person_accepted_through_a_join_request_filed_from_proconnect_signs_in_straight(
+    page, browser, portal, keycloak, mail, admin, kc_admin, secrets, federated, proconnect_on
+):
+    """The request keeps ProConnect's sub; the account made at « Accepter » is linked to it, so the
+    person's next ProConnect login signs them in (no « adresse déjà utilisée »), a standard member
+    at the password level."""
+    administrator, _identifier, siret = admin
+    person = federated(siret)
+    through_proconnect(page, portal, person)
+    page.locator("#ha-proconnect-join").wait_for()
+    page.locator("#jobTitle").fill("Technicienne réseaux")
+    join = page.get_by_role("button", name="Demander à rejoindre cette structure")
+    join.click()  # the CGU not accepted: refused in French, the fonction kept
+    assert "accepter les Conditions Générales" in page.locator("#input-error-acceptCgu").inner_text()
+    assert page.locator("#jobTitle").input_value() == "Technicienne réseaux"
+    assert serious_violations(page) == []
+    page.locator("#acceptCgu").check()
+    join.click()
+    page.locator("#ha-join-state").wait_for()
+
+    pending = management(administrator, portal.url)
+    (request_id,) = re.findall(r"/structure/utilisateurs/demandes/(\d+)/accepter", pending)
+    done = post(
+        administrator, f"{portal.url}/structure/utilisateurs/demandes/{request_id}/accepter", {"profil": "standard"}
+    )
+    assert "Demande acceptée" in done
+    (account,) = accounts_with(kc_admin, person.email)
+    links = kc_admin.get_user_social_logins(account["id"])
+    assert [(link["identityProvider"], link["userId"]) for link in links] == [("proconnect", person.id)]
+    account = kc_admin.get_user(account["id"])
+    assert account["emailVerified"] is True and not account.get("requiredActions")  # no activation
+    assert account["attributes"]["cguVersion"] and account["attributes"]["cguAcceptedAt"]  # accepted on the join page
+    told = wait_for_mail_about(mail, person.email, "est acceptée")
+    assert "S'identifier avec ProConnect" in told
+
+    token = signed_in_again(browser, portal, person, secrets, keycloak)
+    assert token["sub"] == account["id"]
+    assert token["structure"]["siret"] == siret
+    assert token["pro_profile"] == "standard"
+    assert (token["acr"], token["amr"]) == ("pwd", ["pwd"])  # a standard member: no factor asked
 
 
 @pytest.mark.parametrize(
@@ -262,16 +374,8 @@ def test_an_existing_member_with_the_same_email_is_not_taken_over(
     member = make_user("admin")
     email = kc_admin.get_user(member.id)["email"]
     person = federated(synthetic_siret(), email=email)
-    through_proconnect(page, portal, person)
-
     # no link by e-mail: the person goes through « Créer un compte Pro », which then refuses the address
-    page.locator("#structureType").wait_for()
-    page.locator("#phone").fill("02 35 19 45 45")
-    page.locator("#structureEmail").fill("contact@entreprise-federee.test")
-    next_page(page)
-    page.locator("#jobTitle").fill("Conductrice de travaux")
-    page.locator("#acceptCgu").check()
-    next_page(page)
+    create_structure_through_proconnect(page, portal, person)
     refused = page.locator("#ha-proconnect-refused")
     refused.wait_for()
     assert "utilise déjà l'adresse de courriel" in refused.inner_text()
@@ -334,3 +438,5 @@ def test_the_verified_join_request_api_answers_the_extension_only(portal, secret
     assert requests.post(url, json=body, timeout=20).status_code == 401
     bad = requests.post(url, json=body | {"siret": "123", "job_title": ""}, headers=auth, timeout=20)
     assert bad.status_code == 400
+    too_long = requests.post(url, json=body | {"idp_user_id": "x" * 256}, headers=auth, timeout=20)
+    assert too_long.status_code == 400  # longer than its column: refused, never a 500

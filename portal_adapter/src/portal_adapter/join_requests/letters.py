@@ -54,3 +54,14 @@ def to_agents(requests: list[dict], page: str) -> tuple[str, str]:
         "une décision de la Métropole (structure sans administrateur actif, ou sans réponse de ses "
         f"administrateurs) :\n{lines}\n\nPour les traiter : {page}\n" + SIGNATURE,
     )
+
+
+def accepted_with_proconnect(first: str, structure: str, portal: str) -> tuple[str, str]:
+    return (
+        "Hariane PRO : votre demande pour rejoindre une structure est acceptée",
+        f"Bonjour {first},\n\n"
+        f"Votre demande pour rejoindre la structure « {structure} » sur Hariane PRO a été acceptée : "
+        "votre compte est créé et relié à votre identité ProConnect.\n"
+        "Connectez-vous avec le bouton « S'identifier avec ProConnect » :\n\n"
+        f"{portal}/connexion\n" + SIGNATURE,
+    )

@@ -29,6 +29,13 @@ join_requests = sa.Table(
     sa.Column("profile", sa.String(16), nullable=True),  # given on acceptance
     sa.Column("reason", sa.String(500), nullable=True),  # given on refusal, or staff's motive
     sa.Column("username", sa.String(255), nullable=True),  # the identifier of the account created
+    # filed through ProConnect (migration 0014): its identity, linked to the account at acceptance,
+    # and the CGU the person accepted on the join page (written to the account then)
+    sa.Column("idp_user_id", sa.String(255), nullable=True),
+    sa.Column("idp_username", sa.String(255), nullable=True),
+    sa.Column("cgu_version", sa.String(32), nullable=True),
+    sa.Column("cgu_sha256", sa.String(64), nullable=True),
+    sa.Column("cgu_accepted_at", sa.String(32), nullable=True),
 )
 
 join_request_events = sa.Table(

@@ -19,18 +19,40 @@ from keycloak.exceptions import KeycloakError
 
 from portal_adapter import mailer
 from portal_adapter.config import Settings
-from portal_adapter.identity.names import PROFILES
+from portal_adapter.identity.names import ATTR_CGU_ACCEPTED_AT, ATTR_CGU_TEXT_SHA256, ATTR_CGU_VERSION, PROFILES
 from portal_adapter.join_requests import letters
 from portal_adapter.join_requests.model import join_request_events, join_requests
 from portal_adapter.join_requests.rules import LIVE, OPEN, Limits, State, Timing, due_state, over_limit, token_digest
 from portal_adapter.join_requests.rules import new_token as _new_token
-from portal_adapter.members.service import Member, Refused, Structure, StructureUsers
+from portal_adapter.members.service import FederatedIdentity, Member, Refused, Structure, StructureUsers
 
 log = logging.getLogger(__name__)
 ALREADY_HANDLED = "Cette demande a déjà été traitée."
 REQUESTER = "demandeur"
 DEFAULT_LIMITS = Limits()
 CLOCK = "tâche d'escalade"
+
+
+IDENTITY_COLUMNS = ("idp_user_id", "idp_username", "cgu_version", "cgu_sha256", "cgu_accepted_at")
+PROCONNECT = "proconnect"
+
+
+def federated_identity(request: dict) -> FederatedIdentity | None:
+    """The ProConnect identity of a request filed through ProConnect (None for the others): the
+    account made at acceptance is linked to it, and carries the CGU acceptance of the join page."""
+    if not request.get("idp_user_id"):
+        return None
+    cgu = {
+        ATTR_CGU_VERSION: request.get("cgu_version"),
+        ATTR_CGU_TEXT_SHA256: request.get("cgu_sha256"),
+        ATTR_CGU_ACCEPTED_AT: request.get("cgu_accepted_at"),
+    }
+    return FederatedIdentity(
+        PROCONNECT,
+        request["idp_user_id"],
+        request.get("idp_username") or request["idp_user_id"],
+        {name: value for name, value in cgu.items() if value},
+    )
 
 
 class AlreadyHandled(Refused):
@@ -103,14 +125,20 @@ class JoinRequests:
         log.info("join request %s filed for %s", request_id, siret)
         return True
 
-    def file_verified(self, siret: str, first: str, last: str, email: str, job_title: str, ip: str) -> str | None:
+    def file_verified(
+        self, siret: str, first: str, last: str, email: str, job_title: str, ip: str, identity: dict | None = None
+    ) -> str | None:
         """File a request for an address the identity federation (ProConnect) verified: no
         confirmation link, it goes to the structure's administrators (or the agents) at once.
+        ``identity``: the person's ProConnect identity and CGU acceptance (the columns
+        ``idp_user_id``, ``idp_username``, ``cgu_*``), kept for the account made at acceptance.
         Returns the request's state, or that of the live request this address already has for
         the structure; None when nothing was filed (unknown structure, a limit reached)."""
         email = email.strip().lower()
         with self.engine.begin() as connection:
-            filed = self._insert(connection, siret, first, last, email, job_title, "", ip, token_digest=None)
+            filed = self._insert(
+                connection, siret, first, last, email, job_title, "", ip, token_digest=None, identity=identity
+            )
             if isinstance(filed, str) or filed is None:
                 return filed
             request_id, _structure = filed
@@ -135,6 +163,7 @@ class JoinRequests:
         ip: str,
         *,
         token_digest: str | None,
+        identity: dict | None = None,
     ) -> tuple[int, Structure] | str | None:
         """Insert a request (unconfirmed with a link's digest, pending without): (its id, the
         structure); the state of this address's live request for the structure when there is one;
@@ -182,6 +211,7 @@ class JoinRequests:
                 token_digest=token_digest,
                 created_at=now,
                 confirmed_at=now if verified else None,
+                **{name: (identity or {}).get(name) or None for name in IDENTITY_COLUMNS},
             )
         ).inserted_primary_key[0]
         self._audit(connection, request_id, REQUESTER, "filed", f"SIRET {siret}")
@@ -271,6 +301,7 @@ class JoinRequests:
         if decision.profile not in PROFILES:
             raise Refused("Choisissez un profil.")
         request = self._decide(structure.siret, request_id, State.ACCEPTED, decision.actor, profile=decision.profile)
+        federated = federated_identity(request)
         try:
             username = self.users.add_colleague(
                 structure,
@@ -280,6 +311,7 @@ class JoinRequests:
                 request["job_title"],
                 decision.profile,
                 added_by=decision.actor.partition(" (")[2].rstrip(")") or decision.actor,
+                federated=federated,
             )
         except Exception:
             self._undo(request_id, request["state"])  # the request waits again, nothing was created
@@ -293,6 +325,11 @@ class JoinRequests:
                 "accepted",
                 f"profil {decision.profile}, compte {username}" + (f" ; {detail}" if detail else ""),
             )
+        if federated is not None:  # no activation e-mail: they are told to sign in with ProConnect
+            subject, body = letters.accepted_with_proconnect(
+                request["first_name"], structure.name, self.settings.base_url
+            )
+            mailer.send(self.settings, [request["email"]], subject, body)
         log.info("join request %s accepted by %s: account %s", request_id, decision.actor, username)
         return username
 

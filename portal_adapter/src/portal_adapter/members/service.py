@@ -43,6 +43,18 @@ log = logging.getLogger(__name__)
 PROFILE_LABELS = {"standard": "Standard", "privileged": "Privilégié", "admin": "Administrateur"}
 
 
+@dataclass(frozen=True)
+class FederatedIdentity:
+    """A person's identity at an identity provider that verified their address (ProConnect), and
+    the CGU they accepted there (user attribute name -> value), for an account created without
+    activation and linked to it."""
+
+    provider: str
+    user_id: str
+    username: str
+    cgu: dict[str, str]
+
+
 class Refused(Exception):
     """An action the rules refuse; ``message`` is French, for the page."""
 
@@ -227,10 +239,20 @@ class StructureUsers:
 
     # -- actions ------------------------------------------------------------------------
     def add_colleague(
-        self, structure: Structure, first: str, last: str, email: str, job_title: str, profile: str, added_by: str = ""
+        self,
+        structure: Structure,
+        first: str,
+        last: str,
+        email: str,
+        job_title: str,
+        profile: str,
+        added_by: str = "",
+        federated: FederatedIdentity | None = None,
     ) -> str:
         """Create the colleague (generated identifier), send the activation e-mail; returns the
-        identifier. An address with an account gets the same answer (see the module's doc)."""
+        identifier. An address with an account gets the same answer (see the module's doc).
+        ``federated``: the person's identity at ProConnect, which verified the address: the
+        account is linked to it instead, already active (no activation e-mail)."""
         existing = self._account_with_email(email)
         if existing is not None:
             return self._existing_address(
@@ -246,15 +268,16 @@ class StructureUsers:
                     {
                         "username": username,
                         "enabled": True,
-                        "emailVerified": False,
+                        "emailVerified": federated is not None,
                         "firstName": first.strip(),
                         "lastName": last.strip(),
                         "email": email.strip().lower(),
-                        "requiredActions": [ACTIVATION_ACTION],
+                        "requiredActions": [] if federated else [ACTIVATION_ACTION],
                         "attributes": {
                             ATTR_JOB_TITLE: [job_title.strip()],
                             ATTR_NEWSLETTER_OPT_IN: ["false"],
                             ATTR_STRUCTURE_SIRET: [structure.siret],
+                            **({name: [value] for name, value in federated.cgu.items()} if federated else {}),
                         },
                     }
                 )
@@ -272,7 +295,10 @@ class StructureUsers:
                 raise
             self.admin.group_user_add(user_id, self._groups[profile])
             self.admin.organization_user_add(user_id, structure.id)
-            self._send_activation(structure, user_id)
+            if federated is None:
+                self._send_activation(structure, user_id)
+            else:  # their next login through the provider finds this account by its sub
+                self.admin.add_user_social_login(user_id, federated.provider, federated.user_id, federated.username)
             log.info("structure %s: colleague %s added with profile %s", structure.siret, user_id, profile)
             if profile == "admin":
                 members = self.members(structure)

@@ -117,16 +117,29 @@ public final class AdapterClient {
      * Returns the request's state ({@code pending}, {@code escalated}, or the state of the live
      * request this address already had), or empty when the adapter could not file it.
      */
+    /**
+     * @param identity the person's identity at ProConnect and their CGU acceptance, sent as they are
+     *     ({@code idp_user_id}, {@code idp_username}, {@code cgu_version}, {@code cgu_sha256},
+     *     {@code cgu_accepted_at}): the adapter links the account it creates at acceptance
+     */
     public java.util.Optional<String> fileVerifiedJoinRequest(
-            String siret, String firstName, String lastName, String email, String jobTitle, String client) {
+            String siret,
+            String firstName,
+            String lastName,
+            String email,
+            String jobTitle,
+            String client,
+            Map<String, String> identity) {
         try {
-            String json = JSON.writeValueAsString(Map.of(
+            Map<String, String> body = new java.util.HashMap<>(identity);
+            body.putAll(Map.of(
                     "siret", siret,
                     "first_name", firstName,
                     "last_name", lastName,
                     "email", email,
                     "job_title", jobTitle,
                     "client", client == null ? "" : client));
+            String json = JSON.writeValueAsString(body);
             HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/api/join-requests/verified"))
                     .timeout(timeout.multipliedBy(3))
                     .header("Authorization", "Bearer " + secret)

@@ -54,12 +54,13 @@ public final class ProConnectAcrCheckAuthenticatorFactory implements Authenticat
 
     @Override
     public String getHelpText() {
-        return "Refuses a ProConnect login whose acr is not one of the accepted values.";
+        return "Refuses a ProConnect login whose acr is not one of the accepted values; records the level reached"
+                + " (mfa for a multi-factor acr, else pwd) for the second factor's steps that follow.";
     }
 
     @Override
     public List<ProviderConfigProperty> getConfigProperties() {
-        return ProConnectFirstLoginAuthenticatorFactory.CONFIG;
+        return ProConnectFirstLoginAuthenticatorFactory.CHECK_CONFIG;
     }
 
     @Override

@@ -3,7 +3,10 @@ package fr.lehavre.hariane.idp.proconnect;
 import fr.lehavre.hariane.idp.IdentityNames;
 import fr.lehavre.hariane.idp.claims.ClaimMapper;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import org.keycloak.models.ClientSessionContext;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.ProtocolMapperModel;
@@ -11,10 +14,12 @@ import org.keycloak.models.UserSessionModel;
 import org.keycloak.representations.IDToken;
 
 /**
- * For a login through ProConnect, {@code acr} and {@code amr} say what ProConnect asserted rather
- * than what Keycloak computes: Keycloak's own mappers would give {@code "pwd"} and {@code []}
- * (no step of the realm's browser flow ran), which would claim a Hariane PRO password that was
- * never typed. Runs after them (a higher priority); other logins are left as they are.
+ * For a login through ProConnect, {@code amr} says what ProConnect asserted (e.g. {@code pwd}, a
+ * password at the person's ProConnect identity provider) followed by the Hariane PRO factor given
+ * after it, if any (Keycloak's {@code oidc-amr-mapper}, e.g. {@code otp}); Keycloak's alone would
+ * give {@code []} after a single-factor ProConnect login. {@code acr} is left to Keycloak: the level
+ * the post-login flow recorded ({@code pwd} or {@code mfa}, docs/claims.md). Runs after Keycloak's
+ * mappers (a higher priority); other logins are left as they are.
  */
 public final class ProConnectAcrMapper extends ClaimMapper {
 
@@ -29,12 +34,12 @@ public final class ProConnectAcrMapper extends ClaimMapper {
 
     @Override
     public String getDisplayType() {
-        return "Hariane PRO: acr and amr of ProConnect logins";
+        return "Hariane PRO: amr of ProConnect logins";
     }
 
     @Override
     public String getHelpText() {
-        return "For a ProConnect login, the token's acr and amr are the ones ProConnect asserted.";
+        return "For a ProConnect login, the token's amr is ProConnect's, then Hariane PRO's factor if one was given.";
     }
 
     @Override
@@ -52,14 +57,14 @@ public final class ProConnectAcrMapper extends ClaimMapper {
         if (!PROCONNECT.equals(userSession.getNote(IdentityNames.CLAIM_IDENTITY_PROVIDER))) {
             return;
         }
-        String acr = userSession.getNote(ProConnectAcrCheckAuthenticator.ACR_NOTE);
-        if (acr != null && !acr.isBlank()) {
-            token.setAcr(acr);
-        }
         String amr = userSession.getNote(AMR_NOTE);
-        List<String> values = amr == null || amr.isBlank()
-                ? List.of()
-                : Arrays.asList(amr.strip().split("\\s+"));
-        token.getOtherClaims().put("amr", values);
+        Set<String> values = new LinkedHashSet<>();
+        if (amr != null && !amr.isBlank()) {
+            values.addAll(Arrays.asList(amr.strip().split("\\s+")));
+        }
+        if (token.getOtherClaims().get("amr") instanceof Collection<?> hariane) {
+            hariane.forEach(value -> values.add(String.valueOf(value)));
+        }
+        token.getOtherClaims().put("amr", List.copyOf(values));
     }
 }

@@ -15,6 +15,12 @@ public record ProConnectAssertion(
     /** The authenticator's setting holding the accepted {@code acr} values, separated by spaces. */
     public static final String ACCEPTED_ACR = "acceptedAcr";
 
+    /**
+     * The post-login check's setting holding the {@code acr} values that say the person gave a
+     * second factor at ProConnect, separated by spaces: such a login counts as Hariane PRO's {@code mfa}.
+     */
+    public static final String MULTI_FACTOR_ACR = "mfaAcr";
+
     /** The accepted levels of a setting: its values separated by spaces (none when blank). */
     public static Set<String> acceptedLevels(String setting) {
         if (setting == null || setting.isBlank()) {
@@ -26,6 +32,11 @@ public record ProConnectAssertion(
     /** Whether ProConnect asserted one of the accepted levels (an absent {@code acr} never is). */
     public boolean acrAccepted(Set<String> accepted) {
         return acr != null && !acr.isBlank() && accepted.contains(acr.strip());
+    }
+
+    /** Whether ProConnect asserted one of the levels that mean a second factor was given there. */
+    public boolean multiFactor(Set<String> multiFactorLevels) {
+        return acr != null && multiFactorLevels.contains(acr.strip());
     }
 
     /**

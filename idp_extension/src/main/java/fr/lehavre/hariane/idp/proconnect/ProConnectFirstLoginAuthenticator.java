@@ -10,6 +10,8 @@ import fr.lehavre.hariane.idp.registration.ProRegistrationAuthenticator;
 import fr.lehavre.hariane.idp.registration.RegistrationForm;
 import fr.lehavre.hariane.idp.registration.StructureAlreadyRegistered;
 import jakarta.ws.rs.core.MultivaluedMap;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,6 +60,8 @@ public final class ProConnectFirstLoginAuthenticator extends AbstractIdpAuthenti
     static final String NOTE_FIRST = "hariane.pc.first";
     static final String NOTE_LAST = "hariane.pc.last";
     static final String NOTE_JOB = "hariane.pc.job";
+    static final String NOTE_SUB = "hariane.pc.sub";
+    static final String NOTE_IDP_USERNAME = "hariane.pc.username";
     static final String PHASE_REGISTER = "register";
     static final String PHASE_JOIN = "join";
     static final String FIELD_CGU = "acceptCgu";
@@ -96,6 +100,8 @@ public final class ProConnectFirstLoginAuthenticator extends AbstractIdpAuthenti
                 Objects.requireNonNullElse(assertion.givenName(), "").strip());
         auth.setAuthNote(
                 NOTE_LAST, Objects.requireNonNullElse(assertion.usualName(), "").strip());
+        auth.setAuthNote(NOTE_SUB, assertion.subject());
+        auth.setAuthNote(NOTE_IDP_USERNAME, Objects.requireNonNullElse(broker.getUsername(), assertion.subject()));
         if (lookup.structureExists()) {
             joinForm(context, List.of());
             return;
@@ -122,11 +128,16 @@ public final class ProConnectFirstLoginAuthenticator extends AbstractIdpAuthenti
 
     /** « Demander à rejoindre cette structure »: the person gives their fonction. */
     void joinForm(AuthenticationFlowContext context, List<FormMessage> errors) {
+        joinForm(context, errors, false);
+    }
+
+    private void joinForm(AuthenticationFlowContext context, List<FormMessage> errors, boolean cguTicked) {
         AuthenticationSessionModel auth = context.getAuthenticationSession();
         auth.setAuthNote(NOTE_PHASE, PHASE_JOIN);
         LoginFormsProvider form = context.form()
                 .setAttribute("haSiret", auth.getAuthNote(NOTE_SIRET))
                 .setAttribute("haJobTitle", Objects.requireNonNullElse(auth.getAuthNote(NOTE_JOB), ""))
+                .setAttribute("haCguTicked", cguTicked)
                 .setAttribute("haFiled", false);
         errors.forEach(form::addError);
         context.challenge(form.createForm(JOIN_TEMPLATE));
@@ -143,18 +154,31 @@ public final class ProConnectFirstLoginAuthenticator extends AbstractIdpAuthenti
         person.put(RegistrationForm.LAST_NAME, auth.getAuthNote(NOTE_LAST));
         person.put(RegistrationForm.EMAIL, auth.getAuthNote(NOTE_EMAIL));
         person.put(RegistrationForm.JOB_TITLE, jobTitle);
+        boolean cguAccepted = "on".equals(data.getFirst(FIELD_CGU));
         String jobError = RegistrationForm.validatePerson(person).get(RegistrationForm.JOB_TITLE);
         if (jobError != null) {
-            joinForm(context, List.of(new FormMessage(RegistrationForm.JOB_TITLE, jobError)));
+            joinForm(context, List.of(new FormMessage(RegistrationForm.JOB_TITLE, jobError)), cguAccepted);
             return;
         }
+        if (!cguAccepted) {
+            joinForm(context, List.of(new FormMessage(FIELD_CGU, "haErrorCguRequired")));
+            return;
+        }
+        // the identity the account made at acceptance is linked to, and the CGU accepted here
+        Map<String, String> identity = Map.of(
+                "idp_user_id", auth.getAuthNote(NOTE_SUB),
+                "idp_username", auth.getAuthNote(NOTE_IDP_USERNAME),
+                "cgu_version", Cgu.VERSION,
+                "cgu_sha256", Cgu.sha256(),
+                "cgu_accepted_at", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
         Optional<String> state = adapter.fileVerifiedJoinRequest(
                 auth.getAuthNote(NOTE_SIRET),
                 auth.getAuthNote(NOTE_FIRST),
                 auth.getAuthNote(NOTE_LAST),
                 auth.getAuthNote(NOTE_EMAIL),
                 jobTitle,
-                context.getConnection().getRemoteAddr());
+                context.getConnection().getRemoteAddr(),
+                identity);
         if (state.isEmpty()) {
             joinForm(context, List.of(new FormMessage(RegistrationForm.JOB_TITLE, "haErrorJoinUnavailable")));
             return;
@@ -184,10 +208,15 @@ public final class ProConnectFirstLoginAuthenticator extends AbstractIdpAuthenti
     }
 
     static Set<String> accepted(AuthenticationFlowContext context) {
+        return levels(context, ProConnectAssertion.ACCEPTED_ACR);
+    }
+
+    /** The {@code acr} values of one of the execution's settings (none when it is not set). */
+    static Set<String> levels(AuthenticationFlowContext context, String name) {
         AuthenticatorConfigModel config = context.getAuthenticatorConfig();
         String setting = config == null || config.getConfig() == null
                 ? null
-                : config.getConfig().get(ProConnectAssertion.ACCEPTED_ACR);
+                : config.getConfig().get(name);
         return ProConnectAssertion.acceptedLevels(setting);
     }
 

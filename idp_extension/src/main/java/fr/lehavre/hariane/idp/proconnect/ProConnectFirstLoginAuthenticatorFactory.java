@@ -22,6 +22,17 @@ public final class ProConnectFirstLoginAuthenticatorFactory implements Authentic
             ProviderConfigProperty.STRING_TYPE,
             ""));
 
+    /** The post-login check's settings: the accepted levels, and those that count as a second factor. */
+    static final List<ProviderConfigProperty> CHECK_CONFIG = List.of(
+            CONFIG.get(0),
+            new ProviderConfigProperty(
+                    ProConnectAssertion.MULTI_FACTOR_ACR,
+                    "Multi-factor acr values",
+                    "The levels (acr) that say the person gave a second factor at ProConnect, separated by spaces:"
+                            + " the login counts as mfa and Hariane PRO's own factor is not asked.",
+                    ProviderConfigProperty.STRING_TYPE,
+                    ""));
+
     private AdapterClient adapter;
 
     @Override

@@ -50,6 +50,18 @@ class ProConnectAssertionTest {
     }
 
     @Test
+    void onlyTheMultiFactorLevelsCountAsASecondFactor() {
+        Set<String> multiFactor = ProConnectAssertion.acceptedLevels(
+                "eidas2 https://proconnect.gouv.fr/assurance/consistency-checked-2fa");
+        assertTrue(asserted("eidas2", "1", "e").multiFactor(multiFactor));
+        assertTrue(asserted(" https://proconnect.gouv.fr/assurance/consistency-checked-2fa", "1", "e")
+                .multiFactor(multiFactor));
+        assertFalse(asserted("eidas1", "1", "e").multiFactor(multiFactor));
+        assertFalse(asserted(null, "1", "e").multiFactor(multiFactor));
+        assertFalse(asserted("eidas2", "1", "e").multiFactor(Set.of()));
+    }
+
+    @Test
     void aMissingSiretThenAMissingEmailAreRefused() {
         assertEquals(
                 Optional.of("haErrorProConnectNoSiret"),
