@@ -92,7 +92,10 @@ def test_a_client_registered_as_documented_gets_the_documented_claims(
     id_token, access = payload(tokens["id_token"]), payload(tokens["access_token"])
     tables = documented_claims()
     user_claims, protocol = tables["Claims"], tables["Protocol claims"]
+    proconnect_only = tables["Only after a login through ProConnect"]
+    assert proconnect_only == {"identity_provider", "idp_acr"}
     assert set(id_token) - (user_claims | protocol) == set(), "undocumented claims in the ID token"
+    assert proconnect_only & set(id_token) == set(), "a password login is told apart from a ProConnect one"
     assert user_claims - set(id_token) == set(), "documented claims missing from the ID token"
     assert set(access) - (user_claims | protocol | tables["Access token only (Keycloak's own)"]) == set()
 
