@@ -1,0 +1,83 @@
+"""The scale benchmark's population generator (bench/population.py), so the bench cannot rot:
+a small population imports into the test Keycloak as a realm of its own (a copy of ours with
+the extension's mappers; the test realm's data is left alone), a generated user logs in with
+the known password and gets the claims of their structure, a wrong password is refused, and
+the organizations carry their members and attributes."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+
+from bench.oidc_flow import FlowError, OidcClient, claims
+from bench.population import LARGE, SMALL, create_realm, generate, realm_credential, realm_representation
+from devstack.demo import master_admin
+
+COPY = "hariane-pro-population"
+PASSWORD = "Generee-Bench-2026!"
+
+
+def _master_token(server_url: str, password: str) -> str:
+    answer = requests.post(
+        f"{server_url}/realms/master/protocol/openid-connect/token",
+        data={"grant_type": "password", "client_id": "admin-cli", "username": "admin", "password": password},
+        timeout=30,
+    )
+    answer.raise_for_status()
+    return answer.json()["access_token"]
+
+
+@pytest.fixture(scope="module")
+def imported(keycloak, session_stack, secrets):
+    population = generate(20, 100, links=5)
+    representation = realm_representation(
+        population, realm_credential(PASSWORD), realm=COPY, env=session_stack.keycloak_env()
+    )
+    create_realm(keycloak.url, _master_token(keycloak.url, secrets["KEYCLOAK_ADMIN_PASSWORD"]), representation)
+    admin = master_admin(keycloak.url, "admin", secrets["KEYCLOAK_ADMIN_PASSWORD"], COPY)
+    yield population, admin
+    admin.delete_realm(COPY)
+
+
+def _client(keycloak, session_stack, secrets) -> OidcClient:
+    portal = session_stack.keycloak_env()["PORTAL_BASE_URL"]
+    return OidcClient(keycloak.url, COPY, "portal", secrets["PORTAL_CLIENT_SECRET"], f"{portal}/auth/callback")
+
+
+def test_generated_user_logs_in_with_the_known_password_and_a_wrong_one_is_refused(
+    imported, keycloak, session_stack, secrets
+):
+    population, _ = imported
+    small = population.structures[1]
+    username = next(population.people[n].username for n in small.members if population.people[n].profile == "standard")
+    client = _client(keycloak, session_stack, secrets)
+    with requests.Session() as session:
+        token = claims(client.login(session, username, PASSWORD)["access_token"])
+        assert token["preferred_username"] == username
+        assert token["pro_profile"] == "standard"
+        assert token["structure"]["siret"] == small.siret
+        assert sorted(token["concession_ids"]) == sorted(population.links[n].public_id for n in small.links)
+        with pytest.raises(FlowError, match="login POST"):
+            client.login(session, username, PASSWORD + "x")
+
+
+def test_generated_organizations_have_their_members_and_attributes(imported):
+    population, admin = imported
+    assert admin.users_count() == len(population.people)
+    organizations = {o["alias"]: o for o in admin.get_organizations({"max": 100, "briefRepresentation": "false"})}
+    assert set(organizations) == {s.siret for s in population.structures}
+    large, small = population.structures[0], population.structures[1]
+    assert len(small.members) == SMALL and len(large.members) <= LARGE
+    for structure in (large, small):
+        found = organizations[structure.siret]
+        members = admin.get_organization_members(found["id"], {"max": 500})
+        assert sorted(m["username"] for m in members) == sorted(
+            population.people[n].username for n in structure.members
+        )
+        assert found["attributes"]["siret"] == [structure.siret]
+        assert found["attributes"]["name"] == [structure.name]
+    assert organizations[small.siret]["attributes"]["concessions"] == population.concession_values(small)
+    administrator = admin.get_user(admin.get_user_id(population.people[small.members[0]].username))
+    assert administrator["requiredActions"] == [] and administrator["emailVerified"] is True
+    assert administrator["attributes"]["structureSiret"] == [small.siret]
+    assert {g["name"] for g in admin.get_user_groups(administrator["id"])} == {"admin"}
