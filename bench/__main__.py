@@ -22,7 +22,7 @@ from devstack.keycloak import keycloak_version
 
 DOC = paths.ROOT / "docs" / "benchmarks.md"
 # In the document's order; each module has run(work_dir: Path) -> str (a Markdown section).
-MODULES = ("siret_lookup", "concession_import", "keycloak_login", "journeys", "newcomer")
+MODULES = ("siret_lookup", "concession_import", "keycloak_login", "journeys", "newcomer", "scale")
 
 
 def _machine() -> str:
