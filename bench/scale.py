@@ -236,7 +236,7 @@ def measure(work: Path, mode: str, users: int, structures: int) -> Measure:
     representation = realm_representation(population, realm_credential(PASSWORD))
     realm_file = write_realm(work / f"scale-realm-{users}" / paths.REALM_FILE.name, representation)
     out.facts["generated realm file (MiB), generation (s)"] = (
-        f"{realm_file.stat().st_size / 2**20:.0f}, {time.perf_counter() - began:.0f}"
+        f"{realm_file.stat().st_size / 2**20:.1f}, {time.perf_counter() - began:.0f}"
     )
     del representation
     with _stack(work, mode, realm_file) as (stack, database, startup):

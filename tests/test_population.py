@@ -81,3 +81,24 @@ def test_generated_organizations_have_their_members_and_attributes(imported):
     assert administrator["requiredActions"] == [] and administrator["emailVerified"] is True
     assert administrator["attributes"]["structureSiret"] == [small.siret]
     assert {g["name"] for g in admin.get_user_groups(administrator["id"])} == {"admin"}
+
+
+@pytest.mark.parametrize(("structures", "users"), [(20, 100), (2_000, 10_000), (20_000, 100_000)])
+def test_sizes_add_up_with_the_two_measured_structures(structures, users):
+    population = generate(structures, users, links=structures // 10)
+    sizes = [len(s.members) for s in population.structures]
+    assert sum(sizes) == users == len({p.username for p in population.people})
+    assert sizes[1] == SMALL and sizes[0] == min(LARGE, sizes[0]) > SMALL
+    assert sum(1 for size in sizes if size <= 5) >= 0.95 * structures  # most have 1 to 5 members
+    if users >= 10_000:
+        assert sizes[0] == LARGE and sum(1 for size in sizes if size >= 200) >= 3  # a few big ones
+    assert all(population.people[s.members[0]].profile == "admin" for s in population.structures)
+
+
+def test_the_scale_section_is_rewritten_in_place_and_the_rest_kept():
+    from bench.scale import HEADING, rewrite_doc
+
+    doc = f"# Benchmarks\n\n## Before\n\ntext\n\n{HEADING}\n\nold figures\n\n## After\n\nmore\n"
+    new = rewrite_doc(doc, f"{HEADING}\n\nnew figures\n")
+    assert new == f"# Benchmarks\n\n## Before\n\ntext\n\n{HEADING}\n\nnew figures\n\n## After\n\nmore\n"
+    assert rewrite_doc("# Benchmarks\n", f"{HEADING}\n\nx\n") == f"# Benchmarks\n\n{HEADING}\n\nx\n"
