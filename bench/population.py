@@ -20,10 +20,10 @@ work:
 Sizes: most structures have 1 to 5 members, a few have 200 or more; structure 0 has exactly
 :data:`LARGE` members and structure 1 exactly :data:`SMALL` when the users suffice (the portal
 pages are measured on those two). Generation is pure and seeded (:func:`generate`); the realm
-representation (:func:`realm_representation`) is imported by Keycloak either at startup
-(``--import-realm``: :func:`write_realm_file`) or through the admin REST API
-(:func:`create_realm`); Keycloak imports the users first and the organizations with their
-members last (by username), in the same import.
+representation with the users (:func:`realm_representation`) is imported by Keycloak either at
+startup (``--import-realm``: :func:`write_realm_file`) or through the admin REST API
+(:func:`create_realm`); the organizations and their members follow through the admin REST API
+(:func:`create_organizations`), several requests at a time.
 """
 
 from __future__ import annotations
@@ -33,8 +33,11 @@ import hashlib
 import json
 import random
 import re
+import threading
 import time
+import uuid
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -232,8 +235,14 @@ def cgu_attributes(accepted_at: str) -> dict[str, list[str]]:
     }
 
 
+def user_id(username: str) -> str:
+    """The user's id, fixed by the generator (the import keeps it) so organizations can name members."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"hariane-bench:{username}"))
+
+
 def _user(person: Person, siret: str, credential: dict, cgu: dict[str, list[str]]) -> dict:
     return {
+        "id": user_id(person.username),
         "username": person.username,
         "firstName": person.first_name,
         "lastName": person.last_name,
@@ -293,10 +302,15 @@ def realm_representation(
     base: dict | None = None,
     realm: str | None = None,
     env: dict[str, str] | None = None,
+    organizations: bool = False,
 ) -> dict:
     """Our realm (realm-config/hariane-pro-realm.json unless ``base``) with the population:
     ``realm`` renames it, ``env`` fills its placeholders (an import through the admin REST API
-    does not; the startup import does it itself)."""
+    does not; the startup import does it itself). The organizations are left to
+    :func:`create_organizations` unless ``organizations``: Keycloak 26.7 imports a realm's
+    organizations in one transaction whose every member lookup flushes every entity held so
+    far, so that import grows with the square of the population (2,000 organizations: over
+    10 minutes); created one request each, they take a time in proportion."""
     source = json.dumps(base) if base is not None else paths.REALM_FILE.read_text(encoding="utf-8")
     representation = json.loads(substitute(source, env) if env else source)
     if realm:
@@ -308,9 +322,10 @@ def realm_representation(
     representation["users"] = list(representation.get("users") or []) + [
         _user(p, population.structures[p.structure].siret, credential, cgu) for p in people
     ]
-    representation["organizations"] = list(representation.get("organizations") or []) + [
-        _organization(population, s, now) for s in population.structures
-    ]
+    if organizations:
+        representation["organizations"] = list(representation.get("organizations") or []) + [
+            _organization(population, s, now) for s in population.structures
+        ]
     return representation
 
 
@@ -341,6 +356,62 @@ def create_realm(server_url: str, token: str, representation: dict, timeout: flo
     )
     if response.status_code != 201:
         raise RuntimeError(f"realm import refused: {response.status_code} {response.text[:500]}")
+
+
+class AdminToken:
+    """A master-realm admin token, fetched again before it expires (60 s by default)."""
+
+    def __init__(self, server_url: str, password: str, username: str = "admin") -> None:
+        self.server_url, self.password, self.username = server_url, password, username
+        self._token, self._until, self._lock = "", 0.0, threading.Lock()
+
+    def __call__(self) -> str:
+        with self._lock:
+            if time.monotonic() >= self._until:
+                answer = requests.post(
+                    f"{self.server_url}/realms/master/protocol/openid-connect/token",
+                    data={
+                        "grant_type": "password",
+                        "client_id": "admin-cli",
+                        "username": self.username,
+                        "password": self.password,
+                    },
+                    timeout=60,
+                )
+                answer.raise_for_status()
+                body = answer.json()
+                self._token, self._until = body["access_token"], time.monotonic() + body["expires_in"] / 2
+            return self._token
+
+
+def create_organizations(
+    server_url: str, token: AdminToken, realm: str, population: Population, workers: int = 4
+) -> dict[str, str]:
+    """The structures as organizations through the admin REST API (one POST each, then one per
+    member, as the registration and « Ajouter un utilisateur » add them), ``workers`` at a time;
+    returns {siret: organization id}."""
+    base = f"{server_url}/admin/realms/{realm}/organizations"
+    created_at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    local = threading.local()
+
+    def post(url: str, body) -> requests.Response:
+        session = getattr(local, "session", None) or requests.Session()
+        local.session = session
+        answer = session.post(url, json=body, headers={"Authorization": f"Bearer {token()}"}, timeout=120)
+        if answer.status_code != 201:
+            raise RuntimeError(f"POST {url}: {answer.status_code} {answer.text[:300]}")
+        return answer
+
+    def one(structure: Structure) -> tuple[str, str]:
+        representation = _organization(population, structure, created_at)
+        representation.pop("members")
+        organization_id = post(base, representation).headers["Location"].rsplit("/", 1)[1]
+        for n in structure.members:
+            post(f"{base}/{organization_id}/members", user_id(population.people[n].username))
+        return structure.siret, organization_id
+
+    with ThreadPoolExecutor(workers) as pool:
+        return dict(pool.map(one, population.structures))
 
 
 def write_links(engine, population: Population, structures: Sequence[int] | None = None) -> int:

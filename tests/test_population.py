@@ -10,21 +10,20 @@ import pytest
 import requests
 
 from bench.oidc_flow import FlowError, OidcClient, claims
-from bench.population import LARGE, SMALL, create_realm, generate, realm_credential, realm_representation
+from bench.population import (
+    LARGE,
+    SMALL,
+    AdminToken,
+    create_organizations,
+    create_realm,
+    generate,
+    realm_credential,
+    realm_representation,
+)
 from devstack.demo import master_admin
 
 COPY = "hariane-pro-population"
 PASSWORD = "Generee-Bench-2026!"
-
-
-def _master_token(server_url: str, password: str) -> str:
-    answer = requests.post(
-        f"{server_url}/realms/master/protocol/openid-connect/token",
-        data={"grant_type": "password", "client_id": "admin-cli", "username": "admin", "password": password},
-        timeout=30,
-    )
-    answer.raise_for_status()
-    return answer.json()["access_token"]
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +32,9 @@ def imported(keycloak, session_stack, secrets):
     representation = realm_representation(
         population, realm_credential(PASSWORD), realm=COPY, env=session_stack.keycloak_env()
     )
-    create_realm(keycloak.url, _master_token(keycloak.url, secrets["KEYCLOAK_ADMIN_PASSWORD"]), representation)
+    token = AdminToken(keycloak.url, secrets["KEYCLOAK_ADMIN_PASSWORD"])
+    create_realm(keycloak.url, token(), representation)
+    create_organizations(keycloak.url, token, COPY, population)
     admin = master_admin(keycloak.url, "admin", secrets["KEYCLOAK_ADMIN_PASSWORD"], COPY)
     yield population, admin
     admin.delete_realm(COPY)
