@@ -45,8 +45,8 @@ import requests
 import sqlalchemy as sa
 from portal_adapter.concessions.legacy_rows import label_key
 from portal_adapter.db import concession_accounts, concession_links
+from stdnum import luhn
 
-from bench.siret_lookup import distinct_sirets
 from devstack import paths
 
 LARGE = 300  # members of structure 0 (« Gestion des utilisateurs » on a big structure)
@@ -54,7 +54,11 @@ SMALL = 5  # members of structure 1
 BIG_SIZES = (200, 400)  # the few big structures take what the small ones leave
 SMALL_WEIGHTS = {1: 30, 2: 25, 3: 20, 4: 15, 5: 10}  # most structures: 1 to 5 members
 PRIVILEGED_EVERY = 10  # one member in ten (after the administrator) is privileged
-SIRET_START = 60_000_000  # the generated SIRETs (valid, unknown to the fake register)
+# The generated SIRETs: SIREN 999xxxxx + key, establishment 0002 onwards. The fake register
+# knows every SIREN starting with 999 (devstack/fake_sirene.synthetic), so « Créer un compte
+# Pro » reaches the « structure already registered » check; tests' synthetic_siret() uses
+# establishment 0001 of the same SIRENs, so a new SIRET is never a generated one.
+SIRET_PREFIX, SIRET_FIRST_NIC = "999", 2
 CGU_FOLDER = paths.ROOT / "idp_extension/src/main/resources/theme/hariane/login/resources/cgu"
 FIRST_NAMES = ("Camille", "Dominique", "Claude", "Alix", "Sacha", "Morgan", "Louise", "Hugo", "Jeanne", "Malik")
 LAST_NAMES = ("Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy", "Moreau")
@@ -104,6 +108,14 @@ class Population:
 # -- pure generation ----------------------------------------------------------------------------
 
 
+def generated_siret(n: int) -> str:
+    """The ``n``-th generated SIRET (valid: Luhn keys on the SIREN and the SIRET)."""
+    siren8 = f"{SIRET_PREFIX}{n % 100_000:05d}"
+    siren = siren8 + luhn.calc_check_digit(siren8)
+    base = siren + f"{SIRET_FIRST_NIC + n // 100_000:04d}"
+    return base + luhn.calc_check_digit(base)
+
+
 def structure_sizes(structures: int, users: int, rng: random.Random) -> list[int]:
     """Members per structure, summing to ``users``: [LARGE, SMALL, then mostly 1-5, a few big]."""
     if structures < 2 or users < structures + SMALL:
@@ -134,7 +146,7 @@ def generate(structures: int, users: int, links: int = 0, seed: int = 20) -> Pop
     """The population: structure 0 has LARGE members (when users allow), structure 1 SMALL."""
     rng = random.Random(seed)
     sizes = structure_sizes(structures, users, rng)
-    sirets = distinct_sirets(structures, start=SIRET_START)
+    sirets = [generated_siret(s) for s in range(structures)]
     people: list[Person] = []
     members: list[list[int]] = []
     for s, size in enumerate(sizes):
