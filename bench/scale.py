@@ -227,12 +227,30 @@ def _disk_mib(folder: Path) -> float:
     return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file()) / 2**20
 
 
+def _descendants(pid: int) -> list[int]:
+    """``pid`` and every process below it (PostgreSQL's backends leave its process group)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            children.setdefault(int(fields[1]), []).append(int(entry.name))
+        except (OSError, ValueError, IndexError):
+            continue  # not a process, or it ended meanwhile
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        todo += children.get(current, [])
+    return found
+
+
 def _memory(stack: Stack, database: StackDatabase, java: int, out: Measure) -> None:
     procstat.settle(5)
     out.facts["Keycloak RSS at rest (MiB)"] = f"{procstat.rss_mib(java):.0f}"
     if database.server is not None:
-        rss, _, count = procstat.group_memory_mib(database.server.process.pid)
-        out.facts["PostgreSQL RSS, all processes (MiB)"] = f"{rss:.0f} ({count} processes)"
+        server = _descendants(database.server.process.pid)
+        rss = sum(procstat.rss_mib(pid) for pid in server)
+        out.facts["PostgreSQL RSS, postmaster and backends (MiB)"] = f"{rss:.0f} ({len(server)} processes)"
         out.facts["PostgreSQL data folder (MiB)"] = f"{_disk_mib(database.server.data_dir):.0f}"
     else:
         out.facts["Keycloak dev-file database (MiB)"] = f"{_disk_mib(stack.keycloak.home / 'data' / 'h2'):.0f}"
@@ -285,9 +303,11 @@ def plot(results: list[Measure], target: Path) -> None:
     figure, axes = plt.subplots(1, len(MODES), figsize=(7 * len(MODES), 5.5), sharey=True, squeeze=False)
     for axis, mode in zip(axes[0], MODES, strict=True):
         mine = sorted((r for r in results if r.mode == mode), key=lambda r: r.users)
-        for path in _paths(mine):
+        colours = plt.get_cmap("tab20").colors  # one per path (the default cycle has 10)
+        for n, path in enumerate(_paths(mine)):
             points = [(r.users, r.p95(path)) for r in mine if path in r.latencies]
-            axis.plot([x for x, _ in points], [y for _, y in points], marker="o", label=path)
+            xs, ys = [x for x, _ in points], [y for _, y in points]
+            axis.plot(xs, ys, marker="os^D"[n % 4], color=colours[n % len(colours)], label=path)
         axis.set_xscale("symlog", linthresh=1000)
         axis.set_yscale("log")
         axis.set_xlabel("users in the realm")
