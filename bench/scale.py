@@ -397,10 +397,10 @@ def run(work: Path) -> str:
         for users, structures in SIZES:
             print(f"scale: {mode}, {users} users / {structures} structures", flush=True)
             results.append(measure(work, mode, users, structures))
-            (work / "scale.partial.md").write_text(section(results, _machine()))
-    plot(results, PLOT)
-    text = section(results, _machine(), os.environ.get("BENCH_SCALE_NOTE", ""))
-    DOC.write_text(rewrite_doc(DOC.read_text(encoding="utf-8"), text), encoding="utf-8")
+            # after every size, so a long run stopped later keeps what it measured
+            plot(results, PLOT)
+            text = section(results, _machine(), os.environ.get("BENCH_SCALE_NOTE", ""))
+            DOC.write_text(rewrite_doc(DOC.read_text(encoding="utf-8"), text), encoding="utf-8")
     return text
 
 
