@@ -36,9 +36,9 @@ def _timed(fn, *args, **kwargs):
     return (time.perf_counter() - started) * 1000, result
 
 
-def _registration_round(stack: Stack) -> dict[str, list[float]]:
+def _registration_round(stack: Stack, journeys: int = JOURNEYS) -> dict[str, list[float]]:
     latencies: dict[str, list[float]] = {step: [] for step in STEPS}
-    for _ in range(JOURNEYS):
+    for _ in range(journeys):
         who = person("Bench", "Marque" + "".join(random.choice(string.ascii_lowercase) for _ in range(8)))
         client = RegistrationClient(stack.adapter.url).start()
         for step, fields in zip(STEPS[:3], ({"siret": synthetic_siret()}, STRUCTURE, who), strict=True):

@@ -170,10 +170,10 @@ class StructureUsers:
 
     # -- reading ------------------------------------------------------------------------
     def members(self, structure: Structure) -> list[Member]:
-        users = self.admin.get_organization_members(structure.id, {"max": 500})
-        # The members listing is brief (no required actions): read each user whole.
-        full = (self.admin.get_user(u["id"]) for u in users)
-        return sorted((self._member(u) for u in full), key=lambda m: (m.last_name.lower(), m.first_name.lower()))
+        # Every member, whole (required actions included), page after page: one call per 100
+        # members rather than one per member (docs/benchmarks.md « Scale »).
+        users = self.admin.get_organization_members(structure.id, {"briefRepresentation": "false"})
+        return sorted((self._member(u) for u in users), key=lambda m: (m.last_name.lower(), m.first_name.lower()))
 
     def person(self, user_id: str) -> Member:
         """One user as a member (profile and state), whatever their structure."""

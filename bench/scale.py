@@ -1,0 +1,410 @@
+"""Scale: the same paths measured on populations of growing size (bench/population.py), in one
+run on one machine, on Keycloak's dev-file database and on PostgreSQL.
+
+For each database mode and each size, a fresh stack (mail catcher, Keycloak with our realm and
+extension, the fake register, the adapter) starts with the generated realm imported at startup
+(``--import-realm``), its organizations created through the admin REST API, the concession links
+written to the adapter's database, then:
+
+- password logins and token refreshes (bench/keycloak_login.py's load: 8 virtual users, standard
+  users of the population): throughput, p50/p95, Keycloak CPU per operation;
+- « Créer un compte Pro »: the SIRET step with a SIRET already registered (the « structure
+  already registered » lookup) and with a new one, then the whole journey (bench/journeys.py)
+  for the person step (the account and organization created) and the activation;
+- the portal's « Tableau de bord » and « Gestion des utilisateurs » of the 5-member and
+  300-member structures (their administrator logged in);
+- a concession link (right code, the identity written) by the 5-member structure's administrator;
+- token sizes; Keycloak's resident memory, the database's memory and disk.
+
+The smallest size is not empty: the two measured structures (300 + 5 members) exist at every
+size. Sizes: ``BENCH_SCALE_SIZES="users:structures,..."`` (default 305:2, 10000:2000,
+100000:20000; ``BENCH_QUICK=1``: 305:2, 2000:400); modes: ``BENCH_SCALE_DB=embedded,postgres``.
+Rewrites its own section of docs/benchmarks.md and docs/benchmarks-scale.png.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import random
+import re
+import shutil
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+import sqlalchemy as sa
+
+from bench import journeys, keycloak_login, procstat
+from bench.oidc_flow import OidcClient
+from bench.population import (
+    AdminToken,
+    Population,
+    create_organizations,
+    generate,
+    realm_credential,
+    realm_representation,
+    write_links,
+)
+from bench.population import write_realm_file as write_realm
+from bench.stack import Stack
+from bench.stats import percentile
+from devstack import paths, secrets_store
+from devstack import stack as assembly
+from devstack.fake_sirene import FakeSirene
+from devstack.keycloak import keycloak_version
+from devstack.ports import free_port
+from devstack.postgres import EMBEDDED, POSTGRES, PostgresServer, StackDatabase
+from devstack.stack import REALM
+from tests.support.accounts import PASSWORD, csrf, login
+from tests.support.concession_http import import_registry, submit_link
+from tests.support.registration_http import RegistrationClient, synthetic_siret
+
+QUICK = os.environ.get("BENCH_QUICK", "") not in ("", "0")
+DEFAULT_SIZES = "305:2,2000:400" if QUICK else "305:2,10000:2000,100000:20000"
+SIZES = [
+    tuple(int(x) for x in part.split(":"))
+    for part in os.environ.get("BENCH_SCALE_SIZES", DEFAULT_SIZES).split(",")
+    if part.strip()
+]
+MODES = [m.strip() for m in os.environ.get("BENCH_SCALE_DB", f"{EMBEDDED},{POSTGRES}").split(",") if m.strip()]
+LOAD_SECONDS = 3.0 if QUICK else 15.0
+WARMUP_SECONDS = 3.0 if QUICK else 20.0
+SAMPLES = 8 if QUICK else 30  # sequential requests per page / SIRET step
+JOURNEYS = 3 if QUICK else 8
+LINKS = 3 if QUICK else 10
+IMPORT_TIMEOUT = 3600.0
+DOC = paths.ROOT / "docs" / "benchmarks.md"
+PLOT = paths.ROOT / "docs" / "benchmarks-scale.png"
+HEADING = "## Scale: the same paths on 0 to 100,000 users (`bench/scale.py`)"
+TARGET_RATIO = 1.25  # p95 at the largest size <= 1.25 x p95 at the smallest
+PAGE_TARGET_MS = 300.0
+
+LOGIN, REFRESH = "password login", "token refresh"
+SIRET_TAKEN, SIRET_NEW = "SIRET step, structure already registered", "SIRET step, new SIRET"
+PERSON, ACTIVATION = "person step (account + organization created)", "activation (password + CGU)"
+LINK = "concession link (right code, identity written)"
+
+
+def pages(size: str) -> tuple[str, str]:
+    return f"dashboard, {size}-member structure", f"« Gestion des utilisateurs », {size}-member structure"
+
+
+@dataclass
+class Measure:
+    mode: str
+    users: int
+    structures: int
+    latencies: dict[str, list[float]] = field(default_factory=dict)
+    facts: dict[str, str] = field(default_factory=dict)
+    rates: dict[str, float] = field(default_factory=dict)
+    cpu_ms: dict[str, float] = field(default_factory=dict)
+
+    def p95(self, path: str) -> float:
+        return percentile(self.latencies[path], 95)
+
+
+# -- the stack ----------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _stack(work: Path, mode: str, realm_file: Path) -> Iterator[tuple[Stack, StackDatabase, float]]:
+    home = work / f"scale-{mode}"
+    shutil.rmtree(home, ignore_errors=True)
+    home.mkdir(parents=True)
+    secrets = secrets_store.generate()
+    server = None
+    if mode == POSTGRES:
+        passwords = {"keycloak": secrets["KEYCLOAK_DB_PASSWORD"], "portal": secrets["PORTAL_DB_PASSWORD"]}
+        server = PostgresServer(home / "postgres", free_port(), passwords, throwaway=True)
+    database = StackDatabase(mode, home / "portal-adapter.db", server)
+    mail_port, mail_ui_port, keycloak_port, management_port, portal_port = (free_port() for _ in range(5))
+    parts = assembly.Stack(
+        home=home,
+        secrets=secrets,
+        keycloak_port=keycloak_port,
+        management_port=management_port,
+        portal_port=portal_port,
+        smtp_port=mail_port,
+        mail_ui_port=mail_ui_port,
+        trusted_proxies=True,
+        database=database,
+    )
+    with assembly.started() as started:
+        started.start(database)
+        mail = started.start(parts.mail())
+        began = time.perf_counter()
+        keycloak = started.start(parts.keycloak(realm_files=(realm_file,)), timeout=IMPORT_TIMEOUT)
+        startup = time.perf_counter() - began
+        fake = started.start(FakeSirene())
+        adapter = started.start(parts.adapter(keycloak.url, sirene=fake, SIRENE_RECHERCHE_RATE_PER_SECOND="1000"))
+        yield Stack(keycloak, adapter, mail, fake, parts), database, startup
+
+
+# -- the measurements ---------------------------------------------------------------------------
+
+
+def _timed(fn, *args, **kwargs) -> float:
+    started = time.perf_counter()
+    fn(*args, **kwargs)
+    return (time.perf_counter() - started) * 1000
+
+
+def _load(stack: Stack, population: Population, java: int, out: Measure) -> None:
+    client = OidcClient(
+        stack.keycloak.url, REALM, "portal", stack.secrets["PORTAL_CLIENT_SECRET"], f"{stack.adapter.url}/auth/callback"
+    )
+    users = population.standard_users()
+    random.Random(7).shuffle(users)
+    realm = keycloak_login.Realm("ours", client, users[:2000], PASSWORD)
+    with procstat.RssSampler(java) as sampler:
+        for operation, name in (("login", LOGIN), ("refresh", REFRESH)):
+            keycloak_login._load(realm, WARMUP_SECONDS, java, operation)
+            measured = keycloak_login._load(realm, LOAD_SECONDS, java, operation)
+            out.latencies[name] = measured.latencies_ms
+            out.rates[name] = measured.rate
+            out.cpu_ms[name] = measured.cpu_ms_per_op
+    out.facts["Keycloak RSS under load, peak (MiB)"] = f"{sampler.peak:.0f}"
+    with requests.Session() as session:
+        member = population.structures[1].members[1]
+        tokens = client.login(session, population.people[member].username, PASSWORD)
+    out.facts["access / ID / refresh token (bytes)"] = (
+        f"{len(tokens['access_token'])} / {len(tokens['id_token'])} / {len(tokens['refresh_token'])}"
+    )
+
+
+def _siret_steps(stack: Stack, population: Population, out: Measure) -> None:
+    taken = [s.siret for s in population.structures]
+    for name, pick in ((SIRET_TAKEN, lambda: random.choice(taken)), (SIRET_NEW, synthetic_siret)):
+        values = []
+        for _ in range(SAMPLES):
+            client = RegistrationClient(stack.adapter.url).start()
+            values.append(_timed(client.submit, siret=pick()))
+        out.latencies[name] = values
+    journeys._registration_round(stack, 1)  # warm-up
+    steps = journeys._registration_round(stack, JOURNEYS)
+    out.latencies[PERSON] = steps[journeys.STEPS[2]]
+    out.latencies[ACTIVATION] = steps[journeys.STEPS[3]]
+
+
+def _pages(stack: Stack, population: Population, out: Measure) -> None:
+    for index in (1, 0):
+        structure = population.structures[index]
+        admin = population.people[structure.members[0]].username
+        browser = login(stack.adapter.url, admin)
+        size = len(structure.members)
+        for name, path in zip(pages(str(size)), ("/tableau-de-bord", "/structure/utilisateurs"), strict=True):
+            url = stack.adapter.url + path
+            first = browser.request("GET", url)
+            assert first.status_code == 200 and first.url == url, (name, first.status_code, first.url)
+            out.latencies[name] = [_timed(browser.request, "GET", url) for _ in range(SAMPLES)]
+        if index == 1:
+            _links(stack, browser, out)
+
+
+def _links(stack: Stack, browser, out: Measure) -> None:
+    folder = stack.parts.home / "registry"
+    folder.mkdir(exist_ok=True)
+    accounts = [(f"Bench echelle {n}", f"{n:04d}") for n in range(LINKS + 1)]
+    labels = import_registry(stack.adapter, folder, *accounts)
+    url = f"{stack.adapter.url}/concessions/rattacher"
+    submit_link(browser, stack.adapter.url, labels[0], accounts[0][1])  # the step-up, off the clock
+    values = []
+    for label, (_, code) in zip(labels[1:], accounts[1:], strict=True):
+        token = csrf(browser.request("GET", url).text)
+        started = time.perf_counter()
+        response = browser.session.post(
+            url, data={"csrf_token": token, "intitule": label, "code": code}, allow_redirects=False, timeout=30
+        )
+        values.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 302, (response.status_code, response.text[:300])
+    out.latencies[LINK] = values
+
+
+def _disk_mib(folder: Path) -> float:
+    return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file()) / 2**20
+
+
+def _descendants(pid: int) -> list[int]:
+    """``pid`` and every process below it (PostgreSQL's backends leave its process group)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            children.setdefault(int(fields[1]), []).append(int(entry.name))
+        except (OSError, ValueError, IndexError):
+            continue  # not a process, or it ended meanwhile
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        todo += children.get(current, [])
+    return found
+
+
+def _memory(stack: Stack, database: StackDatabase, java: int, out: Measure) -> None:
+    procstat.settle(5)
+    out.facts["Keycloak RSS at rest (MiB)"] = f"{procstat.rss_mib(java):.0f}"
+    if database.server is not None:
+        server = _descendants(database.server.process.pid)
+        rss = sum(procstat.rss_mib(pid) for pid in server)
+        out.facts["PostgreSQL RSS, postmaster and backends (MiB)"] = f"{rss:.0f} ({len(server)} processes)"
+        out.facts["PostgreSQL data folder (MiB)"] = f"{_disk_mib(database.server.data_dir):.0f}"
+    else:
+        out.facts["Keycloak dev-file database (MiB)"] = f"{_disk_mib(stack.keycloak.home / 'data' / 'h2'):.0f}"
+
+
+def measure(work: Path, mode: str, users: int, structures: int) -> Measure:
+    out = Measure(mode, users, structures)
+    began = time.perf_counter()
+    population = generate(structures, users, links=max(1, structures // 10))
+    representation = realm_representation(population, realm_credential(PASSWORD))
+    realm_file = write_realm(work / f"scale-realm-{users}" / paths.REALM_FILE.name, representation)
+    out.facts["generated realm file (MiB), generation (s)"] = (
+        f"{realm_file.stat().st_size / 2**20:.1f}, {time.perf_counter() - began:.0f}"
+    )
+    del representation
+    with _stack(work, mode, realm_file) as (stack, database, startup):
+        out.facts["Keycloak start with the users' import (s)"] = f"{startup:.0f}"
+        began = time.perf_counter()
+        token = AdminToken(stack.keycloak.url, stack.secrets["KEYCLOAK_ADMIN_PASSWORD"])
+        create_organizations(stack.keycloak.url, token, REALM, population)
+        out.facts["organizations and memberships created (s)"] = f"{time.perf_counter() - began:.0f}"
+        began = time.perf_counter()
+        write_links(sa.create_engine(stack.parts.database_url), population)
+        out.facts["concession links written (s)"] = f"{time.perf_counter() - began:.1f}"
+        java = procstat.java_pid(stack.keycloak.process.pid)
+        _load(stack, population, java, out)
+        _siret_steps(stack, population, out)
+        _pages(stack, population, out)
+        _memory(stack, database, java, out)
+    shutil.rmtree(realm_file.parent, ignore_errors=True)
+    return out
+
+
+# -- the section and the plot -------------------------------------------------------------------
+
+
+def _paths(results: list[Measure]) -> list[str]:
+    seen: list[str] = []
+    for result in results:
+        seen += [p for p in result.latencies if p not in seen]
+    return seen
+
+
+def plot(results: list[Measure], target: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, axes = plt.subplots(1, len(MODES), figsize=(7 * len(MODES), 5.5), sharey=True, squeeze=False)
+    for axis, mode in zip(axes[0], MODES, strict=True):
+        mine = sorted((r for r in results if r.mode == mode), key=lambda r: r.users)
+        colours = plt.get_cmap("tab20").colors  # one per path (the default cycle has 10)
+        for n, path in enumerate(_paths(mine)):
+            points = [(r.users, r.p95(path)) for r in mine if path in r.latencies]
+            xs, ys = [x for x, _ in points], [y for _, y in points]
+            axis.plot(xs, ys, marker="os^D"[n % 4], color=colours[n % len(colours)], label=path)
+        axis.set_xscale("symlog", linthresh=1000)
+        axis.set_yscale("log")
+        axis.set_xlabel("users in the realm")
+        axis.set_title(f"p95 against population — {mode}")
+        axis.grid(True, which="both", alpha=0.3)
+    axes[0][0].set_ylabel("p95 (ms)")
+    axes[0][-1].legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    figure.tight_layout()
+    figure.savefig(target, dpi=90)
+    plt.close(figure)
+
+
+def section(results: list[Measure], machine: str, note: str = "") -> str:
+    lines = [HEADING, ""]
+    if QUICK:
+        lines += ["> **BENCH_QUICK run**: small sizes and short rounds, to check that the benchmark works.", ""]
+    lines += [
+        machine.rstrip(),
+        f"- Sizes (users / structures): {', '.join(f'{u:,} / {s:,}' for u, s in SIZES)}; databases: {', '.join(MODES)}",
+        "",
+        "Written by `make bench BENCH=scale` (bench/scale.py; the population by bench/population.py). Every size has "
+        "the two measured structures (300 and 5 members); the others have 1 to 5 members, a few 200 or more; one "
+        "structure in ten has a concession link. Each size is a fresh stack: Keycloak "
+        f"{keycloak_version()} in `start-dev` imports the generated users at startup, then the organizations and their members are created through the admin REST API (4 at a time). Loads: 8 virtual users for "
+        f"{LOAD_SECONDS:g} s after {WARMUP_SECONDS:g} s of warm-up; pages and SIRET steps: {SAMPLES} sequential "
+        f"requests; registrations: {JOURNEYS}; links: {LINKS}.",
+        "",
+        f"![p95 against population]({PLOT.name})",
+        "",
+    ]
+    if note:
+        lines += [note, ""]
+    for mode in MODES:
+        mine = sorted((r for r in results if r.mode == mode), key=lambda r: r.users)
+        if not mine:
+            continue
+        head = " | ".join(f"{r.users:,} users / {r.structures:,} str." for r in mine)
+        lines += [
+            f"**{mode}** — p50 / p95 (ms); last column: p95 at the largest size ÷ p95 at the smallest",
+            "",
+            f"| path | {head} | ratio |",
+            "|---|" + "---|" * (len(mine) + 1),
+        ]
+        for path in _paths(mine):
+            cells = [
+                f"{percentile(r.latencies[path], 50):.0f} / {r.p95(path):.0f}" if path in r.latencies else "–"
+                for r in mine
+            ]
+            ratio = (
+                f"{mine[-1].p95(path) / mine[0].p95(path):.2f}"
+                if path in mine[-1].latencies and path in mine[0].latencies and len(mine) > 1
+                else "–"
+            )
+            lines.append(f"| {path} | {' | '.join(cells)} | {ratio} |")
+        for name in (LOGIN, REFRESH):
+            lines.append(
+                f"| {name}: per second / Keycloak CPU per op (ms) | "
+                + " | ".join(f"{r.rates[name]:.1f} / {r.cpu_ms[name]:.1f}" if name in r.rates else "–" for r in mine)
+                + " | |"
+            )
+        for fact in _facts(mine):
+            lines.append(f"| {fact} | " + " | ".join(r.facts.get(fact, "–") for r in mine) + " | |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _facts(results: list[Measure]) -> list[str]:
+    seen: list[str] = []
+    for result in results:
+        seen += [f for f in result.facts if f not in seen]
+    return seen
+
+
+def rewrite_doc(text: str, new_section: str) -> str:
+    """Replace this benchmark's section of docs/benchmarks.md (or append it); the rest is kept."""
+    pattern = re.compile(rf"^{re.escape(HEADING)}\n.*?(?=^## |\Z)", re.S | re.M)
+    if pattern.search(text):
+        return pattern.sub(lambda _: new_section.rstrip() + "\n\n", text, count=1)
+    return text.rstrip() + "\n\n" + new_section.rstrip() + "\n"
+
+
+def run(work: Path) -> str:
+    from bench.__main__ import _machine
+
+    results = []
+    for mode in MODES:
+        for users, structures in SIZES:
+            print(f"scale: {mode}, {users} users / {structures} structures", flush=True)
+            results.append(measure(work, mode, users, structures))
+            # after every size, so a long run stopped later keeps what it measured
+            plot(results, PLOT)
+            text = section(results, _machine(), os.environ.get("BENCH_SCALE_NOTE", ""))
+            DOC.write_text(rewrite_doc(DOC.read_text(encoding="utf-8"), text), encoding="utf-8")
+    return text
+
+
+if __name__ == "__main__":
+    out_dir = paths.LOCAL / "bench"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    print(run(out_dir))
