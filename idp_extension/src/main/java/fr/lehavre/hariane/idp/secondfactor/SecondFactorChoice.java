@@ -2,6 +2,7 @@ package fr.lehavre.hariane.idp.secondfactor;
 
 import java.util.Arrays;
 import java.util.Optional;
+import org.keycloak.models.credential.RecoveryAuthnCodesCredentialModel;
 
 /** The choices of « Protéger votre compte »: the form value and Keycloak's enrolment action. */
 public enum SecondFactorChoice {
@@ -13,8 +14,12 @@ public enum SecondFactorChoice {
     /** Keycloak's required action that offers recovery codes, run after either enrolment. */
     public static final String RECOVERY_CODES_ACTION = "CONFIGURE_RECOVERY_AUTHN_CODES";
 
-    /** The credential type recovery codes are stored as. */
-    public static final String RECOVERY_CODES_TYPE = "recovery-authn-code";
+    /**
+     * The credential type recovery codes are stored as: Keycloak's own constant
+     * ({@code recovery-authn-codes}; a hand-typed copy once missed its final « s », so a person who
+     * held codes was offered new ones at every re-enrolment).
+     */
+    public static final String RECOVERY_CODES_TYPE = RecoveryAuthnCodesCredentialModel.TYPE;
 
     private final String formValue;
     private final String enrolmentAction;
