@@ -391,7 +391,9 @@ def test_the_provider_is_off_unless_asked_and_every_placeholder_is_given():
     from devstack import paths
 
     off = proconnect.chosen("", "http://127.0.0.1:8080", "s")
-    assert off["PROCONNECT_ENABLED"] == "false" and not off["PROCONNECT_CLIENT_ID"]
+    assert off["PROCONNECT_ENABLED"] == "false"
+    # inert but valid: Keycloak refuses to import a provider with an empty JWKS URL, even disabled
+    assert all(off[f"PROCONNECT_{name}"].startswith("https://proconnect.invalid") for name in proconnect.URL_NAMES)
     local = proconnect.chosen("local", "http://127.0.0.1:8080", "s")
     assert local["PROCONNECT_ENABLED"] == "true"
     assert local["PROCONNECT_ISSUER"] == "http://127.0.0.1:8080/realms/proconnect-local"
