@@ -61,12 +61,7 @@ public final class AdapterClient {
      * caller's thread never blocks; a failure or a timeout is logged and the e-mail is lost.
      */
     public void postNotice(String json) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/api/notices/events"))
-                .timeout(timeout)
-                .header("Authorization", "Bearer " + secret)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json))
-                .build();
+        HttpRequest request = jsonPost("/api/notices/events", json, timeout);
         try {
             http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
                 if (error != null) {
@@ -89,13 +84,7 @@ public final class AdapterClient {
         try {
             String json = JSON.writeValueAsString(
                     Map.of("action", action, "address", address, "client", client == null ? "" : client));
-            HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/api/notices/allowance"))
-                    .timeout(timeout)
-                    .header("Authorization", "Bearer " + secret)
-                    .header("Content-Type", "application/json")
-                    .header("Accept", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(json))
-                    .build();
+            HttpRequest request = jsonPost("/api/notices/allowance", json, timeout);
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() == 200) {
                 return JSON.readTree(response.body()).path("allowed").asBoolean(true);
@@ -116,8 +105,7 @@ public final class AdapterClient {
      * ({@code POST /api/join-requests/verified}): it goes to the structure's administrators at once.
      * Returns the request's state ({@code pending}, {@code escalated}, or the state of the live
      * request this address already had), or empty when the adapter could not file it.
-     */
-    /**
+     *
      * @param identity the person's identity at ProConnect and their CGU acceptance, sent as they are
      *     ({@code idp_user_id}, {@code idp_username}, {@code cgu_version}, {@code cgu_sha256},
      *     {@code cgu_accepted_at}): the adapter links the account it creates at acceptance
@@ -140,13 +128,7 @@ public final class AdapterClient {
                     "job_title", jobTitle,
                     "client", client == null ? "" : client));
             String json = JSON.writeValueAsString(body);
-            HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/api/join-requests/verified"))
-                    .timeout(timeout.multipliedBy(3))
-                    .header("Authorization", "Bearer " + secret)
-                    .header("Content-Type", "application/json")
-                    .header("Accept", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(json))
-                    .build();
+            HttpRequest request = jsonPost("/api/join-requests/verified", json, timeout.multipliedBy(3));
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() == 200 || response.statusCode() == 201) {
                 String state = JSON.readTree(response.body()).path("state").asText("");
@@ -161,6 +143,17 @@ public final class AdapterClient {
             LOG.warnf("join request answer unreadable: %s", e.toString());
         }
         return java.util.Optional.empty();
+    }
+
+    /** A JSON POST to the adapter's {@code path}, authenticated with the extension's secret. */
+    private HttpRequest jsonPost(String path, String json, Duration within) {
+        return HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .timeout(within)
+                .header("Authorization", "Bearer " + secret)
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json))
+                .build();
     }
 
     public StructureAnswer structure(String siret) {
