@@ -204,6 +204,23 @@ def kc_admin(keycloak: KeycloakServer, secrets: dict[str, str]):
 
 
 @pytest.fixture(scope="session")
+def adapter_admin(keycloak: KeycloakServer, secrets: dict[str, str]):
+    """python-keycloak admin as the portal adapter's own service account: its roles, nothing more
+    (the extension's endpoints take tokens of the hariane-pro realm only)."""
+    from keycloak import KeycloakAdmin, KeycloakOpenIDConnection
+
+    return KeycloakAdmin(
+        connection=KeycloakOpenIDConnection(
+            server_url=keycloak.url,
+            realm_name=REALM,
+            user_realm_name=REALM,
+            client_id="portal-adapter",
+            client_secret_key=secrets["PORTAL_ADAPTER_CLIENT_SECRET"],
+        )
+    )
+
+
+@pytest.fixture(scope="session")
 def fake_sirene() -> Iterator[FakeSirene]:
     """Both SIRENE APIs, faked on loopback in their real formats."""
     server = FakeSirene().start()

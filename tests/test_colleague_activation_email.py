@@ -11,7 +11,6 @@ import re
 
 import pytest
 import requests
-from keycloak import KeycloakAdmin, KeycloakOpenIDConnection
 
 from tests.support.accounts import add_colleague, new_administrator, user_id_of, wait_for_mail
 from tests.support.registration_http import person, register, synthetic_siret
@@ -68,20 +67,14 @@ def test_a_colleagues_email_names_the_structure_the_administrator_and_the_profil
     assert "style=" not in message["html"]
 
 
-def test_the_colleague_endpoint_refuses_strangers_and_false_inviters(portal, mail, admin, kc_admin, keycloak, secrets):  # noqa: F811
+def test_the_colleague_endpoint_refuses_strangers_and_false_inviters(
+    portal, mail, admin, kc_admin, keycloak, adapter_admin
+):  # noqa: F811
     browser, admin_identifier, _ = admin
     email = person()["email"]
     colleague = user_id_of(kc_admin, add_colleague(browser, portal.url, "Gaston", "Garde", email, "standard"))
     other_admin, _ = new_administrator(portal.url, mail, "Oscar", "Autre")
-    adapter = KeycloakAdmin(
-        connection=KeycloakOpenIDConnection(
-            server_url=keycloak.url,
-            realm_name=REALM,
-            user_realm_name=REALM,
-            client_id="portal-adapter",
-            client_secret_key=secrets["PORTAL_ADAPTER_CLIENT_SECRET"],
-        )
-    )
+    adapter = adapter_admin
     path = f"realms/{REALM}/hariane/colleagues/{colleague}/activation-email"
     params = {"client_id": "portal", "redirect_uri": f"{portal.url}/"}
 

@@ -303,7 +303,7 @@ def test_the_registration_form_cannot_write_the_link(portal, kc_admin, mail):
     assert not any(name.startswith("concession") for name in user.get("attributes", {}))
 
 
-def test_a_hard_lock_tells_the_service_and_the_holding_structures_administrators(kc_admin, mail):
+def test_a_hard_lock_tells_the_service_and_the_holding_structures_administrators(kc_admin, adapter_admin, mail):
     from portal_adapter.concessions import alerts
     from portal_adapter.config import Settings
 
@@ -313,7 +313,7 @@ def test_a_hard_lock_tells_the_service_and_the_holding_structures_administrators
         env="test", smtp_host="127.0.0.1", smtp_port=mail.smtp_port, voirie_alert_email=VOIRIE_ALERT_EMAIL
     )
     label = f"Compte verrouille {holder.siret}"
-    alerts.hard_locked(settings, kc_admin, label=label, holder_siret=holder.siret)
+    alerts.hard_locked(settings, adapter_admin, label=label, holder_siret=holder.siret)
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:
         sent = {t["address"]: m for m in mail.messages() if label in m["text"] for t in m["to"]}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from keycloak import KeycloakAdmin, KeycloakOpenIDConnection
 from keycloak.exceptions import KeycloakGetError
 
 from devstack.stack import REALM
@@ -78,21 +77,13 @@ def test_the_extension_is_loaded(kc_admin):
     assert "hariane-profile-mapper" in mappers
 
 
-def test_the_adapter_service_account_holds_only_what_it_needs(kc_admin, keycloak, secrets):
+def test_the_adapter_service_account_holds_only_what_it_needs(kc_admin, adapter_admin):
     sa_user = kc_admin.get_client_service_account_user(kc_admin.get_client_id("portal-adapter"))
     realm_management = kc_admin.get_client_id("realm-management")
     roles = {r["name"] for r in kc_admin.get_client_roles_of_user(sa_user["id"], realm_management)}
     assert roles == ADAPTER_ROLES
 
-    adapter = KeycloakAdmin(
-        connection=KeycloakOpenIDConnection(
-            server_url=keycloak.url,
-            realm_name=REALM,
-            user_realm_name=REALM,
-            client_id="portal-adapter",
-            client_secret_key=secrets["PORTAL_ADAPTER_CLIENT_SECRET"],
-        )
-    )
+    adapter = adapter_admin
     assert isinstance(adapter.get_users({"max": 1}), list)
     try:
         adapter.get_clients()

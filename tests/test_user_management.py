@@ -299,7 +299,7 @@ def test_two_administrators_acting_on_each_other_at_once_leave_one(portal, mail,
     ids = {first_admin: user_id_of(kc_admin, first_admin), second_admin: user_id_of(kc_admin, second_admin)}
     organization = kc_admin.get_user_organizations(ids[first_admin])[0]["id"]
     actions = [("profil", {"profil": "standard"}), ("desactiver", {}), ("retirer", {})]
-    rounds = [(a, b) for a in actions for b in actions] * 2
+    rounds = [(a, b) for a in actions for b in actions]  # every pair once: each re-login waits for a fresh code
 
     # logged in twice: the first login of an administrator enrols the factor and ends at acr
     # « pwd », and a profile change asks the factor given within 15 minutes (docs/step-up.md)

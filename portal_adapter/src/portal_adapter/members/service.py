@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from keycloak import KeycloakAdmin
-from keycloak.exceptions import KeycloakPostError, raise_error_from_response
+from keycloak.exceptions import KeycloakGetError, KeycloakPostError, raise_error_from_response
 
 from portal_adapter import mailer
 from portal_adapter.config import Settings
@@ -40,6 +40,7 @@ from portal_adapter.members.structure_lock import Lock
 from portal_adapter.notices.service import SecurityNotices, quiet
 
 log = logging.getLogger(__name__)
+MEMBERS_PAGE = 500  # members per call to the extension's listing (it serves up to 1,000)
 PROFILE_LABELS = {"standard": "Standard", "privileged": "Privilégié", "admin": "Administrateur"}
 
 
@@ -170,10 +171,22 @@ class StructureUsers:
 
     # -- reading ------------------------------------------------------------------------
     def members(self, structure: Structure) -> list[Member]:
-        # Every member, whole (required actions included), page after page: one call per 100
-        # members rather than one per member (docs/benchmarks.md « Scale »).
-        users = self.admin.get_organization_members(structure.id, {"briefRepresentation": "false"})
-        return sorted((self._member(u) for u in users), key=lambda m: (m.last_name.lower(), m.first_name.lower()))
+        """Every member with their profile, from the extension's member listing: one call per
+        MEMBERS_PAGE members, where the admin REST API needs one more call per member for the
+        profile (docs/user-management.md)."""
+        users: list[dict] = []
+        while True:
+            response = self.admin.connection.raw_get(
+                f"realms/{self.settings.realm}/hariane/structures/{structure.id}/members",
+                first=len(users),
+                max=MEMBERS_PAGE,
+            )
+            page = raise_error_from_response(response, KeycloakGetError)
+            users += page
+            if len(page) < MEMBERS_PAGE:
+                break
+        members = (self._listed_member(u) for u in users)
+        return sorted(members, key=lambda m: (m.last_name.lower(), m.first_name.lower()))
 
     def person(self, user_id: str) -> Member:
         """One user as a member (profile and state), whatever their structure."""
@@ -181,22 +194,11 @@ class StructureUsers:
 
     def _member(self, user: dict) -> Member:
         groups = {g["name"] for g in self.admin.get_user_groups(user["id"])}
-        profile = next((p for p in reversed(PROFILES) if p in groups), None)
-        if not user.get("enabled", True):
-            state = "disabled"
-        elif ACTIVATION_ACTION in (user.get("requiredActions") or []):
-            state = "pending"
-        else:
-            state = "active"
-        return Member(
-            user["id"],
-            user["username"],
-            user.get("firstName", ""),
-            user.get("lastName", ""),
-            user.get("email", ""),
-            profile,
-            state,
-        )
+        return _as_member(user, next((p for p in reversed(PROFILES) if p in groups), None))
+
+    @staticmethod
+    def _listed_member(user: dict) -> Member:
+        return _as_member(user, user.get("profile") if user.get("profile") in PROFILES else None)
 
     def _target(self, structure: Structure, user_id: str) -> tuple[Member, list[Member]]:
         """The member acted upon, and the structure's members (read once per action); the
@@ -502,3 +504,22 @@ class StructureUsers:
             redirect_uri=f"{self.settings.base_url}/",
         )
         raise_error_from_response(response, KeycloakPostError, expected_codes=[204])
+
+
+def _as_member(user: dict, profile: str | None) -> Member:
+    """A Keycloak user (admin REST or the extension's member listing) as a member."""
+    if not user.get("enabled", True):
+        state = "disabled"
+    elif ACTIVATION_ACTION in (user.get("requiredActions") or []):
+        state = "pending"
+    else:
+        state = "active"
+    return Member(
+        user["id"],
+        user["username"],
+        user.get("firstName") or "",
+        user.get("lastName") or "",
+        user.get("email") or "",
+        profile,
+        state,
+    )

@@ -1,8 +1,8 @@
 package fr.lehavre.hariane.idp.activation;
 
+import fr.lehavre.hariane.idp.EndpointCaller;
 import fr.lehavre.hariane.idp.profile.Profile;
 import fr.lehavre.hariane.idp.structure.StructureClaimMapper;
-import jakarta.ws.rs.NotAuthorizedException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -22,21 +22,18 @@ import org.keycloak.models.RoleModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.organization.OrganizationProvider;
 import org.keycloak.protocol.oidc.utils.RedirectUtils;
-import org.keycloak.services.managers.AppAuthManager;
-import org.keycloak.services.managers.AuthenticationManager.AuthResult;
-import org.keycloak.services.resource.RealmResourceProvider;
-import org.keycloak.services.resources.admin.AdminAuth;
-import org.keycloak.services.resources.admin.fgap.AdminPermissions;
+import org.keycloak.services.resources.admin.fgap.AdminPermissionEvaluator;
 
 /**
- * {@code POST /realms/{realm}/hariane/colleagues/{userId}/activation-email?invitedBy=&client_id=&redirect_uri=}:
+ * {@code POST /realms/{realm}/hariane/colleagues/{userId}/activation-email?invitedBy=&client_id=&redirect_uri=}
+ * (mounted by {@link fr.lehavre.hariane.idp.rest.HarianeResource}):
  * the activation e-mail of a colleague added in « Gestion des utilisateurs », saying which
  * structure added them, who (the administrator {@code invitedBy}) and with which profile.
  * The caller needs what the admin REST API's execute-actions-email needs (manage this user:
  * the portal adapter's service account); the administrator must be an active administrator of
  * the colleague's structure, and the colleague's activation still pending.
  */
-public final class ColleagueActivationResource implements RealmResourceProvider {
+public final class ColleagueActivationResource {
 
     private static final Logger LOG = Logger.getLogger(ColleagueActivationResource.class);
     /** The French word of each profile, as the e-mail's explanation of the three profiles. */
@@ -45,34 +42,24 @@ public final class ColleagueActivationResource implements RealmResourceProvider 
 
     private final KeycloakSession session;
 
-    ColleagueActivationResource(KeycloakSession session) {
+    public ColleagueActivationResource(KeycloakSession session) {
         this.session = session;
     }
 
-    @Override
-    public Object getResource() {
-        return this;
-    }
-
     @POST
-    @Path("colleagues/{userId}/activation-email")
+    @Path("{userId}/activation-email")
     public Response send(
             @PathParam("userId") String userId,
             @QueryParam("invitedBy") String invitedBy,
             @QueryParam("client_id") String clientId,
             @QueryParam("redirect_uri") String redirectUri) {
         RealmModel realm = session.getContext().getRealm();
-        AuthResult caller = new AppAuthManager.BearerTokenAuthenticator(session).authenticate();
-        if (caller == null) {
-            throw new NotAuthorizedException("Bearer");
-        }
+        AdminPermissionEvaluator permissions = EndpointCaller.permissions(session);
         UserModel colleague = userId == null ? null : session.users().getUserById(realm, userId);
         if (colleague == null) {
             return Response.status(Response.Status.NOT_FOUND).build();
         }
-        AdminPermissions.evaluator(session, realm, new AdminAuth(realm, caller.token(), caller.user(), caller.client()))
-                .users()
-                .requireManage(colleague);
+        permissions.users().requireManage(colleague);
 
         UserModel administrator = invitedBy == null ? null : session.users().getUserById(realm, invitedBy);
         Optional<OrganizationModel> structure = structureOf(colleague);
@@ -136,7 +123,4 @@ public final class ColleagueActivationResource implements RealmResourceProvider 
                         .filter(s -> !s.isEmpty())
                         .toList());
     }
-
-    @Override
-    public void close() {}
 }

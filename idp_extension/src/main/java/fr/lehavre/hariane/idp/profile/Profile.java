@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The three Hariane PRO profiles, from the least to the most powerful. Each is a realm group
@@ -30,9 +31,21 @@ public enum Profile {
      * what the token says below what the user really holds, nor invent a profile.
      */
     public static Optional<Profile> highestOf(Collection<String> realmRoleNames) {
+        return highest(realmRoleNames, Profile::roleName);
+    }
+
+    /**
+     * The most powerful profile among the given group names (each profile is the realm group
+     * named by its {@link #claimValue()}); empty when none is a profile group.
+     */
+    public static Optional<Profile> highestOfGroups(Collection<String> groupNames) {
+        return highest(groupNames, Profile::claimValue);
+    }
+
+    private static Optional<Profile> highest(Collection<String> names, Function<Profile, String> nameOf) {
         Profile best = null;
         for (Profile candidate : values()) {
-            if (realmRoleNames.contains(candidate.roleName())) {
+            if (names.contains(nameOf.apply(candidate))) {
                 best = candidate;
             }
         }

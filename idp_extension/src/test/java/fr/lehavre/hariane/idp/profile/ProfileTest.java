@@ -26,6 +26,15 @@ class ProfileTest {
     }
 
     @Test
+    @DisplayName("Given profile groups among others, then the most powerful group is the profile; none without one")
+    void highestGroupWins() {
+        assertEquals(
+                Optional.of(Profile.ADMIN), Profile.highestOfGroups(List.of("standard", "admin", "metropolis-agents")));
+        assertEquals(Optional.of(Profile.STANDARD), Profile.highestOfGroups(List.of("standard")));
+        assertTrue(Profile.highestOfGroups(List.of("profile-admin", "Admin")).isEmpty());
+    }
+
+    @Test
     @DisplayName("Then claim values and role names follow the realm's names")
     void names() {
         assertEquals("privileged", Profile.PRIVILEGED.claimValue());

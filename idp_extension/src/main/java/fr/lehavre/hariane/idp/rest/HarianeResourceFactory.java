@@ -1,4 +1,4 @@
-package fr.lehavre.hariane.idp.activation;
+package fr.lehavre.hariane.idp.rest;
 
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
@@ -6,14 +6,14 @@ import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.services.resource.RealmResourceProvider;
 import org.keycloak.services.resource.RealmResourceProviderFactory;
 
-/** Mounts {@link ColleagueActivationResource} at {@code /realms/{realm}/hariane}. */
-public final class ColleagueActivationResourceFactory implements RealmResourceProviderFactory {
+/** Mounts {@link HarianeResource} at {@code /realms/{realm}/hariane}. */
+public final class HarianeResourceFactory implements RealmResourceProviderFactory {
 
     public static final String ID = "hariane";
 
     @Override
     public RealmResourceProvider create(KeycloakSession session) {
-        return new ColleagueActivationResource(session);
+        return new HarianeResource(session);
     }
 
     @Override
