@@ -58,6 +58,11 @@ public final class StructureMembersResource {
             throw new NotFoundException();
         }
         permissions.orgs().requireView(organization);
+        // A read-only request: nothing to flush before a query. Keycloak checks every member it
+        // loads with a query (isManagedMember), and Hibernate's default auto-flush first walks
+        // every entity the request has loaded: quadratic in the members once they come from the
+        // database (docs/user-management.md).
+        ReadOnlyRequest.flushAtCommitOnly(session);
         return organizations
                 .getMembersStream(organization, new HashMap<>(), null, offset(first), pageSize(max))
                 .map(StructureMembersResource::member)
