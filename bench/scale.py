@@ -141,9 +141,9 @@ def _stack(work: Path, mode: str, realm_file: Path) -> Iterator[tuple[Stack, Sta
         started.start(database)
         mail = started.start(parts.mail())
         began = time.perf_counter()
-        server = parts.keycloak(realm_files=(realm_file,))
-        server.env["JAVA_OPTS_KC_HEAP"] = PRODUCTION_HEAP
-        keycloak = started.start(server, timeout=IMPORT_TIMEOUT)
+        keycloak_server = parts.keycloak(realm_files=(realm_file,))
+        keycloak_server.env["JAVA_OPTS_KC_HEAP"] = PRODUCTION_HEAP
+        keycloak = started.start(keycloak_server, timeout=IMPORT_TIMEOUT)
         startup = time.perf_counter() - began
         fake = started.start(FakeSirene())
         adapter = started.start(parts.adapter(keycloak.url, sirene=fake, SIRENE_RECHERCHE_RATE_PER_SECOND="1000"))

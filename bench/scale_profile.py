@@ -5,8 +5,9 @@ with the garbage collector's time. A diagnosis tool (not part of ``make bench``)
 
     BENCH_SCALE_SIZES=305:2,100000:20000 BENCH_SCALE_DB=postgres .venv/bin/python -m bench.scale_profile login
 
-Recordings stay in .local/bench/scale-profile/. This is how the cost of a cold login at 100,000
-users was explained (docs/benchmarks.md « Scale: reading the figures »).
+Recordings stay in .local/bench/scale-profile/. This is how the bench's too small heap and the
+member listing's auto-flushes were found, and where a login's extra cost at 100,000 users sits
+(docs/benchmarks.md « Scale: reading the figures »).
 """
 
 from __future__ import annotations
