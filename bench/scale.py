@@ -7,7 +7,9 @@ extension, the fake register, the adapter) starts with the generated realm impor
 written to the adapter's database, then:
 
 - password logins and token refreshes (bench/keycloak_login.py's load: 8 virtual users, standard
-  users of the population): throughput, p50/p95, Keycloak CPU per operation;
+  users of the population): throughput, p50/p95, Keycloak's and PostgreSQL's CPU per operation,
+  the median of three rounds; then logins one at a time, without a queue, by users in Keycloak's
+  cache and by users it must load (its user cache cleared before each);
 - « Créer un compte Pro »: the SIRET step with a SIRET already registered (the « structure
   already registered » lookup) and with a new one, then the whole journey (bench/journeys.py)
   for the person step (the account and organization created) and the activation;
@@ -71,6 +73,12 @@ SIZES = [
 ]
 MODES = [m.strip() for m in os.environ.get("BENCH_SCALE_DB", f"{EMBEDDED},{POSTGRES}").split(",") if m.strip()]
 LOAD_SECONDS = 3.0 if QUICK else 15.0
+ROUNDS = 1 if QUICK else 3  # measured rounds per load; the table gives the round of median p95
+# Logins warm up longer than refreshes: a login's CPU kept falling through its first minute at
+# every size (JIT compilation of the login path and of Argon2), and the smallest size has no
+# organizations' creation before it to warm anything (docs/benchmarks.md « Scale: reading ... »).
+LOGIN_WARMUP_SECONDS = 3.0 if QUICK else 60.0
+ONE_AT_A_TIME = 10 if QUICK else 100  # sequential logins, for the latency without a queue
 # The heap of a production node, not start-dev's 512 MiB (kc.sh outside a container): 65 % of the
 # 2 GiB each Keycloak container gets in docker-compose.yml, starting at 50 %. With 512 MiB, the
 # caches of 100,000 users and 20,000 organizations leave the garbage collector running most of
@@ -88,6 +96,7 @@ TARGET_RATIO = 1.25  # p95 at the largest size <= 1.25 x p95 at the smallest
 PAGE_TARGET_MS = 300.0
 
 LOGIN, REFRESH = "password login", "token refresh"
+LOGIN_ALONE, LOGIN_UNCACHED = "password login, one at a time", "password login, one at a time, user not cached"
 SIRET_TAKEN, SIRET_NEW = "SIRET step, structure already registered", "SIRET step, new SIRET"
 PERSON, ACTIVATION = "person step (account + organization created)", "activation (password + CGU)"
 LINK = "concession link (right code, identity written)"
@@ -159,7 +168,31 @@ def _timed(fn, *args, **kwargs) -> float:
     return (time.perf_counter() - started) * 1000
 
 
-def _load(stack: Stack, population: Population, java: int, out: Measure) -> None:
+def _cpu_seconds(pids: list[int]) -> float:
+    total = 0.0
+    for pid in pids:
+        with contextlib.suppress(OSError, ValueError, IndexError):  # a backend that ended meanwhile
+            total += procstat.cpu_seconds(pid)
+    return total
+
+
+def _median_round(
+    realm: keycloak_login.Realm, seconds: float, java: int, operation: str, database: StackDatabase
+) -> tuple[keycloak_login.Round, float, list[keycloak_login.Round]]:
+    """ROUNDS rounds of ``operation``: the round of median p95, the median PostgreSQL CPU per op,
+    and the rounds in the order they ran."""
+    rounds, database_ms = [], []
+    for _ in range(ROUNDS):
+        server = _descendants(database.server.process.pid) if database.server is not None else []
+        before = _cpu_seconds(server)
+        measured = keycloak_login._load(realm, seconds, java, operation)
+        rounds.append(measured)
+        database_ms.append((_cpu_seconds(server) - before) * 1000 / measured.ops)
+    by_p95 = sorted(rounds, key=lambda r: percentile(r.latencies_ms, 95))
+    return by_p95[len(rounds) // 2], sorted(database_ms)[len(database_ms) // 2], rounds
+
+
+def _load(stack: Stack, population: Population, java: int, database: StackDatabase, out: Measure) -> None:
     client = OidcClient(
         stack.keycloak.url, REALM, "portal", stack.secrets["PORTAL_CLIENT_SECRET"], f"{stack.adapter.url}/auth/callback"
     )
@@ -167,19 +200,42 @@ def _load(stack: Stack, population: Population, java: int, out: Measure) -> None
     random.Random(7).shuffle(users)
     realm = keycloak_login.Realm("ours", client, users[:2000], PASSWORD)
     with procstat.RssSampler(java) as sampler:
-        for operation, name in (("login", LOGIN), ("refresh", REFRESH)):
-            keycloak_login._load(realm, WARMUP_SECONDS, java, operation)
-            measured = keycloak_login._load(realm, LOAD_SECONDS, java, operation)
-            out.latencies[name] = measured.latencies_ms
-            out.rates[name] = measured.rate
-            out.cpu_ms[name] = measured.cpu_ms_per_op
+        for operation, name, warmup in (("login", LOGIN, LOGIN_WARMUP_SECONDS), ("refresh", REFRESH, WARMUP_SECONDS)):
+            keycloak_login._load(realm, warmup, java, operation)
+            median, database_ms, rounds = _median_round(realm, LOAD_SECONDS, java, operation, database)
+            out.latencies[name] = median.latencies_ms
+            out.rates[name] = median.rate
+            out.cpu_ms[name] = median.cpu_ms_per_op
+            out.facts[f"{name}: p95 of each round (ms)"] = " / ".join(
+                f"{percentile(r.latencies_ms, 95):.0f}" for r in rounds
+            )
+            if database.server is not None:
+                out.facts[f"{name}: PostgreSQL CPU per op (ms)"] = f"{database_ms:.1f}"
     out.facts["Keycloak RSS under load, peak (MiB)"] = f"{sampler.peak:.0f}"
+    _one_at_a_time(stack, client, users[:ONE_AT_A_TIME], out)
     with requests.Session() as session:
         member = population.structures[1].members[1]
         tokens = client.login(session, population.people[member].username, PASSWORD)
     out.facts["access / ID / refresh token (bytes)"] = (
         f"{len(tokens['access_token'])} / {len(tokens['id_token'])} / {len(tokens['refresh_token'])}"
     )
+
+
+def _one_at_a_time(stack: Stack, client: OidcClient, usernames: list[str], out: Measure) -> None:
+    """Logins in sequence, without the load's queue: first by users Keycloak holds in its user
+    cache (they logged in during the load), then by users it must read from the database (the
+    realm's user cache cleared before each, as for a user's first login of the day)."""
+    token = AdminToken(stack.keycloak.url, stack.secrets["KEYCLOAK_ADMIN_PASSWORD"])
+    clear = f"{stack.keycloak.url}/admin/realms/{REALM}/clear-user-cache"
+    for name, uncached in ((LOGIN_ALONE, False), (LOGIN_UNCACHED, True)):
+        values = []
+        with requests.Session() as session:
+            for username in usernames:
+                if uncached:
+                    answer = requests.post(clear, headers={"Authorization": f"Bearer {token()}"}, timeout=30)
+                    assert answer.status_code == 204, answer.status_code
+                values.append(_timed(client.login, session, username, PASSWORD))
+        out.latencies[name] = values
 
 
 def _siret_steps(stack: Stack, population: Population, out: Measure) -> None:
@@ -283,7 +339,7 @@ def measure(work: Path, mode: str, users: int, structures: int) -> Measure:
         write_links(sa.create_engine(stack.parts.database_url), population)
         out.facts["concession links written (s)"] = f"{time.perf_counter() - began:.1f}"
         java = procstat.java_pid(stack.keycloak.process.pid)
-        _load(stack, population, java, out)
+        _load(stack, population, java, database, out)
         _siret_steps(stack, population, out)
         _pages(stack, population, out)
         _memory(stack, database, java, out)
@@ -338,8 +394,10 @@ def section(results: list[Measure], machine: str, note: str = "") -> str:
         "Written by `make bench BENCH=scale` (bench/scale.py; the population by bench/population.py). Every size has "
         "the two measured structures (300 and 5 members); the others have 1 to 5 members, a few 200 or more; one "
         "structure in ten has a concession link. Each size is a fresh stack: Keycloak "
-        f"{keycloak_version()} in `start-dev` with a production node's heap (`{PRODUCTION_HEAP}`, as docker-compose.yml gives it) imports the generated users at startup, then the organizations and their members are created through the admin REST API (4 at a time). Loads: 8 virtual users for "
-        f"{LOAD_SECONDS:g} s after {WARMUP_SECONDS:g} s of warm-up; pages and SIRET steps: {SAMPLES} sequential "
+        f"{keycloak_version()} in `start-dev` with a production node's heap (`{PRODUCTION_HEAP}`, as docker-compose.yml gives it) imports the generated users at startup, then the organizations and their members are created through the admin REST API (4 at a time). Loads: 8 virtual users, "
+        f"{ROUNDS} round(s) of {LOAD_SECONDS:g} s (the table gives the round of median p95) after {LOGIN_WARMUP_SECONDS:g} s "
+        f"of warm-up for logins, {WARMUP_SECONDS:g} s for refreshes; then {ONE_AT_A_TIME} logins one at a time, by "
+        f"cached users and by users Keycloak must load (its user cache cleared before each); pages and SIRET steps: {SAMPLES} sequential "
         f"requests; registrations: {JOURNEYS}; links: {LINKS}.",
         "",
         f"![p95 against population]({PLOT.name})",
