@@ -5,8 +5,9 @@
 sections; docs/benchmarks.md is left untouched, so every
 figure in it still comes from one run. Each section is also written to .local/bench/<name>.md as
 soon as it is measured. ``BENCH_QUICK=1`` shortens the Keycloak benchmark.
-``python -m bench scale`` (``make bench BENCH=scale``) is the exception: it rewrites its own
-section of docs/benchmarks.md and its plot (bench/scale.py), the rest of the document kept.
+``python -m bench scale`` (``make bench BENCH=scale``) and ``argon2_starts`` are the exceptions:
+each rewrites its own section of docs/benchmarks.md (bench/doc.py; scale also its plot), the rest
+of the document kept.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from devstack.keycloak import keycloak_version
 
 DOC = paths.ROOT / "docs" / "benchmarks.md"
 # In the document's order; each module has run(work_dir: Path) -> str (a Markdown section).
-MODULES = ("siret_lookup", "concession_import", "keycloak_login", "journeys", "newcomer", "scale")
+MODULES = ("siret_lookup", "concession_import", "keycloak_login", "journeys", "newcomer", "argon2_starts", "scale")
 
 
 def _machine() -> str:

@@ -29,7 +29,6 @@ from __future__ import annotations
 import contextlib
 import os
 import random
-import re
 import shutil
 import time
 from collections.abc import Iterator
@@ -39,7 +38,7 @@ from pathlib import Path
 import requests
 import sqlalchemy as sa
 
-from bench import journeys, keycloak_login, procstat
+from bench import doc, journeys, keycloak_login, procstat
 from bench.oidc_flow import OidcClient
 from bench.population import (
     AdminToken,
@@ -51,11 +50,9 @@ from bench.population import (
     write_links,
 )
 from bench.population import write_realm_file as write_realm
-from bench.stack import Stack
+from bench.stack import Stack, running
 from bench.stats import percentile
-from devstack import paths, secrets_store
-from devstack import stack as assembly
-from devstack.fake_sirene import FakeSirene
+from devstack import paths
 from devstack.keycloak import keycloak_version
 from devstack.ports import free_port
 from devstack.postgres import EMBEDDED, POSTGRES, PostgresServer, StackDatabase
@@ -89,7 +86,6 @@ SAMPLES = 8 if QUICK else 30  # sequential requests per page / SIRET step
 JOURNEYS = 3 if QUICK else 8
 LINKS = 3 if QUICK else 10
 IMPORT_TIMEOUT = 3600.0
-DOC = paths.ROOT / "docs" / "benchmarks.md"
 PLOT = paths.ROOT / "docs" / "benchmarks-scale.png"
 HEADING = "## Scale: the same paths on 0 to 100,000 users (`bench/scale.py`)"
 TARGET_RATIO = 1.25  # p95 at the largest size <= 1.25 x p95 at the smallest
@@ -125,38 +121,26 @@ class Measure:
 
 @contextlib.contextmanager
 def _stack(work: Path, mode: str, realm_file: Path) -> Iterator[tuple[Stack, StackDatabase, float]]:
-    home = work / f"scale-{mode}"
-    shutil.rmtree(home, ignore_errors=True)
-    home.mkdir(parents=True)
-    secrets = secrets_store.generate()
-    server = None
-    if mode == POSTGRES:
-        passwords = {"keycloak": secrets["KEYCLOAK_DB_PASSWORD"], "portal": secrets["PORTAL_DB_PASSWORD"]}
-        server = PostgresServer(home / "postgres", free_port(), passwords, throwaway=True)
-    database = StackDatabase(mode, home / "portal-adapter.db", server)
-    mail_port, mail_ui_port, keycloak_port, management_port, portal_port = (free_port() for _ in range(5))
-    parts = assembly.Stack(
-        home=home,
-        secrets=secrets,
-        keycloak_port=keycloak_port,
-        management_port=management_port,
-        portal_port=portal_port,
-        smtp_port=mail_port,
-        mail_ui_port=mail_ui_port,
-        trusted_proxies=True,
+    """bench/stack.py's stack on ``mode``'s databases, the generated realm and a production heap;
+    with the database and Keycloak's start (the users' import) in seconds."""
+
+    def database(home: Path, secrets: dict[str, str]) -> StackDatabase:
+        server = None
+        if mode == POSTGRES:
+            passwords = {"keycloak": secrets["KEYCLOAK_DB_PASSWORD"], "portal": secrets["PORTAL_DB_PASSWORD"]}
+            server = PostgresServer(home / "postgres", free_port(), passwords, throwaway=True)
+        return StackDatabase(mode, home / "portal-adapter.db", server)
+
+    with running(
+        work,
+        f"scale-{mode}",
         database=database,
-    )
-    with assembly.started() as started:
-        started.start(database)
-        mail = started.start(parts.mail())
-        began = time.perf_counter()
-        keycloak_server = parts.keycloak(realm_files=(realm_file,))
-        keycloak_server.env["JAVA_OPTS_KC_HEAP"] = PRODUCTION_HEAP
-        keycloak = started.start(keycloak_server, timeout=IMPORT_TIMEOUT)
-        startup = time.perf_counter() - began
-        fake = started.start(FakeSirene())
-        adapter = started.start(parts.adapter(keycloak.url, sirene=fake, SIRENE_RECHERCHE_RATE_PER_SECOND="1000"))
-        yield Stack(keycloak, adapter, mail, fake, parts), database, startup
+        realm_file=realm_file,
+        keycloak_env={"JAVA_OPTS_KC_HEAP": PRODUCTION_HEAP},
+        keycloak_timeout=IMPORT_TIMEOUT,
+    ) as stack:
+        assert stack.parts.database is not None
+        yield stack, stack.parts.database, stack.keycloak_startup_s
 
 
 # -- the measurements ---------------------------------------------------------------------------
@@ -446,14 +430,6 @@ def _facts(results: list[Measure]) -> list[str]:
     return seen
 
 
-def rewrite_doc(text: str, new_section: str) -> str:
-    """Replace this benchmark's section of docs/benchmarks.md (or append it); the rest is kept."""
-    pattern = re.compile(rf"^{re.escape(HEADING)}\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(text):
-        return pattern.sub(lambda _: new_section.rstrip() + "\n\n", text, count=1)
-    return text.rstrip() + "\n\n" + new_section.rstrip() + "\n"
-
-
 def run(work: Path) -> str:
     from bench.__main__ import _machine
 
@@ -465,7 +441,7 @@ def run(work: Path) -> str:
             # after every size, so a long run stopped later keeps what it measured
             plot(results, PLOT)
             text = section(results, _machine(), os.environ.get("BENCH_SCALE_NOTE", ""))
-            DOC.write_text(rewrite_doc(DOC.read_text(encoding="utf-8"), text), encoding="utf-8")
+            doc.rewrite_section(doc.DOC, text)
     return text
 
 

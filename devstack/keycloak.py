@@ -32,6 +32,15 @@ def keycloak_version() -> str:
     return node.text.strip()
 
 
+JAVA_OPTIONS = paths.ROOT / "deploy" / "keycloak" / "java-options"
+
+
+def java_options() -> list[str]:
+    """The JVM options every Keycloak gets, here and in the image (deploy/keycloak/java-options)."""
+    lines = (line.strip() for line in JAVA_OPTIONS.read_text(encoding="utf-8").splitlines())
+    return [line for line in lines if line and not line.startswith("#")]
+
+
 def dist_dir() -> Path:
     """The unpacked distribution; built by ``mvn package`` in idp_extension/."""
     dist = paths.KEYCLOAK_DIST_PARENT / f"keycloak-{keycloak_version()}"
@@ -134,9 +143,11 @@ class KeycloakServer:
 
     def _process_env(self) -> dict[str, str]:
         jdk = choose_jdk()
+        own = self.env.get("JAVA_OPTS_APPEND", os.environ.get("JAVA_OPTS_APPEND", ""))
         return {
             **os.environ,
             **self.env,
+            "JAVA_OPTS_APPEND": " ".join([*java_options(), *([own] if own else [])]),
             "JAVA_HOME": str(jdk.home),
             "PATH": f"{jdk.home / 'bin'}:{os.environ.get('PATH', '')}",
             "KC_BOOTSTRAP_ADMIN_USERNAME": self.admin_username,

@@ -20,7 +20,7 @@ from portal_adapter.config import ConfigError, Settings
 
 from devstack import paths, proconnect
 from devstack.cluster import HAPROXY
-from devstack.keycloak import keycloak_version
+from devstack.keycloak import JAVA_OPTIONS, java_options, keycloak_version
 from tests.support.tls_cert import self_signed_pem
 
 KEYCLOAK_DOCKERFILE = paths.ROOT / "deploy" / "keycloak" / "Dockerfile"
@@ -177,7 +177,7 @@ def _run_entrypoint(env: dict[str, str]) -> subprocess.CompletedProcess:
         ["bash", str(ENTRYPOINT), "start", "--optimized"],
         capture_output=True,
         text=True,
-        env={"PATH": os.environ["PATH"], "KC_SH": "/bin/echo", **env},
+        env={"PATH": os.environ["PATH"], "KC_SH": "/bin/echo", "HARIANE_JAVA_OPTIONS": str(JAVA_OPTIONS), **env},
         timeout=30,
     )
 
@@ -208,6 +208,21 @@ def test_keycloaks_entrypoint_starts_with_strong_secrets_and_refuses_the_example
     ):
         assert name in refused.stderr
     assert "Secrets d'exemple ou trop faibles" in refused.stderr and "placeholder or weak secrets" in refused.stderr
+
+
+def test_keycloaks_entrypoint_gives_kc_sh_the_shared_java_options_and_keeps_the_operators(project):
+    """The image's nodes get deploy/keycloak/java-options, as make run and the tests do
+    (devstack/keycloak.py), before an operator's own JAVA_OPTS_APPEND (docs/keycloak-jvm.md)."""
+    assert "COPY deploy/keycloak/java-options /opt/keycloak/conf/java-options" in KEYCLOAK_DOCKERFILE.read_text()
+    show = ["bash", str(ENTRYPOINT), "-c", 'printf %s "$JAVA_OPTS_APPEND"']
+    env = {"PATH": os.environ["PATH"], "KC_SH": "/bin/sh", "HARIANE_JAVA_OPTIONS": str(JAVA_OPTIONS)}
+    alone = subprocess.run(show, capture_output=True, text=True, env=env | _keycloak_env(project), timeout=30)
+    assert alone.returncode == 0, alone.stderr
+    assert alone.stdout == " ".join(java_options())
+    assert "-XX:CompileCommand=inline,org.bouncycastle.crypto.generators.Argon2BytesGenerator*::*" in alone.stdout
+    operator = _keycloak_env(project) | {"JAVA_OPTS_APPEND": "-Dexample.operator=1"}
+    both = subprocess.run(show, capture_output=True, text=True, env=env | operator, timeout=30)
+    assert both.stdout == " ".join([*java_options(), "-Dexample.operator=1"])
 
 
 @pytest.mark.parametrize(

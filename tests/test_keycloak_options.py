@@ -1,6 +1,7 @@
 """The server options of deploy/keycloak/keycloak.conf are in force in the session's Keycloak
 (the same file the image copies): checked in a realm with Keycloak's defaults, where the user
-profile protects nothing, so only the option can refuse a write."""
+profile protects nothing, so only the option can refuse a write. And the JVM options of
+deploy/keycloak/java-options are on its Java command line (docs/keycloak-jvm.md)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ import uuid
 import pytest
 import requests
 
+from bench import procstat
 from devstack import paths
+from devstack.keycloak import java_options
 from devstack.stack import REALM
 
 
@@ -75,3 +78,10 @@ def test_the_read_only_attributes_option_is_in_force(keycloak, kc_admin, open_re
     for name in ("structureSiret", "cguVersion", "concessionIds", "harianeProbe"):
         _account_update(keycloak.url, open_realm, "camille", password, {name: ["12345678900011"]})
         assert name not in stored(), name
+
+
+def test_the_shared_java_options_are_on_keycloaks_command_line_and_accepted(keycloak):
+    arguments = procstat.cmdline(procstat.java_pid(keycloak.process.pid))
+    assert any(a.startswith("-Dkc.home.dir=") for a in arguments)  # the command line is Keycloak's JVM's
+    assert java_options() and all(option in arguments for option in java_options())
+    assert "CompileCommand: An error occurred" not in keycloak.log_file.read_text(errors="replace")

@@ -97,7 +97,8 @@ def test_sizes_add_up_with_the_two_measured_structures(structures, users):
 
 
 def test_the_scale_section_is_rewritten_in_place_and_the_rest_kept():
-    from bench.scale import HEADING, rewrite_doc
+    from bench.doc import replaced as rewrite_doc
+    from bench.scale import HEADING
 
     doc = f"# Benchmarks\n\n## Before\n\ntext\n\n{HEADING}\n\nold figures\n\n## After\n\nmore\n"
     new = rewrite_doc(doc, f"{HEADING}\n\nnew figures\n")

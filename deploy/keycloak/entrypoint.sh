@@ -43,4 +43,11 @@ if (( ${#plain[@]} )); then
     echo "Ces adresses publiques doivent commencer par https:// / these public URLs must start with https://: ${plain[*]}." >&2
     exit 78
 fi
+# the JVM options shared with make run and the tests (deploy/keycloak/java-options), then the
+# operator's own JAVA_OPTS_APPEND
+options=()
+while IFS= read -r line; do
+    [[ -z $line || $line == \#* ]] || options+=("$line")
+done < "${HARIANE_JAVA_OPTIONS:-/opt/keycloak/conf/java-options}"
+export JAVA_OPTS_APPEND="${options[*]}${JAVA_OPTS_APPEND:+ $JAVA_OPTS_APPEND}"
 exec "${KC_SH:-/opt/keycloak/bin/kc.sh}" "$@"
