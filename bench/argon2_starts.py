@@ -37,19 +37,21 @@ def _bouncycastle() -> Path:
     return next((dist_dir() / "lib" / "lib" / "main").glob("org.bouncycastle.bcprov-*.jar"))
 
 
-def _compiled(work: Path) -> Path:
+def _classpath(work: Path) -> str:
+    """Argon2PerStart compiled against the distribution's BouncyCastle: the class path of a start."""
     classes = work / "argon2-starts"
     classes.mkdir(parents=True, exist_ok=True)
+    bouncycastle = _bouncycastle()
     javac = choose_jdk().home / "bin" / "javac"
-    subprocess.run([javac, "-d", classes, "-cp", _bouncycastle(), SOURCE], check=True, capture_output=True)
-    return classes
+    subprocess.run([javac, "-d", classes, "-cp", bouncycastle, SOURCE], check=True, capture_output=True)
+    return f"{bouncycastle}:{classes}"
 
 
-def one_start(classes: Path, options: list[str]) -> float:
+def one_start(classpath: str, options: list[str]) -> float:
     """A fresh JVM's CPU milliseconds per hash (median of the rounds after the first)."""
     java = choose_jdk().home / "bin" / "java"
-    command = [java, *PRODUCTION_HEAP.split(), *options, "-cp", f"{_bouncycastle()}:{classes}", "Argon2PerStart"]
-    done = subprocess.run([*command, str(ROUNDS)], check=True, capture_output=True, text=True, timeout=600)
+    command = [java, *PRODUCTION_HEAP.split(), *options, "-cp", classpath, "Argon2PerStart", str(ROUNDS)]
+    done = subprocess.run(command, check=True, capture_output=True, text=True, timeout=600)
     rounds = [float(value) for value in done.stdout.split()]
     return statistics.median(rounds[1:])
 
@@ -82,12 +84,12 @@ def section(figures: dict[str, list[float]], machine: str) -> str:
 def run(work: Path) -> str:
     from bench.__main__ import _machine
 
-    classes = _compiled(work)
+    classpath = _classpath(work)
     ours = java_options()
     figures: dict[str, list[float]] = {"none (HotSpot's defaults)": [], f"`{' '.join(ours)}`": []}
     for start in range(STARTS):
         for (label, values), options in zip(figures.items(), ([], ours), strict=True):
-            values.append(one_start(classes, options))
+            values.append(one_start(classpath, options))
             print(f"argon2_starts: start {start + 1}/{STARTS}, {label}: {values[-1]:.1f} ms per hash", flush=True)
     text = section(figures, _machine())
     doc.rewrite_section(doc.DOC, text)

@@ -172,12 +172,15 @@ def _frontends(config: str) -> dict[str, str]:
     }
 
 
-def _run_entrypoint(env: dict[str, str]) -> subprocess.CompletedProcess:
+def _run_entrypoint(
+    env: dict[str, str], arguments: tuple[str, ...] = ("start", "--optimized"), kc_sh: str = "/bin/echo"
+) -> subprocess.CompletedProcess:
+    """The image's entrypoint with ``kc_sh`` in place of kc.sh (it gets ``arguments``)."""
     return subprocess.run(
-        ["bash", str(ENTRYPOINT), "start", "--optimized"],
+        ["bash", str(ENTRYPOINT), *arguments],
         capture_output=True,
         text=True,
-        env={"PATH": os.environ["PATH"], "KC_SH": "/bin/echo", "HARIANE_JAVA_OPTIONS": str(JAVA_OPTIONS), **env},
+        env={"PATH": os.environ["PATH"], "KC_SH": kc_sh, "HARIANE_JAVA_OPTIONS": str(JAVA_OPTIONS), **env},
         timeout=30,
     )
 
@@ -214,14 +217,13 @@ def test_keycloaks_entrypoint_gives_kc_sh_the_shared_java_options_and_keeps_the_
     """The image's nodes get deploy/keycloak/java-options, as make run and the tests do
     (devstack/keycloak.py), before an operator's own JAVA_OPTS_APPEND (docs/keycloak-jvm.md)."""
     assert "COPY deploy/keycloak/java-options /opt/keycloak/conf/java-options" in KEYCLOAK_DOCKERFILE.read_text()
-    show = ["bash", str(ENTRYPOINT), "-c", 'printf %s "$JAVA_OPTS_APPEND"']
-    env = {"PATH": os.environ["PATH"], "KC_SH": "/bin/sh", "HARIANE_JAVA_OPTIONS": str(JAVA_OPTIONS)}
-    alone = subprocess.run(show, capture_output=True, text=True, env=env | _keycloak_env(project), timeout=30)
+    show = ("-c", 'printf %s "$JAVA_OPTS_APPEND"')  # kc.sh replaced by a shell printing what it got
+    alone = _run_entrypoint(_keycloak_env(project), show, kc_sh="/bin/sh")
     assert alone.returncode == 0, alone.stderr
     assert alone.stdout == " ".join(java_options())
     assert "-XX:CompileCommand=inline,org.bouncycastle.crypto.generators.Argon2BytesGenerator*::*" in alone.stdout
     operator = _keycloak_env(project) | {"JAVA_OPTS_APPEND": "-Dexample.operator=1"}
-    both = subprocess.run(show, capture_output=True, text=True, env=env | operator, timeout=30)
+    both = _run_entrypoint(operator, show, kc_sh="/bin/sh")
     assert both.stdout == " ".join([*java_options(), "-Dexample.operator=1"])
 
 
